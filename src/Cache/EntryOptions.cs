@@ -1,0 +1,23 @@
+using PodCache.Cache.Expiry;
+using PodCache.Cache.Keys;
+
+namespace PodCache.Cache;
+
+/// <summary>Per-entry cache settings: where to store it, when it expires, and whether to cache at all.</summary>
+public sealed class EntryOptions
+{
+    /// <summary>The defaults: cache enabled, the cache's default tiers, no expiry.</summary>
+    public static EntryOptions Default { get; } = new();
+
+    /// <summary>False to compute without storing (PODPAC's <c>cache_output = False</c>).</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>Tiers to write to; null for the cache's default tiers.</summary>
+    public IReadOnlyList<string>? Tiers { get; init; }
+
+    /// <summary>When the entry stops being served; null for never.</summary>
+    public ExpiryRule? Expires { get; init; }
+
+    /// <summary>Keys this entry was derived from (provenance; a dependency's deletion does not cascade yet).</summary>
+    public IReadOnlyList<Key> DependsOn { get; init; } = [];
+}

@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PodCache.Cache.Keys;
+
+/// <summary>
+/// RFC 8785 (JSON Canonicalization Scheme) serialisation of <see cref="JsonNode"/> trees: members sorted by
+/// UTF-16 code units, no whitespace, numbers in ECMAScript shortest form, minimal string escapes.
+/// Non-finite numbers, which JSON cannot hold, are written as the strings <c>"NaN"</c>, <c>"Infinity"</c> and
+/// <c>"-Infinity"</c> (the spelling PODPAC uses).
+/// </summary>
+public static class CanonicalJson
+{
+    /// <summary>The canonical text of <paramref name="node"/> (null is JSON <c>null</c>).</summary>
+    public static string Serialize(JsonNode? node)
+    {
+        var sb = new StringBuilder(256);
+        Write(sb, node);
+        return sb.ToString();
+    }
+
+    /// <summary>SHA-256 of the UTF-8 canonical text of <paramref name="node"/>.</summary>
+    public static Key Hash(JsonNode? node) => Key.Hash(Serialize(node));
+
+    private static void Write(StringBuilder sb, JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                sb.Append("null");
+                break;
+            case JsonObject obj:
+                {
+                    var names = new List<string>(obj.Count);
+                    foreach (var kv in obj)
+                    {
+                        names.Add(kv.Key);
+                    }
+                    names.Sort(StringComparer.Ordinal);
+                    sb.Append('{');
+                    for (int i = 0; i < names.Count; i++)
+                    {
+                        if (i > 0) sb.Append(',');
+                        WriteString(sb, names[i]);
+                        sb.Append(':');
+                        Write(sb, obj[names[i]]);
+                    }
+                    sb.Append('}');
+                    break;
+                }
+            case JsonArray arr:
+                sb.Append('[');
+                for (int i = 0; i < arr.Count; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    Write(sb, arr[i]);
+                }
+                sb.Append(']');
+                break;
+            case JsonValue value:
+                WriteValue(sb, value);
+                break;
+            default:
+                throw new ArgumentException($"Unsupported JSON node {node.GetType().Name}.", nameof(node));
+        }
+    }
+
+    private static void WriteValue(StringBuilder sb, JsonValue value)
+    {
+        switch (value.GetValueKind())
+        {
+            case JsonValueKind.String:
+                WriteString(sb, value.GetValue<string>());
+                return;
+            case JsonValueKind.True:
+                sb.Append("true");
+                return;
+            case JsonValueKind.False:
+                sb.Append("false");
+                return;
+            case JsonValueKind.Null:
+                sb.Append("null");
+                return;
+        }
+        if (value.TryGetValue<double>(out var d))
+        {
+            WriteNumber(sb, d);
+            return;
+        }
+        if (value.TryGetValue<float>(out var f))
+        {
+            WriteNumber(sb, f);
+            return;
+        }
+        if (value.TryGetValue<JsonElement>(out var el) && el.ValueKind == JsonValueKind.Number)
+        {
+            WriteNumber(sb, el.GetDouble());
+            return;
+        }
+        // Integers of any CLR type: route through double as ECMAScript does.
+        WriteNumber(sb, double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Appends <paramref name="d"/> in ECMAScript <c>Number.prototype.toString</c> form.</summary>
+    public static void WriteNumber(StringBuilder sb, double d)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        if (double.IsNaN(d))
+        {
+            sb.Append("\"NaN\"");
+            return;
+        }
+        if (double.IsInfinity(d))
+        {
+            sb.Append(d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+            return;
+        }
+        sb.Append(FormatNumber(d));
+    }
+
+    /// <summary>ECMAScript <c>Number.prototype.toString</c> of a finite double (RFC 8785 §3.2.2.3).</summary>
+    public static string FormatNumber(double d)
+    {
+        if (d == 0)
+        {
+            return "0";
+        }
+        // "E16" is not shortest; "R" is shortest round-trip in .NET Core 3.0+. Split it into digits and exponent.
+        string r = Math.Abs(d).ToString("R", CultureInfo.InvariantCulture);
+        string mantissa = r;
+        int exp = 0;
+        int e = r.IndexOfAny(['E', 'e']);
+        if (e >= 0)
+        {
+            mantissa = r[..e];
+            exp = int.Parse(r.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+        }
+        int dot = mantissa.IndexOf('.', StringComparison.Ordinal);
+        string intPart = dot >= 0 ? mantissa[..dot] : mantissa;
+        string fracPart = dot >= 0 ? mantissa[(dot + 1)..] : "";
+        string digits = (intPart + fracPart).TrimStart('0');
+        int leadingZeros = (intPart + fracPart).Length - digits.Length;
+        // n: position of the decimal point relative to the start of digits (value = 0.digits * 10^n).
+        int n = intPart.Length + exp - leadingZeros;
+        digits = digits.TrimEnd('0');
+        int k = digits.Length;
+        var sb = new StringBuilder(32);
+        if (d < 0) sb.Append('-');
+        if (k <= n && n <= 21)
+        {
+            sb.Append(digits).Append('0', n - k);
+        }
+        else if (0 < n && n <= 21)
+        {
+            sb.Append(digits, 0, n).Append('.').Append(digits, n, k - n);
+        }
+        else if (-6 < n && n <= 0)
+        {
+            sb.Append("0.").Append('0', -n).Append(digits);
+        }
+        else
+        {
+            sb.Append(digits[0]);
+            if (k > 1)
+            {
+                sb.Append('.').Append(digits, 1, k - 1);
+            }
+            int e2 = n - 1;
+            sb.Append('e').Append(e2 >= 0 ? '+' : '-').Append(Math.Abs(e2).ToString(CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
+    }
+
+    private static void WriteString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        foreach (char c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                default:
+                    if (c < 0x20)
+                    {
+                        sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(c);
+                    }
+                    break;
+            }
+        }
+        sb.Append('"');
+    }
+}

@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using PodCache.Cache.Coordination;
+using PodCache.Cache.Keys;
+using PodCache.Cache.Tiers;
+
+namespace PodCache.Cache;
+
+/// <summary>
+/// Composes tiers into one cache: reads RAM → disk → S3 and promote on hit; writes go to the entry's tiers;
+/// concurrent computations of one key are shared through an <see cref="ISingleFlight"/>.
+/// </summary>
+public sealed class TieredCache : IMemoCache
+{
+    private readonly ICacheTier[] _tiers;
+    private readonly IReadOnlyList<string> _defaultTiers;
+    private readonly ISingleFlight _singleFlight;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates a cache over <paramref name="tiers"/> (in read order).</summary>
+    /// <param name="tiers">The tiers, fastest first; names must be distinct.</param>
+    /// <param name="defaultTiers">Tiers written when an entry names none; all tiers when null.</param>
+    /// <param name="singleFlight">Who computes a key; in-process when null.</param>
+    /// <param name="time">The clock; the system clock when null.</param>
+    public TieredCache(IEnumerable<ICacheTier> tiers, IReadOnlyList<string>? defaultTiers = null,
+        ISingleFlight? singleFlight = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(tiers);
+        _tiers = tiers.ToArray();
+        if (_tiers.Length == 0)
+        {
+            throw new ArgumentException("A cache needs at least one tier.", nameof(tiers));
+        }
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var t in _tiers)
+        {
+            if (!names.Add(t.Name))
+            {
+                throw new ArgumentException($"Tier '{t.Name}' is listed twice.", nameof(tiers));
+            }
+        }
+        _defaultTiers = defaultTiers ?? _tiers.Select(t => t.Name).ToArray();
+        foreach (var name in _defaultTiers)
+        {
+            if (!names.Contains(name))
+            {
+                throw new ArgumentException($"Default tier '{name}' is not configured.", nameof(defaultTiers));
+            }
+        }
+        _singleFlight = singleFlight ?? new InProcessSingleFlight();
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>A cache with a single RAM tier of <paramref name="maxBytes"/>.</summary>
+    public static TieredCache InMemory(long maxBytes, TimeProvider? time = null) =>
+        new([new Tiers.Ram.RamTier(maxBytes, time: time)], time: time);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<ICacheTier> Tiers => _tiers;
+
+    /// <summary>The clock used for creation and expiry times.</summary>
+    public TimeProvider Time => _time;
+
+    /// <inheritdoc/>
+    public async ValueTask<CacheLookup?> GetAsync(Key key, CancellationToken cancellationToken = default)
+    {
+        for (int i = 0; i < _tiers.Length; i++)
+        {
+            var entry = await _tiers[i].TryGetAsync(key, cancellationToken).ConfigureAwait(false);
+            if (entry is null)
+            {
+                continue;
+            }
+            // Promote into the faster tiers above the one that answered.
+            for (int j = 0; j < i; j++)
+            {
+                await _tiers[j].PutAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+            return new CacheLookup(entry, _tiers[i].Name);
+        }
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<string?> ProbeAsync(Key key, CancellationToken cancellationToken = default)
+    {
+        foreach (var tier in _tiers)
+        {
+            if (await tier.ContainsAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                return tier.Name;
+            }
+        }
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask PutAsync(Key key, ICacheValue value, EntryOptions? options = null, double computeSeconds = 0,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        options ??= EntryOptions.Default;
+        if (!options.Enabled)
+        {
+            return;
+        }
+        var now = _time.GetUtcNow();
+        var entry = new CacheEntry(key, value, now, options.Expires?.ExpiresAt(now), computeSeconds);
+        var targets = options.Tiers ?? _defaultTiers;
+        foreach (var tier in _tiers)
+        {
+            if (targets.Contains(tier.Name))
+            {
+                await tier.PutAsync(entry, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> DeleteAsync(Key key, CancellationToken cancellationToken = default)
+    {
+        bool any = false;
+        foreach (var tier in _tiers)
+        {
+            any |= await tier.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        return any;
+    }
+
+    /// <inheritdoc/>
+    public async Task<CacheOutcome<T>> GetOrComputeAsync<T>(Key key, Func<CancellationToken, ValueTask<T>> factory,
+        EntryOptions? options = null, CancellationToken cancellationToken = default) where T : ICacheValue
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        options ??= EntryOptions.Default;
+        if (options.Enabled && await GetAsync(key, cancellationToken).ConfigureAwait(false) is { Entry.Value: T hit } found)
+        {
+            return new CacheOutcome<T>(hit, CacheStatus.Hit(found.Tier), 0);
+        }
+        var (outcome, leader) = await _singleFlight.RunAsync(key, async () =>
+        {
+            // Another flight may have stored it between our miss and taking the flight.
+            if (options.Enabled && await GetAsync(key, cancellationToken).ConfigureAwait(false) is { Entry.Value: T late } lateHit)
+            {
+                return new CacheOutcome<T>(late, CacheStatus.Hit(lateHit.Tier), 0);
+            }
+            var sw = Stopwatch.StartNew();
+            var value = await factory(cancellationToken).ConfigureAwait(false);
+            double seconds = sw.Elapsed.TotalSeconds;
+            await PutAsync(key, value, options, seconds, cancellationToken).ConfigureAwait(false);
+            return new CacheOutcome<T>(value, CacheStatus.Computed, seconds);
+        }).ConfigureAwait(false);
+        // A caller that joined another's computation got the live object from this process's memory.
+        return leader ? outcome : outcome with { Status = CacheStatus.Hit(TierNames.Ram), ComputeSeconds = 0 };
+    }
+}

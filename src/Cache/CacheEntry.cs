@@ -7,8 +7,10 @@ public sealed class CacheEntry
 {
     /// <summary>Creates an entry.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Negative size or cost.</exception>
-    public CacheEntry(Key key, ICacheValue value, DateTimeOffset created, DateTimeOffset? expires, double computeSeconds)
+    public CacheEntry(Key key, ICacheValue value, DateTimeOffset created, DateTimeOffset? expires, double computeSeconds,
+        string? provenance = null)
     {
+        Provenance = provenance;
         ArgumentNullException.ThrowIfNull(value);
         ArgumentOutOfRangeException.ThrowIfNegative(computeSeconds);
         Key = key;
@@ -37,6 +39,14 @@ public sealed class CacheEntry
 
     /// <summary>Measured seconds it took to compute the value: its recompute cost.</summary>
     public double ComputeSeconds { get; }
+
+    /// <summary>
+    /// Provenance as JSON text (what produced the value: subgraph, coordinates, versions, host); null when unknown.
+    /// </summary>
+    public string? Provenance { get; }
+
+    /// <summary>The tiers the entry's options allow (null: the cache's defaults); RAM eviction demotes only into these.</summary>
+    public IReadOnlyList<string>? AllowedTiers { get; init; }
 
     /// <summary>True when the entry must no longer be served at <paramref name="now"/>.</summary>
     public bool IsExpired(DateTimeOffset now) => Expires is { } e && now >= e;

@@ -18,6 +18,9 @@ public sealed class EntryOptions
     /// <summary>When the entry stops being served; null for never.</summary>
     public ExpiryRule? Expires { get; init; }
 
+    /// <summary>Provenance JSON stored with disk and S3 entries; null for none.</summary>
+    public string? Provenance { get; init; }
+
     /// <summary>Keys this entry was derived from (provenance; a dependency's deletion does not cascade yet).</summary>
     public IReadOnlyList<Key> DependsOn { get; init; } = [];
 }

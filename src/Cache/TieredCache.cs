@@ -104,7 +104,10 @@ public sealed class TieredCache : IMemoCache
             return;
         }
         var now = _time.GetUtcNow();
-        var entry = new CacheEntry(key, value, now, options.Expires?.ExpiresAt(now), computeSeconds);
+        var entry = new CacheEntry(key, value, now, options.Expires?.ExpiresAt(now), computeSeconds, options.Provenance)
+        {
+            AllowedTiers = options.Tiers ?? _defaultTiers,
+        };
         var targets = options.Tiers ?? _defaultTiers;
         foreach (var tier in _tiers)
         {

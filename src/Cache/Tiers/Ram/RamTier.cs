@@ -14,6 +14,7 @@ public sealed class RamTier : ICacheTier
     private readonly IEvictionPolicy _policy;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
+    private readonly Budgets.IBudgetScope? _scope;
     private long _bytes;
     private long _hits, _misses, _evictions, _expirations;
 
@@ -21,8 +22,10 @@ public sealed class RamTier : ICacheTier
     /// <param name="maxBytes">The budget in bytes.</param>
     /// <param name="policy">Eviction order; LRU when null.</param>
     /// <param name="time">Clock for expiry and recency; the system clock when null.</param>
-    public RamTier(long maxBytes, IEvictionPolicy? policy = null, TimeProvider? time = null)
+    /// <param name="scope">A shared budget (machine RAM) consulted before admitting bytes; none when null.</param>
+    public RamTier(long maxBytes, IEvictionPolicy? policy = null, TimeProvider? time = null, Budgets.IBudgetScope? scope = null)
     {
+        _scope = scope;
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         MaxBytes = maxBytes;
         _policy = policy ?? new LruPolicy();
@@ -73,7 +76,8 @@ public sealed class RamTier : ICacheTier
     public ValueTask PutAsync(CacheEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        if (entry.SizeBytes > MaxBytes)
+        long limit = _scope is null ? MaxBytes : Math.Min(MaxBytes, _scope.CurrentLimit());
+        if (entry.SizeBytes > limit)
         {
             return ValueTask.CompletedTask;
         }
@@ -86,7 +90,7 @@ public sealed class RamTier : ICacheTier
                 _policy.OnRemove(entry.Key);
             }
             // Make room first, so the budget holds even while the new entry is being added.
-            while (_bytes + entry.SizeBytes > MaxBytes && _policy.TryPeekVictim(out var victimKey))
+            while (_bytes + entry.SizeBytes > limit && _policy.TryPeekVictim(out var victimKey))
             {
                 _policy.OnRemove(victimKey);
                 if (_entries.TryRemove(victimKey, out var victim))

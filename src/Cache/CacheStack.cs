@@ -1,0 +1,138 @@
+using Microsoft.Extensions.Logging;
+using PodCache.Cache.Budgets;
+using PodCache.Cache.Configuration;
+using PodCache.Cache.Coordination;
+using PodCache.Cache.Index;
+using PodCache.Cache.Policies;
+using PodCache.Cache.Serialization;
+using PodCache.Cache.Tiers;
+using PodCache.Cache.Tiers.Disk;
+using PodCache.Cache.Tiers.Ram;
+
+namespace PodCache.Cache;
+
+/// <summary>
+/// A cache assembled from a <see cref="CacheConfig"/>: the RAM tier (with the machine RAM budget), the disk tier and
+/// machine index when a directory is configured, single-flight across processes, and the tiered store over them.
+/// Dispose it to stop heartbeats and close the index.
+/// </summary>
+public sealed class CacheStack : IAsyncDisposable, IDisposable
+{
+    private readonly MachineRamBudget? _ramBudget;
+
+    private CacheStack(TieredCache cache, RamTier ram, DiskTier? disk, MachineIndex? index, MachineRamBudget? budget, CacheConfig config)
+    {
+        Cache = cache;
+        Ram = ram;
+        Disk = disk;
+        Index = index;
+        _ramBudget = budget;
+        Config = config;
+    }
+
+    /// <summary>The tiered store.</summary>
+    public TieredCache Cache { get; }
+
+    /// <summary>The RAM tier.</summary>
+    public RamTier Ram { get; }
+
+    /// <summary>The disk tier, when configured.</summary>
+    public DiskTier? Disk { get; }
+
+    /// <summary>The machine index, when a disk tier is configured.</summary>
+    public MachineIndex? Index { get; }
+
+    /// <summary>The configuration it was built from.</summary>
+    public CacheConfig Config { get; }
+
+    /// <summary>RAM held by other processes sharing the directory at the last heartbeat (0 without a disk tier).</summary>
+    public long OtherProcessesRamBytes => _ramBudget?.OtherProcessesBytes ?? 0;
+
+    /// <summary>Builds the cache.</summary>
+    /// <param name="config">The configuration.</param>
+    /// <param name="codecs">How values become bytes for disk and S3.</param>
+    /// <param name="extraTiers">Tiers after disk (S3), in read order.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <exception cref="ConfigurationException">The configuration names a tier that is not available.</exception>
+    public static CacheStack Create(CacheConfig config, ValueCodecs codecs, IEnumerable<ICacheTier>? extraTiers = null,
+        TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(codecs);
+        time ??= TimeProvider.System;
+        MachineIndex? index = null;
+        DiskTier? disk = null;
+        MachineRamBudget? budget = null;
+        var tiers = new List<ICacheTier>();
+        RamTier? ram = null;
+        try
+        {
+            if (config.DiskEnabled)
+            {
+                index = new MachineIndex(Path.GetFullPath(config.DiskPath), time);
+                var localIndex = index;
+                budget = new MachineRamBudget(index, config.MachineRamMaxBytes, () => ram?.Bytes ?? 0, time);
+            }
+            ram = new RamTier(config.RamMaxBytes, EvictionPolicies.Create(config.Policy), time, budget);
+            tiers.Add(ram);
+            if (config.DiskEnabled)
+            {
+                disk = new DiskTier(new DiskTierOptions
+                {
+                    Path = config.DiskPath,
+                    MaxBytes = config.DiskMaxBytes,
+                    Lz4 = config.DiskLz4,
+                    Policy = config.Policy,
+                }, index!, codecs, () => EvictionPolicies.Create(config.Policy), time,
+                    loggerFactory?.CreateLogger<DiskTier>());
+                tiers.Add(disk);
+                var d = disk;
+                ram.Evicted += e =>
+                {
+                    // Demote an entry leaving RAM to disk when disk does not hold it yet and the entry may live there.
+                    if ((e.AllowedTiers is null || e.AllowedTiers.Contains(TierNames.Disk)) && !d.ContainsAsync(e.Key).AsTask().GetAwaiter().GetResult())
+                    {
+                        d.PutAsync(e).AsTask().GetAwaiter().GetResult();
+                    }
+                };
+            }
+            if (extraTiers is not null)
+            {
+                tiers.AddRange(extraTiers);
+            }
+            var names = tiers.Select(t => t.Name).ToHashSet();
+            var defaults = config.DefaultTiers.Where(names.Contains).ToArray();
+            foreach (var t in config.DefaultTiers)
+            {
+                if (!names.Contains(t))
+                {
+                    throw new ConfigurationException($"cache.defaultTiers: tier '{t}' is not configured");
+                }
+            }
+            ISingleFlight flight = index is null ? new InProcessSingleFlight() : new MachineSingleFlight(index, time: time);
+            var cache = new TieredCache(tiers, defaults, flight, time);
+            return new CacheStack(cache, ram, disk, index, budget, config);
+        }
+        catch
+        {
+            budget?.Dispose();
+            index?.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _ramBudget?.Dispose();
+        Index?.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,202 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace PodCache.Cache.Configuration;
+
+/// <summary>
+/// The <c>cache</c> section of <c>podcache.json</c>:
+/// <c>{"cache": {"policy", "defaultTiers", "machineRamMaxBytes", "tiers": {"ram": {"maxBytes"}, "disk": {"path", "maxBytes", "lz4"}, "s3": {...}}}}</c>.
+/// Defaults are the embedded default: RAM (1 GiB per process, 4 GiB per machine) and a disk directory <c>.podcache</c> (10 GiB).
+/// </summary>
+public sealed class CacheConfig
+{
+    /// <summary>Eviction policy for every tier.</summary>
+    public string Policy { get; set; } = "cost-aware";
+
+    /// <summary>Tiers written when a node names none.</summary>
+    public IReadOnlyList<string> DefaultTiers { get; set; } = [TierNames.Ram, TierNames.Disk];
+
+    /// <summary>RAM budget per process.</summary>
+    public long RamMaxBytes { get; set; } = 1L << 30;
+
+    /// <summary>RAM budget summed over the processes sharing the cache directory.</summary>
+    public long MachineRamMaxBytes { get; set; } = 4L << 30;
+
+    /// <summary>True when the disk tier is configured.</summary>
+    public bool DiskEnabled { get; set; } = true;
+
+    /// <summary>The cache directory.</summary>
+    public string DiskPath { get; set; } = ".podcache";
+
+    /// <summary>Disk budget for the machine.</summary>
+    public long DiskMaxBytes { get; set; } = 10L << 30;
+
+    /// <summary>LZ4-compress disk payloads.</summary>
+    public bool DiskLz4 { get; set; }
+
+    /// <summary>The raw <c>tiers.s3</c> object, read by the S3 tier when present.</summary>
+    public JsonObject? S3 { get; set; }
+
+    /// <summary>Reads a configuration file.</summary>
+    /// <exception cref="ConfigurationException">The file is missing or invalid; the message names the file and path.</exception>
+    public static CacheConfig Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"{path}: cannot read the configuration file ({ex.Message})", ex);
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses configuration JSON.</summary>
+    /// <exception cref="ConfigurationException">Invalid; every problem is listed with its path.</exception>
+    public static CacheConfig Parse(string json, string source = "podcache.json")
+    {
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigurationException($"{source}: malformed JSON: {ex.Message}", ex);
+        }
+        var config = new CacheConfig();
+        var errors = new List<string>();
+        if (root is not JsonObject top)
+        {
+            throw new ConfigurationException($"{source}: the configuration must be a JSON object with a \"cache\" section");
+        }
+        foreach (var kv in top)
+        {
+            if (kv.Key is not ("cache" or "server" or "cluster"))
+            {
+                errors.Add($"{kv.Key}: unknown section; sections are cache, server and cluster");
+            }
+        }
+        if (top["cache"] is JsonObject cache)
+        {
+            ReadCache(cache, config, errors);
+        }
+        else if (top.ContainsKey("cache"))
+        {
+            errors.Add("cache: must be an object");
+        }
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException($"{source}: {errors.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
+        }
+        return config;
+    }
+
+    private static void ReadCache(JsonObject cache, CacheConfig config, List<string> errors)
+    {
+        foreach (var kv in cache)
+        {
+            string p = "cache." + kv.Key;
+            switch (kv.Key)
+            {
+                case "policy":
+                    if (kv.Value is JsonValue pv && pv.TryGetValue<string>(out var policy) && policy is "cost-aware" or "lru" or "lfu" or "gdsf" or "gds" or "cachey")
+                        config.Policy = policy;
+                    else
+                        errors.Add($"{p}: must be one of cost-aware, lru, lfu, gdsf, gds, cachey");
+                    break;
+                case "defaultTiers":
+                    if (kv.Value is JsonArray arr && arr.All(t => t is JsonValue tv && tv.TryGetValue<string>(out var s) && TierNames.IsKnown(s)))
+                        config.DefaultTiers = arr.Select(t => t!.GetValue<string>()).ToArray();
+                    else
+                        errors.Add($"{p}: must be a list of tier names (ram, disk, s3)");
+                    break;
+                case "machineRamMaxBytes":
+                    if (Size(kv.Value, p, errors) is { } m) config.MachineRamMaxBytes = m;
+                    break;
+                case "tiers":
+                    if (kv.Value is JsonObject tiers) ReadTiers(tiers, config, errors);
+                    else errors.Add($"{p}: must be an object");
+                    break;
+                default:
+                    errors.Add($"{p}: unknown key; keys are policy, defaultTiers, machineRamMaxBytes and tiers");
+                    break;
+            }
+        }
+    }
+
+    private static void ReadTiers(JsonObject tiers, CacheConfig config, List<string> errors)
+    {
+        if (!tiers.ContainsKey("disk"))
+        {
+            config.DiskEnabled = false;
+        }
+        foreach (var kv in tiers)
+        {
+            string p = "cache.tiers." + kv.Key;
+            if (kv.Value is not JsonObject t)
+            {
+                errors.Add($"{p}: must be an object");
+                continue;
+            }
+            switch (kv.Key)
+            {
+                case "ram":
+                    foreach (var f in t)
+                    {
+                        if (f.Key == "maxBytes") { if (Size(f.Value, $"{p}.maxBytes", errors) is { } b) config.RamMaxBytes = b; }
+                        else errors.Add($"{p}.{f.Key}: unknown key; the ram tier has maxBytes");
+                    }
+                    break;
+                case "disk":
+                    config.DiskEnabled = true;
+                    foreach (var f in t)
+                    {
+                        switch (f.Key)
+                        {
+                            case "maxBytes":
+                                if (Size(f.Value, $"{p}.maxBytes", errors) is { } b) config.DiskMaxBytes = b;
+                                break;
+                            case "path":
+                                if (f.Value is JsonValue v && v.TryGetValue<string>(out var s) && !string.IsNullOrWhiteSpace(s)) config.DiskPath = s;
+                                else errors.Add($"{p}.path: must be a directory path");
+                                break;
+                            case "lz4":
+                                if (f.Value is JsonValue lv && lv.TryGetValue<bool>(out var lz)) config.DiskLz4 = lz;
+                                else errors.Add($"{p}.lz4: must be true or false");
+                                break;
+                            default:
+                                errors.Add($"{p}.{f.Key}: unknown key; the disk tier has path, maxBytes and lz4");
+                                break;
+                        }
+                    }
+                    break;
+                case "s3":
+                    config.S3 = (JsonObject)t.DeepClone();
+                    break;
+                default:
+                    errors.Add($"{p}: unknown tier; tiers are ram, disk and s3");
+                    break;
+            }
+        }
+    }
+
+    private static long? Size(JsonNode? node, string path, List<string> errors)
+    {
+        if (node is JsonValue v)
+        {
+            if (v.TryGetValue<long>(out var l) && l >= 0) return l;
+            if (v.TryGetValue<double>(out var d) && d >= 0 && d == Math.Floor(d) && d < long.MaxValue) return (long)d;
+            if (v.TryGetValue<string>(out var s))
+            {
+                if (ByteSize.TryParse(s, out var b, out var why)) return b;
+                errors.Add($"{path}: {why}");
+                return null;
+            }
+        }
+        errors.Add($"{path}: must be a byte count or a size string such as \"512MiB\"");
+        return null;
+    }
+}

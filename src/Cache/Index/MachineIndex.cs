@@ -1,0 +1,327 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using PodCache.Cache.Keys;
+
+namespace PodCache.Cache.Index;
+
+/// <summary>
+/// The machine index: one SQLite database (WAL) in the cache directory that every process sharing the directory uses
+/// for entry metadata and access statistics, byte accounting, leases (cross-process single-flight) and per-process
+/// RAM usage with heartbeats. Thread-safe; each call is one short transaction.
+/// </summary>
+public sealed class MachineIndex : IDisposable
+{
+    private readonly SqliteConnection _db;
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private bool _disposed;
+
+    /// <summary>Opens (creating if needed) the index in <paramref name="directory"/>.</summary>
+    public MachineIndex(string directory, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory.CreateDirectory(directory);
+        _time = time ?? TimeProvider.System;
+        Path = System.IO.Path.Combine(directory, "index.db");
+        _db = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        _db.Open();
+        Exec("PRAGMA journal_mode=WAL;");
+        Exec("PRAGMA synchronous=NORMAL;");
+        Exec("PRAGMA busy_timeout=30000;");
+        Exec("""
+            CREATE TABLE IF NOT EXISTS entries(
+              key TEXT NOT NULL, tier TEXT NOT NULL, bytes INTEGER NOT NULL, created INTEGER NOT NULL,
+              expires INTEGER NULL, cost REAL NOT NULL, hits INTEGER NOT NULL DEFAULT 0, last_access INTEGER NOT NULL,
+              ready INTEGER NOT NULL, writer_pid INTEGER NOT NULL DEFAULT 0, writer_start INTEGER NOT NULL DEFAULT 0,
+              PRIMARY KEY(key, tier));
+            CREATE TABLE IF NOT EXISTS leases(
+              key TEXT PRIMARY KEY, pid INTEGER NOT NULL, start INTEGER NOT NULL, host TEXT NOT NULL, expires INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS processes(
+              pid INTEGER NOT NULL, start INTEGER NOT NULL, ram_bytes INTEGER NOT NULL, heartbeat INTEGER NOT NULL,
+              PRIMARY KEY(pid, start));
+            CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            """);
+        Self = ProcessIdentity.Current;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>This process as recorded in leases and usage rows.</summary>
+    public ProcessIdentity Self { get; }
+
+    private long Now => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private void Exec(string sql)
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    private T Locked<T>(Func<T> f)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return f();
+        }
+    }
+
+    private static SqliteCommand Cmd(SqliteConnection db, SqliteTransaction? tx, string sql, params (string, object?)[] args)
+    {
+        var cmd = db.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var (n, v) in args)
+        {
+            cmd.Parameters.AddWithValue(n, v ?? DBNull.Value);
+        }
+        return cmd;
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="bytes"/> for a new entry in <paramref name="tier"/> under <paramref name="maxBytes"/>:
+    /// in one transaction, picks victims with <paramref name="chooseVictims"/> until the reservation fits, removes their
+    /// rows and records the reservation. Returns the victims (whose files the caller deletes), or null when the entry
+    /// cannot fit even in an empty tier.
+    /// </summary>
+    public IReadOnlyList<IndexEntry>? Reserve(Key key, string tier, long bytes, long maxBytes, DateTimeOffset created,
+        DateTimeOffset? expires, double cost, Func<IReadOnlyList<IndexEntry>, long, IReadOnlyList<IndexEntry>> chooseVictims)
+    {
+        ArgumentNullException.ThrowIfNull(chooseVictims);
+        if (bytes > maxBytes) return null;
+        return Locked(() =>
+        {
+            using var tx = _db.BeginTransaction(deferred: false);
+            string k = key.ToString();
+            Cmd(_db, tx, "DELETE FROM entries WHERE key=$k AND tier=$t", ("$k", k), ("$t", tier)).ExecuteNonQuery();
+            long used = Convert.ToInt64(Cmd(_db, tx, "SELECT COALESCE(SUM(bytes),0) FROM entries WHERE tier=$t", ("$t", tier)).ExecuteScalar(), CultureInfo.InvariantCulture);
+            IReadOnlyList<IndexEntry> victims = [];
+            if (used + bytes > maxBytes)
+            {
+                var candidates = ReadEntries(tx, tier, readyOnly: true);
+                victims = chooseVictims(candidates, used + bytes - maxBytes);
+                foreach (var v in victims)
+                {
+                    Cmd(_db, tx, "DELETE FROM entries WHERE key=$k AND tier=$t", ("$k", v.Key.ToString()), ("$t", tier)).ExecuteNonQuery();
+                    used -= v.Bytes;
+                }
+                if (used + bytes > maxBytes)
+                {
+                    // Reservations of entries still being written cannot be evicted: do not admit this one now.
+                    tx.Rollback();
+                    return null;
+                }
+            }
+            Cmd(_db, tx, """
+                INSERT INTO entries(key, tier, bytes, created, expires, cost, hits, last_access, ready, writer_pid, writer_start)
+                VALUES($k, $t, $b, $c, $e, $cost, 0, $now, 0, $pid, $start)
+                """, ("$k", k), ("$t", tier), ("$b", bytes), ("$c", created.ToUnixTimeMilliseconds()),
+                ("$e", expires?.ToUnixTimeMilliseconds()), ("$cost", cost), ("$now", Now), ("$pid", Self.Pid), ("$start", Self.StartTicks)).ExecuteNonQuery();
+            tx.Commit();
+            return victims;
+        });
+    }
+
+    /// <summary>Marks a reserved entry as written, with its final size.</summary>
+    public void Commit(Key key, string tier, long bytes) => Locked(() =>
+        Cmd(_db, null, "UPDATE entries SET ready=1, bytes=$b WHERE key=$k AND tier=$t",
+            ("$b", bytes), ("$k", key.ToString()), ("$t", tier)).ExecuteNonQuery());
+
+    /// <summary>Adds or replaces a ready entry without a budget check (index rebuilds, S3 reconciliation).</summary>
+    public void Upsert(IndexEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        Locked(() => Cmd(_db, null, """
+            INSERT OR REPLACE INTO entries(key, tier, bytes, created, expires, cost, hits, last_access, ready)
+            VALUES($k, $t, $b, $c, $e, $cost, $h, $la, 1)
+            """, ("$k", e.Key.ToString()), ("$t", e.Tier), ("$b", e.Bytes), ("$c", e.Created.ToUnixTimeMilliseconds()),
+            ("$e", e.Expires?.ToUnixTimeMilliseconds()), ("$cost", e.ComputeSeconds), ("$h", e.Hits),
+            ("$la", e.LastAccess.ToUnixTimeMilliseconds())).ExecuteNonQuery());
+    }
+
+    /// <summary>Removes an entry's row; true when there was one.</summary>
+    public bool Remove(Key key, string tier) => Locked(() =>
+        Cmd(_db, null, "DELETE FROM entries WHERE key=$k AND tier=$t", ("$k", key.ToString()), ("$t", tier)).ExecuteNonQuery() > 0);
+
+    /// <summary>Counts a read of an entry.</summary>
+    public void RecordAccess(Key key, string tier) => Locked(() =>
+        Cmd(_db, null, "UPDATE entries SET hits=hits+1, last_access=$now WHERE key=$k AND tier=$t",
+            ("$now", Now), ("$k", key.ToString()), ("$t", tier)).ExecuteNonQuery());
+
+    /// <summary>The row of an entry, or null.</summary>
+    public IndexEntry? Get(Key key, string tier) => Locked(() =>
+    {
+        using var cmd = Cmd(_db, null, "SELECT key, tier, bytes, created, expires, cost, hits, last_access, ready FROM entries WHERE key=$k AND tier=$t",
+            ("$k", key.ToString()), ("$t", tier));
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? ReadRow(r) : null;
+    });
+
+    /// <summary>Every row of <paramref name="tier"/>.</summary>
+    public IReadOnlyList<IndexEntry> Entries(string tier) => Locked(() => ReadEntries(null, tier, readyOnly: false));
+
+    /// <summary>Bytes accounted to <paramref name="tier"/> (reservations included).</summary>
+    public long Bytes(string tier) => Locked(() => Convert.ToInt64(
+        Cmd(_db, null, "SELECT COALESCE(SUM(bytes),0) FROM entries WHERE tier=$t", ("$t", tier)).ExecuteScalar(), CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// Drops reservations whose writer process is gone (killed mid-write); returns their keys so the caller can delete
+    /// any partial files.
+    /// </summary>
+    public IReadOnlyList<Key> ReclaimAbandonedReservations(string tier) => Locked(() =>
+    {
+        var dead = new List<(string Key, ProcessIdentity Writer)>();
+        using (var cmd = Cmd(_db, null, "SELECT key, writer_pid, writer_start FROM entries WHERE tier=$t AND ready=0", ("$t", tier)))
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read())
+            {
+                var w = new ProcessIdentity(r.GetInt32(1), r.GetInt64(2));
+                if (!w.IsAlive) dead.Add((r.GetString(0), w));
+            }
+        }
+        var keys = new List<Key>();
+        foreach (var (k, w) in dead)
+        {
+            Cmd(_db, null, "DELETE FROM entries WHERE key=$k AND tier=$t AND ready=0 AND writer_pid=$p AND writer_start=$s",
+                ("$k", k), ("$t", tier), ("$p", w.Pid), ("$s", w.StartTicks)).ExecuteNonQuery();
+            keys.Add(Key.Parse(k));
+        }
+        return keys;
+    });
+
+    private List<IndexEntry> ReadEntries(SqliteTransaction? tx, string tier, bool readyOnly)
+    {
+        var list = new List<IndexEntry>();
+        using var cmd = Cmd(_db, tx, "SELECT key, tier, bytes, created, expires, cost, hits, last_access, ready FROM entries WHERE tier=$t" + (readyOnly ? " AND ready=1" : ""), ("$t", tier));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            list.Add(ReadRow(r));
+        }
+        return list;
+    }
+
+    private static IndexEntry ReadRow(SqliteDataReader r) => new(
+        Key.Parse(r.GetString(0)), r.GetString(1), r.GetInt64(2), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)),
+        r.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)), r.GetDouble(5), r.GetInt64(6),
+        DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)), r.GetInt64(8) == 1);
+
+    /// <summary>
+    /// Takes the lease on <paramref name="key"/> for <paramref name="ttl"/> if nobody holds a live one (an expired lease,
+    /// or one whose holder process is dead, is taken over). True when this process now holds it.
+    /// </summary>
+    public bool TryAcquireLease(Key key, TimeSpan ttl) => Locked(() =>
+    {
+        using var tx = _db.BeginTransaction(deferred: false);
+        string k = key.ToString();
+        using (var cmd = Cmd(_db, tx, "SELECT pid, start, expires FROM leases WHERE key=$k", ("$k", k)))
+        using (var r = cmd.ExecuteReader())
+        {
+            if (r.Read())
+            {
+                var holder = new ProcessIdentity(r.GetInt32(0), r.GetInt64(1));
+                long expires = r.GetInt64(2);
+                bool mine = holder == Self;
+                if (!mine && expires > Now && holder.IsAlive)
+                {
+                    return false;
+                }
+            }
+        }
+        Cmd(_db, tx, "INSERT OR REPLACE INTO leases(key, pid, start, host, expires) VALUES($k, $p, $s, $h, $e)",
+            ("$k", k), ("$p", Self.Pid), ("$s", Self.StartTicks), ("$h", Environment.MachineName),
+            ("$e", Now + (long)ttl.TotalMilliseconds)).ExecuteNonQuery();
+        tx.Commit();
+        return true;
+    });
+
+    /// <summary>Extends this process's lease on <paramref name="key"/>; false if it no longer holds it.</summary>
+    public bool RenewLease(Key key, TimeSpan ttl) => Locked(() =>
+        Cmd(_db, null, "UPDATE leases SET expires=$e WHERE key=$k AND pid=$p AND start=$s",
+            ("$e", Now + (long)ttl.TotalMilliseconds), ("$k", key.ToString()), ("$p", Self.Pid), ("$s", Self.StartTicks)).ExecuteNonQuery() > 0);
+
+    /// <summary>Releases this process's lease on <paramref name="key"/>.</summary>
+    public void ReleaseLease(Key key) => Locked(() =>
+        Cmd(_db, null, "DELETE FROM leases WHERE key=$k AND pid=$p AND start=$s",
+            ("$k", key.ToString()), ("$p", Self.Pid), ("$s", Self.StartTicks)).ExecuteNonQuery());
+
+    /// <summary>True when another live process holds an unexpired lease on <paramref name="key"/>.</summary>
+    public bool IsLeasedByOther(Key key) => Locked(() =>
+    {
+        using var cmd = Cmd(_db, null, "SELECT pid, start, expires FROM leases WHERE key=$k", ("$k", key.ToString()));
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return false;
+        var holder = new ProcessIdentity(r.GetInt32(0), r.GetInt64(1));
+        return holder != Self && r.GetInt64(2) > Now && holder.IsAlive;
+    });
+
+    /// <summary>Records this process's RAM usage (a heartbeat).</summary>
+    public void Heartbeat(long ramBytes) => Locked(() =>
+        Cmd(_db, null, "INSERT OR REPLACE INTO processes(pid, start, ram_bytes, heartbeat) VALUES($p, $s, $b, $now)",
+            ("$p", Self.Pid), ("$s", Self.StartTicks), ("$b", ramBytes), ("$now", Now)).ExecuteNonQuery());
+
+    /// <summary>Removes this process's usage row (on shutdown).</summary>
+    public void Unregister() => Locked(() =>
+        Cmd(_db, null, "DELETE FROM processes WHERE pid=$p AND start=$s", ("$p", Self.Pid), ("$s", Self.StartTicks)).ExecuteNonQuery());
+
+    /// <summary>
+    /// RAM bytes held by the other live processes sharing this cache directory. Rows of dead processes, or with a
+    /// heartbeat older than <paramref name="staleAfter"/>, are removed.
+    /// </summary>
+    public long OtherProcessesRamBytes(TimeSpan staleAfter) => Locked(() =>
+    {
+        var rows = new List<(ProcessIdentity P, long Bytes, long Beat)>();
+        using (var cmd = Cmd(_db, null, "SELECT pid, start, ram_bytes, heartbeat FROM processes"))
+        using (var r = cmd.ExecuteReader())
+        {
+            while (r.Read()) rows.Add((new ProcessIdentity(r.GetInt32(0), r.GetInt64(1)), r.GetInt64(2), r.GetInt64(3)));
+        }
+        long sum = 0;
+        foreach (var (p, bytes, beat) in rows)
+        {
+            if (p == Self) continue;
+            if (beat < Now - (long)staleAfter.TotalMilliseconds || !p.IsAlive)
+            {
+                Cmd(_db, null, "DELETE FROM processes WHERE pid=$p AND start=$s", ("$p", p.Pid), ("$s", p.StartTicks)).ExecuteNonQuery();
+                continue;
+            }
+            sum += bytes;
+        }
+        return sum;
+    });
+
+    /// <summary>Adds to a named counter (hits, misses, corrupt entries...).</summary>
+    public void Count(string name, long delta = 1) => Locked(() =>
+        Cmd(_db, null, "INSERT INTO counters(name, value) VALUES($n, $d) ON CONFLICT(name) DO UPDATE SET value=value+$d",
+            ("$n", name), ("$d", delta)).ExecuteNonQuery());
+
+    /// <summary>All counters.</summary>
+    public IReadOnlyDictionary<string, long> Counters() => Locked(() =>
+    {
+        var d = new Dictionary<string, long>(StringComparer.Ordinal);
+        using var cmd = Cmd(_db, null, "SELECT name, value FROM counters");
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) d[r.GetString(0)] = r.GetInt64(1);
+        return (IReadOnlyDictionary<string, long>)d;
+    });
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _db.Dispose();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using PodCache.Cache.Keys;
+
+namespace PodCache.Cache.Policies;
+
+/// <summary>
+/// PodCache's default policy: keeps what is expensive to recompute, small, often used and recently used.
+/// </summary>
+/// <remarks>
+/// <para>
+/// It is Greedy-Dual-Size-Frequency whose frequency decays exponentially, which is cachey's score (cost/size
+/// times accumulated, ever-growing touch weights) made numerically stable and given GDSF's aging. Every quantity
+/// is kept as a base-2 logarithm in a reference frame that grows by one unit per half-life, so past touches
+/// never need rescaling one by one:
+/// </para>
+/// <list type="bullet">
+/// <item><description><c>τ</c>, the clock, counts half-lives: it grows by <c>1/HalfLifeTouches</c> on every
+/// touch (insert or read of any entry) and by <c>Δt/HalfLifeTime</c> as <c>now</c> advances.</description></item>
+/// <item><description><c>W = log2(max(cost, CostFloorSeconds) / max(size, 1))</c>, cost in recompute seconds,
+/// size in bytes.</description></item>
+/// <item><description><c>F = log2 Σ 2^τᵢ</c> over the entry's touches τᵢ, updated as
+/// <c>F ← log2(2^F + 2^τ)</c>: a hit counts fully now and half as much a half-life later.</description></item>
+/// <item><description>Priority <c>H = log2(2^L + 2^(W + F))</c>, computed when the entry is touched; the lowest
+/// is evicted first, ties going to the least recently touched.</description></item>
+/// <item><description><c>L</c>, the inflation value, rises to the priority of a removed entry whenever that entry
+/// was the lowest-priority one (an eviction, or an expiry that would have been one); deleting any other entry
+/// leaves it alone. New and touched entries start above every past victim, so an entry that was popular long
+/// ago but is no longer touched sinks below newcomers and leaves: the cache never freezes.</description></item>
+/// </list>
+/// <para>
+/// In the ordinary (linear) frame at clock τ this is <c>2^(H−τ) = ℓ + cost/size × Σ 2^−(τ−τᵢ)</c>, i.e. GDSF with an
+/// exponentially decayed frequency. Logarithms grow only linearly with the number of touches (cachey's raw
+/// weights grow exponentially and overflow after about a million touches); when the clock passes 2^20
+/// half-lives, every stored value is shifted down by the same amount so precision stays fine for ever.
+/// </para>
+/// <para>All operations are O(log n). Time comes only from the <c>now</c> arguments; clocks that step back are
+/// treated as standing still.</para>
+/// </remarks>
+public sealed class CostAwarePolicy : IEvictionPolicy
+{
+    // Far below where a double's resolution of log2 values matters (2^20 leaves ~2^-32 of resolution), and rare
+    // enough that the O(n) shift is free when amortised.
+    internal const double RenormaliseAbove = 1 << 20;
+
+    private readonly ScoredEntries _entries = new();
+    private readonly double _touchStep;
+    private readonly double _perSecond;
+    private readonly double _costFloorSeconds;
+    private double _clock;
+    private double _inflation = double.NegativeInfinity;
+    private DateTimeOffset _lastNow;
+    private bool _seenNow;
+
+    /// <summary>Creates the policy.</summary>
+    /// <param name="options">Half-lives and cost floor; the documented defaults when null. Copied.</param>
+    public CostAwarePolicy(CostAwarePolicyOptions? options = null)
+    {
+        options ??= new CostAwarePolicyOptions();
+        _touchStep = 1 / options.HalfLifeTouches;
+        _perSecond = options.HalfLifeTime is { } t ? 1 / t.TotalSeconds : 0;
+        _costFloorSeconds = options.CostFloorSeconds;
+    }
+
+    /// <inheritdoc/>
+    public string Name => "cost-aware";
+
+    /// <inheritdoc/>
+    public int Count => _entries.Count;
+
+    /// <inheritdoc/>
+    public void OnInsert(Key key, long sizeBytes, double costSeconds, DateTimeOffset now)
+    {
+        Advance(now);
+        var weight = Weight(sizeBytes, costSeconds);
+        if (_entries.TryGet(key, out var entry))
+        {
+            entry.Weight = weight;
+            Touch(entry);
+            return;
+        }
+        _entries.Add(key, weight, _clock, LogSum2(_inflation, weight + _clock));
+    }
+
+    /// <inheritdoc/>
+    public void OnAccess(Key key, DateTimeOffset now)
+    {
+        if (_entries.TryGet(key, out var entry))
+        {
+            Advance(now);
+            Touch(entry);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void OnRemove(Key key)
+    {
+        if (_entries.Remove(key, out var entry, out var wasVictim) && wasVictim)
+        {
+            _inflation = Math.Max(_inflation, entry.Priority);
+        }
+    }
+
+    /// <inheritdoc/>
+    public bool TryPeekVictim(out Key key)
+    {
+        if (_entries.TryPeekMin(out var entry))
+        {
+            key = entry.Key;
+            return true;
+        }
+        key = default;
+        return false;
+    }
+
+    /// <summary>
+    /// The entry's current priority <c>H</c> (a base-2 logarithm; lower leaves first). Only differences between
+    /// entries of this instance mean anything: the reference frame moves with the clock.
+    /// </summary>
+    /// <param name="key">The key.</param>
+    /// <param name="priority">The priority, when tracked.</param>
+    /// <returns>True when the key is tracked.</returns>
+    public bool TryGetPriority(Key key, out double priority)
+    {
+        if (_entries.TryGet(key, out var entry))
+        {
+            priority = entry.Priority;
+            return true;
+        }
+        priority = 0;
+        return false;
+    }
+
+    private void Touch(ScoredEntry entry)
+    {
+        entry.Frequency = LogSum2(entry.Frequency, _clock);
+        _entries.Update(entry, LogSum2(_inflation, entry.Weight + entry.Frequency));
+    }
+
+    private double Weight(long sizeBytes, double costSeconds)
+    {
+        // NaN or negative measurements count as free; an infinite one as the largest finite cost.
+        var cost = costSeconds >= _costFloorSeconds ? Math.Min(costSeconds, double.MaxValue) : _costFloorSeconds;
+        return Math.Log2(cost) - Math.Log2(Math.Max(sizeBytes, 1));
+    }
+
+    private void Advance(DateTimeOffset now)
+    {
+        _clock += _touchStep;
+        if (_perSecond > 0)
+        {
+            if (!_seenNow)
+            {
+                _seenNow = true;
+                _lastNow = now;
+            }
+            else if (now > _lastNow)
+            {
+                _clock += (now - _lastNow).TotalSeconds * _perSecond;
+                _lastNow = now;
+            }
+        }
+        if (_clock > RenormaliseAbove)
+        {
+            Renormalise();
+        }
+    }
+
+    private void Renormalise()
+    {
+        // Subtracting one constant from every log value is multiplying every linear value by 2^-shift: the order
+        // is unchanged up to rounding, and the heap is rebuilt in case rounding created ties.
+        var shift = _clock;
+        _clock = 0;
+        _inflation -= shift;
+        foreach (var entry in _entries.Entries)
+        {
+            entry.Frequency -= shift;
+            entry.Priority -= shift;
+        }
+        _entries.Reheapify();
+    }
+
+    /// <summary><c>log2(2^a + 2^b)</c> without leaving log space.</summary>
+    private static double LogSum2(double a, double b)
+    {
+        var hi = Math.Max(a, b);
+        var lo = Math.Min(a, b);
+        if (double.IsNegativeInfinity(lo))
+        {
+            return hi;
+        }
+        Debug.Assert(double.IsFinite(hi) && double.IsFinite(lo));
+        return hi + Math.Log2(1 + double.Exp2(lo - hi));
+    }
+}

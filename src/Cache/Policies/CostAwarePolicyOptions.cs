@@ -1,0 +1,64 @@
+namespace PodCache.Cache.Policies;
+
+/// <summary>Settings of a <see cref="CostAwarePolicy"/>; each is validated when set.</summary>
+public sealed class CostAwarePolicyOptions
+{
+    private double _halfLifeTouches = 1000;
+    private TimeSpan? _halfLifeTime = TimeSpan.FromHours(1);
+    private double _costFloorSeconds = 1e-6;
+
+    /// <summary>
+    /// After this many touches (inserts and reads of any entry in the tier), one past touch of an entry counts half
+    /// as much as a touch now. Default 1000 (cachey's default half-life).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a finite number greater than zero.</exception>
+    public double HalfLifeTouches
+    {
+        get => _halfLifeTouches;
+        set
+        {
+            if (!double.IsFinite(value) || value <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The half-life in touches must be a finite number greater than zero.");
+            }
+            _halfLifeTouches = value;
+        }
+    }
+
+    /// <summary>
+    /// After this much time (taken from the <c>now</c> the tier passes in), one past touch counts half as much
+    /// as a touch now, on top of <see cref="HalfLifeTouches"/>. This lets entries that were hot an hour ago give way
+    /// even when the tier is quiet. Default one hour; <see langword="null"/> turns time decay off.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Zero or negative.</exception>
+    public TimeSpan? HalfLifeTime
+    {
+        get => _halfLifeTime;
+        set
+        {
+            if (value is { } v && v <= TimeSpan.Zero)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The half-life in time must be positive, or null for none.");
+            }
+            _halfLifeTime = value;
+        }
+    }
+
+    /// <summary>
+    /// Recompute costs below this many seconds count as this many, so entries that were measured as free are still
+    /// ordered by size, frequency and recency. Default 1e-6 (one microsecond).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not a finite number greater than zero.</exception>
+    public double CostFloorSeconds
+    {
+        get => _costFloorSeconds;
+        set
+        {
+            if (!double.IsFinite(value) || value <= 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The cost floor must be a finite number of seconds greater than zero.");
+            }
+            _costFloorSeconds = value;
+        }
+    }
+}

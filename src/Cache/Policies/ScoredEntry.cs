@@ -1,0 +1,28 @@
+using PodCache.Cache.Keys;
+
+namespace PodCache.Cache.Policies;
+
+/// <summary>
+/// One entry tracked by a priority-ordered policy. Fields rather than properties: the heap moves these on every
+/// access, and each policy reads and writes its own state directly.
+/// </summary>
+internal sealed class ScoredEntry(Key key)
+{
+    /// <summary>The entry's key.</summary>
+    public Key Key { get; } = key;
+
+    /// <summary>Lower leaves first. Owned by <see cref="ScoredEntries"/>: set it through <see cref="ScoredEntries.Update"/>.</summary>
+    public double Priority;
+
+    /// <summary>Stamp of the last touch; breaks priority ties, oldest first.</summary>
+    public long Sequence;
+
+    /// <summary>Position in the heap array; -1 once removed.</summary>
+    public int HeapIndex = -1;
+
+    /// <summary>Policy-specific value weight, e.g. cost/size or its logarithm.</summary>
+    public double Weight;
+
+    /// <summary>Policy-specific frequency state, e.g. a hit count or a log-space decayed count.</summary>
+    public double Frequency;
+}

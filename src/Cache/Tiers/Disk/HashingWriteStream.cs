@@ -1,0 +1,29 @@
+using System.IO.Hashing;
+
+namespace PodCache.Cache.Tiers.Disk;
+
+/// <summary>A write-only pass-through that hashes and counts what goes through it.</summary>
+internal sealed class HashingWriteStream(Stream inner, NonCryptographicHashAlgorithm hash) : Stream
+{
+    public long Written { get; private set; }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => Written; set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        hash.Append(buffer);
+        inner.Write(buffer);
+        Written += buffer.Length;
+    }
+
+    public override void Flush() => inner.Flush();
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

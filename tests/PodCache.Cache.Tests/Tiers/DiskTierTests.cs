@@ -1,0 +1,117 @@
+using PodCache.Cache.Index;
+using PodCache.Cache.Keys;
+using PodCache.Cache.Serialization;
+using PodCache.Cache.Tiers;
+using PodCache.Cache.Tiers.Disk;
+
+namespace PodCache.Cache.Tests.Tiers;
+
+public sealed class DiskTierTests : CacheTierContract
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "podcache-disk-" + Guid.NewGuid().ToString("N"));
+    private readonly List<MachineIndex> _indexes = [];
+
+    protected override ICacheTier CreateTier(long maxBytes) => Create(maxBytes);
+
+    private DiskTier Create(long maxBytes, bool lz4 = false)
+    {
+        var index = new MachineIndex(_dir, Time);
+        _indexes.Add(index);
+        return new DiskTier(new DiskTierOptions { Path = _dir, MaxBytes = maxBytes, Lz4 = lz4 }, index, new ValueCodecs(), time: Time);
+    }
+
+    public override void Dispose()
+    {
+        foreach (var i in _indexes) i.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
+        base.Dispose();
+    }
+
+    [Fact]
+    public async Task TryGet_FromAnotherInstance_SeesTheEntry()
+    {
+        var a = Create(1 << 20);
+        await a.PutAsync(Entry("shared", "value"));
+        var b = Create(1 << 20);
+        var got = await b.TryGetAsync(Key.Hash("shared"));
+        Assert.NotNull(got);
+        Assert.Equal("{\"by\":\"test\"}", got!.Provenance);
+    }
+
+    [Fact]
+    public async Task Lz4_RoundTrips_AndShrinksCompressibleData()
+    {
+        var tier = Create(1 << 22, lz4: true);
+        var e = Entry("z", "z", padTo: 200_000);
+        await tier.PutAsync(e);
+        Assert.True(new FileInfo(tier.PathOf(e.Key)).Length < 20_000);
+        var got = await tier.TryGetAsync(e.Key);
+        Assert.Equal(((BinaryValue)e.Value).Bytes.ToArray(), ((BinaryValue)got!.Value).Bytes.ToArray());
+    }
+
+    [Theory]
+    [InlineData("truncate")]
+    [InlineData("flip")]
+    [InlineData("garbage")]
+    [InlineData("empty")]
+    public async Task TryGet_CorruptFile_IsMissRemovedAndCounted(string damage)
+    {
+        var tier = Create(1 << 20);
+        var e = Entry("victim", "some value worth keeping", padTo: 3000);
+        await tier.PutAsync(e);
+        string path = tier.PathOf(e.Key);
+        var bytes = File.ReadAllBytes(path);
+        byte[] broken = damage switch
+        {
+            "truncate" => bytes[..(bytes.Length / 2)],
+            "flip" => Flip(bytes, bytes.Length - 100),
+            "garbage" => Enumerable.Range(0, 500).Select(i => (byte)(i * 31)).ToArray(),
+            _ => [],
+        };
+        File.WriteAllBytes(path, broken);
+
+        Assert.Null(await tier.TryGetAsync(e.Key));
+        Assert.False(File.Exists(path));
+        Assert.Equal(1, tier.CorruptCount);
+        Assert.Equal(0, tier.GetStatistics().Entries);
+    }
+
+    private static byte[] Flip(byte[] b, int at)
+    {
+        var c = (byte[])b.Clone();
+        c[at] ^= 0x40;
+        return c;
+    }
+
+    [Fact]
+    public async Task Put_WritesNoTempFilesBehind()
+    {
+        var tier = Create(1 << 20);
+        for (int i = 0; i < 5; i++) await tier.PutAsync(Entry("k" + i, "v"));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_dir, "tmp")));
+    }
+
+    [Fact]
+    public async Task Open_AbandonedTempFileOfDeadProcess_IsDeleted()
+    {
+        Create(1 << 20);
+        // pid 1 has another start time than recorded here, so it counts as dead.
+        string stale = Path.Combine(_dir, "tmp", $"{Key.Hash("x")}.1.123.abc.tmp");
+        await File.WriteAllBytesAsync(stale, [1, 2, 3]);
+        Create(1 << 20);
+        Assert.False(File.Exists(stale));
+    }
+
+    [Fact]
+    public async Task CollectExpired_RemovesOnlyExpired()
+    {
+        var tier = Create(1 << 20);
+        await tier.PutAsync(Entry("short", "s", ttl: TimeSpan.FromMinutes(1)));
+        await tier.PutAsync(Entry("long", "l", ttl: TimeSpan.FromDays(1)));
+        await tier.PutAsync(Entry("never", "n"));
+        Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, tier.CollectExpired());
+        Assert.Equal(2, tier.GetStatistics().Entries);
+    }
+}

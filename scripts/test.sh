@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs PodCache's whole test suite: restore, build, every test project; then prints "N passed, N failed"
+# computed from the TRX result files. Exit code 0 only when everything built and no test failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+results="TestResults"
+rm -rf "$results"
+mkdir -p "$results"
+
+dotnet build PodCache.sln -c Release -nologo -v quiet 2>&1 | tail -n 20
+build=${PIPESTATUS[0]}
+if [ "$build" -ne 0 ]; then
+  echo "build failed"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet test PodCache.sln -c Release --no-build -nologo \
+  --logger "trx;LogFilePrefix=results" --logger "console;verbosity=minimal" \
+  --results-directory "$results" "$@"
+status=$?
+
+passed=0
+failed=0
+shopt -s nullglob
+trx=("$results"/*.trx)
+for f in "${trx[@]}"; do
+  counters=$(grep -o '<Counters [^>]*>' "$f" | head -n 1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  fl=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  er=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
+  to=$(sed -n 's/.* timeout="\([0-9]*\)".*/\1/p' <<<"$counters")
+  ab=$(sed -n 's/.* aborted="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${fl:-0} + ${er:-0} + ${to:-0} + ${ab:-0}))
+done
+if [ "${#trx[@]}" -eq 0 ]; then
+  echo "no test results were written"
+  failed=$((failed + 1))
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # The runner failed without a failing test (a crashed test host, say): count it.
+  failed=1
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]

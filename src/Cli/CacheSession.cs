@@ -1,0 +1,56 @@
+using PodCache.Cache;
+using PodCache.Cache.Configuration;
+using PodCache.Cache.Serialization;
+using PodCache.Runtime.Serialization;
+
+namespace PodCache.Cli;
+
+/// <summary>
+/// The cache a CLI command works with: the embedded default (RAM + a disk directory, <c>.podcache</c> unless
+/// <c>--cache-dir</c>, <c>PODCACHE_CACHE_DIR</c> or the config file say otherwise), or what <c>--config</c> describes.
+/// </summary>
+internal sealed class CacheSession : IAsyncDisposable
+{
+    private CacheSession(CacheStack stack) => Stack = stack;
+
+    public CacheStack Stack { get; }
+
+    public IMemoCache Cache => Stack.Cache;
+
+    public static CacheConfig LoadConfig(string? configPath, string? cacheDir)
+    {
+        CacheConfig config;
+        try
+        {
+            config = configPath is null ? new CacheConfig() : CacheConfig.Load(configPath);
+        }
+        catch (ConfigurationException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+        cacheDir ??= configPath is null ? Environment.GetEnvironmentVariable("PODCACHE_CACHE_DIR") : null;
+        if (cacheDir is not null)
+        {
+            config.DiskEnabled = true;
+            config.DiskPath = cacheDir;
+        }
+        return config;
+    }
+
+    public static ValueCodecs Codecs() => new ValueCodecs().Register(new DataArrayCodec());
+
+    public static CacheSession Open(string? configPath, string? cacheDir)
+    {
+        var config = LoadConfig(configPath, cacheDir);
+        try
+        {
+            return new CacheSession(CacheStack.Create(config, Codecs()));
+        }
+        catch (ConfigurationException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
+    public ValueTask DisposeAsync() => Stack.DisposeAsync();
+}

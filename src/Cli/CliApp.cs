@@ -1,0 +1,64 @@
+using PodCache.Cli.Commands;
+using PodCache.Runtime.Pipelines;
+
+namespace PodCache.Cli;
+
+/// <summary>The <c>podcache</c> command line: dispatches to a command and maps failures to exit codes.</summary>
+internal static class CliApp
+{
+    public const string Usage = """
+        podcache — memoizing PODPAC pipeline runtime
+
+        Usage:
+          podcache run PIPELINE --coords COORDS [--node REF] [--format json|summary] [--out FILE] [--report FILE]
+                       [--cache-dir DIR] [--config FILE]
+          podcache plan PIPELINE --coords COORDS [--node REF] [--cache-dir DIR] [--config FILE]
+          podcache --version
+
+        Exit codes: 0 ok, 2 invalid input, 1 other failure.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
+            return args.Length == 0 ? ExitCodes.InvalidInput : ExitCodes.Ok;
+        }
+        if (args[0] is "--version")
+        {
+            await stdout.WriteLineAsync(typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0").ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+        var rest = args.Skip(1).ToArray();
+        try
+        {
+            return args[0] switch
+            {
+                "run" => await RunCommand.ExecuteAsync(rest, stdout, stderr, plan: false, cancellationToken).ConfigureAwait(false),
+                "plan" => await RunCommand.ExecuteAsync(rest, stdout, stderr, plan: true, cancellationToken).ConfigureAwait(false),
+                _ => throw new UsageException($"unknown command '{args[0]}'; commands: run, plan (see podcache --help)"),
+            };
+        }
+        catch (UsageException ex)
+        {
+            await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+        catch (PipelineException ex)
+        {
+            await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync("cancelled").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+}

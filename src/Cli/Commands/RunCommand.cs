@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text;
+using PodCache.Runtime;
+using PodCache.Runtime.Execution;
+
+namespace PodCache.Cli.Commands;
+
+/// <summary><c>podcache run</c> and <c>podcache plan</c>.</summary>
+internal static class RunCommand
+{
+    private static readonly HashSet<string> RunOptions = ["coords", "node", "format", "out", "report", "cache-dir", "config"];
+    private static readonly HashSet<string> PlanOptions = ["coords", "node", "cache-dir", "config", "report"];
+    private static readonly HashSet<string> Flags = ["no-progress"];
+
+    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, TextWriter stderr, bool plan, CancellationToken ct)
+    {
+        var a = new ArgReader(args, plan ? PlanOptions : RunOptions, Flags);
+        string pipelinePath = a.Positional(0, "PIPELINE: the pipeline JSON file");
+        a.NoMorePositionals(1);
+        string coordsPath = a.Require("coords", "the coordinates JSON file");
+        string format = a.Get("format") ?? "json";
+        if (format is not ("json" or "summary"))
+        {
+            throw new UsageException($"--format '{format}' is not supported; use json or summary");
+        }
+        var pipeline = InputFiles.ReadPipeline(pipelinePath);
+        var coords = InputFiles.ReadCoordinates(coordsPath);
+        string? nodeRef = a.Get("node");
+        if (nodeRef is not null && !pipeline.Contains(nodeRef))
+        {
+            throw new UsageException($"--node '{nodeRef}': {pipelinePath} has no such node; its nodes are {string.Join(", ", pipeline.Nodes.Select(n => n.Ref))}");
+        }
+        await using var session = CacheSession.Open(a.Get("config"), a.Get("cache-dir"));
+        var runner = new PipelineRunner(session.Cache);
+        if (plan)
+        {
+            var p = await runner.PlanAsync(pipeline, coords, nodeRef, ct).ConfigureAwait(false);
+            string text = p.ToJsonString();
+            await stdout.WriteLineAsync(text).ConfigureAwait(false);
+            if (a.Get("report") is { } planReport) InputFiles.WriteAtomic(planReport, Encoding.UTF8.GetBytes(text));
+            return ExitCodes.Ok;
+        }
+        var run = await runner.RunAsync(pipeline, coords, nodeRef, ct).ConfigureAwait(false);
+        if (a.Get("report") is { } report)
+        {
+            InputFiles.WriteAtomic(report, Encoding.UTF8.GetBytes(run.ToJsonString()));
+        }
+        string output = format == "json" ? DataArrayJson.ToJson(run.Output!) : Summary(run);
+        if (a.Get("out") is { } outPath)
+        {
+            InputFiles.WriteAtomic(outPath, Encoding.UTF8.GetBytes(output));
+        }
+        else
+        {
+            await stdout.WriteLineAsync(output).ConfigureAwait(false);
+        }
+        return ExitCodes.Ok;
+    }
+
+    internal static string Summary(PipelineRun run)
+    {
+        var sb = new StringBuilder();
+        var o = run.Output!;
+        sb.Append(CultureInfo.InvariantCulture, $"run {run.RunId}: output '{run.OutputRef}' {o} in {run.Seconds:F3} s").AppendLine();
+        sb.Append(ArraySummary.Describe(o)).AppendLine();
+        sb.AppendLine("nodes:");
+        foreach (var n in run.Nodes.Values)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  {n.Ref,-24} {n.Status,-10} {n.Seconds,9:F4} s {n.Bytes,12:N0} B  {n.NodeType}").AppendLine();
+        }
+        return sb.ToString().TrimEnd();
+    }
+}

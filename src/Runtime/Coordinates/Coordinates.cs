@@ -1,0 +1,180 @@
+using System.Text.Json.Nodes;
+using PodCache.Cache.Keys;
+using PodCache.Runtime.Json;
+using PodCache.Runtime.Pipelines;
+
+namespace PodCache.Runtime;
+
+/// <summary>
+/// Request coordinates: an ordered set of named axes (the dims order of every output) and a CRS.
+/// Reads and writes PODPAC coordinates JSON. Immutable.
+/// </summary>
+public sealed class Coordinates : IEquatable<Coordinates>
+{
+    /// <summary>The dim names PODPAC knows.</summary>
+    public static IReadOnlyList<string> KnownDims { get; } = ["lat", "lon", "time", "alt"];
+
+    private readonly Coordinates1D[] _axes;
+    private Key? _key;
+
+    /// <summary>Creates coordinates from axes with distinct names.</summary>
+    /// <exception cref="ArgumentException">A dim appears twice.</exception>
+    public Coordinates(IEnumerable<Coordinates1D> axes, string? crs = null)
+    {
+        ArgumentNullException.ThrowIfNull(axes);
+        _axes = axes.ToArray();
+        for (int i = 0; i < _axes.Length; i++)
+        {
+            for (int j = 0; j < i; j++)
+            {
+                if (_axes[i].Name == _axes[j].Name)
+                {
+                    throw new ArgumentException($"dim '{_axes[i].Name}' appears twice", nameof(axes));
+                }
+            }
+        }
+        Crs = crs ?? CrsNames.Default;
+    }
+
+    /// <summary>No dims: the coordinates of a 0-d result.</summary>
+    public static Coordinates Empty { get; } = new([], null);
+
+    /// <summary>The axes in dims order.</summary>
+    public IReadOnlyList<Coordinates1D> Axes => _axes;
+
+    /// <summary>The dim names in order.</summary>
+    public IReadOnlyList<string> Dims => _axes.Select(a => a.Name).ToArray();
+
+    /// <summary>Number of dims.</summary>
+    public int Rank => _axes.Length;
+
+    /// <summary>The size of every axis, in dims order.</summary>
+    public int[] Shape => _axes.Select(a => a.Size).ToArray();
+
+    /// <summary>The number of points (product of the shape; 1 for no dims).</summary>
+    public long Size
+    {
+        get
+        {
+            long n = 1;
+            foreach (var a in _axes) n *= a.Size;
+            return n;
+        }
+    }
+
+    /// <summary>The CRS string as given.</summary>
+    public string Crs { get; }
+
+    /// <summary>The axis named <paramref name="dim"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such dim.</exception>
+    public Coordinates1D this[string dim] =>
+        Array.Find(_axes, a => a.Name == dim) ?? throw new KeyNotFoundException($"no dim '{dim}' in the coordinates");
+
+    /// <summary>True when the coordinates have <paramref name="dim"/>.</summary>
+    public bool Contains(string dim) => IndexOf(dim) >= 0;
+
+    /// <summary>The position of <paramref name="dim"/>, or -1.</summary>
+    public int IndexOf(string dim)
+    {
+        for (int i = 0; i < _axes.Length; i++)
+        {
+            if (_axes[i].Name == dim) return i;
+        }
+        return -1;
+    }
+
+    /// <summary>The same coordinates with one axis replaced (matched by name) or appended.</summary>
+    public Coordinates With(Coordinates1D axis)
+    {
+        ArgumentNullException.ThrowIfNull(axis);
+        int i = IndexOf(axis.Name);
+        var axes = (Coordinates1D[])_axes.Clone();
+        if (i >= 0)
+        {
+            axes[i] = axis;
+            return new Coordinates(axes, Crs);
+        }
+        return new Coordinates([.. axes, axis], Crs);
+    }
+
+    /// <summary>The coordinates without the named dims.</summary>
+    public Coordinates Drop(IEnumerable<string> dims)
+    {
+        var drop = dims.ToHashSet();
+        return new Coordinates(_axes.Where(a => !drop.Contains(a.Name)), Crs);
+    }
+
+    /// <summary>Only the named dims, in the given order.</summary>
+    public Coordinates Select(IEnumerable<string> dims) => new(dims.Select(d => this[d]), Crs);
+
+    /// <summary>PODPAC coordinates JSON.</summary>
+    public JsonObject ToJson()
+    {
+        var arr = new JsonArray();
+        foreach (var a in _axes)
+        {
+            arr.Add(a.ToJson());
+        }
+        return new JsonObject { ["coords"] = arr, ["crs"] = Crs };
+    }
+
+    /// <summary>The normalised form hashed for the CoordinatesKey (SPEC §4).</summary>
+    public JsonObject ToCanonicalJson()
+    {
+        var arr = new JsonArray();
+        foreach (var a in _axes)
+        {
+            arr.Add(a.ToCanonicalJson());
+        }
+        return new JsonObject { ["coords"] = arr, ["crs"] = CrsNames.Canonical(Crs) };
+    }
+
+    /// <summary>The CoordinatesKey: SHA-256 of the canonical JSON of the normalised coordinates.</summary>
+    public Key Key => _key ??= CanonicalJson.Hash(ToCanonicalJson());
+
+    /// <summary>Parses PODPAC coordinates JSON text (bare NaN/Infinity accepted).</summary>
+    /// <exception cref="PipelineException">Malformed JSON or invalid coordinates, with every problem and its path.</exception>
+    public static Coordinates Parse(string json, string? source = null)
+    {
+        JsonNode? node;
+        try
+        {
+            node = LenientJson.Parse(json, out var dups);
+            if (dups.Count > 0)
+            {
+                throw new PipelineException(dups.Select(d => new PipelineError(d.Path, d.Message)).ToArray(), source);
+            }
+        }
+        catch (LenientJson.SyntaxException ex)
+        {
+            throw new PipelineException([new PipelineError("", "malformed JSON: " + ex.Message)], source);
+        }
+        var errors = new ErrorSink();
+        var coords = CoordinatesJson.Read(node, "", errors);
+        errors.ThrowIfAny(source);
+        return coords!;
+    }
+
+    /// <summary>Reads coordinates from a parsed JSON node.</summary>
+    /// <exception cref="PipelineException">Invalid coordinates.</exception>
+    public static Coordinates FromJson(JsonNode? node)
+    {
+        var errors = new ErrorSink();
+        var coords = CoordinatesJson.Read(node, "", errors);
+        errors.ThrowIfAny();
+        return coords!;
+    }
+
+    /// <inheritdoc/>
+    public bool Equals(Coordinates? other) =>
+        other is not null && other.Key == Key;
+
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => Equals(obj as Coordinates);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Key.GetHashCode();
+
+    /// <inheritdoc/>
+    public override string ToString() => "{" + string.Join(", ", _axes.Select(a => a.ToString())) + "}";
+}

@@ -1,0 +1,174 @@
+using System.Threading.Tasks.Dataflow;
+using PodCache.Cache;
+using PodCache.Runtime.Nodes;
+using PodCache.Runtime.Pipelines;
+
+namespace PodCache.Runtime.Execution;
+
+/// <summary>
+/// Executes a plan bottom-up on a TPL Dataflow block: a node is posted once its inputs are ready, independent
+/// branches run in parallel up to the degree of parallelism, and every computation goes through the cache's
+/// single-flight <c>GetOrCompute</c>. Nodes the plan found cached are loaded, and computed after all if they have
+/// been evicted since.
+/// </summary>
+internal sealed class Executor
+{
+    private readonly IMemoCache _cache;
+    private readonly ActionBlock<PlanNode> _block;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Lock _gate = new();
+
+    public Executor(IMemoCache cache, int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    {
+        _cache = cache;
+        _cancellationToken = cancellationToken;
+        _block = new ActionBlock<PlanNode>(RunJobAsync, new ExecutionDataflowBlockOptions
+        {
+            MaxDegreeOfParallelism = maxDegreeOfParallelism,
+            CancellationToken = cancellationToken,
+            EnsureOrdered = false,
+        });
+    }
+
+    /// <summary>Ensures <paramref name="pn"/> is being produced; returns its result task.</summary>
+    public Task<DataArray> Request(PlanNode pn)
+    {
+        lock (_gate)
+        {
+            if (pn.Completion is { } existing)
+            {
+                return existing.Task;
+            }
+            pn.Completion = new TaskCompletionSource<DataArray>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        if (pn.ProbeTier is not null)
+        {
+            Post(pn);
+        }
+        else
+        {
+            ScheduleCompute(pn);
+        }
+        return pn.Completion.Task;
+    }
+
+    public void Complete() => _block.Complete();
+
+    private void Post(PlanNode pn)
+    {
+        if (!_block.Post(pn))
+        {
+            pn.Completion!.TrySetCanceled(_cancellationToken.IsCancellationRequested ? _cancellationToken : new CancellationToken(true));
+        }
+    }
+
+    private void ScheduleCompute(PlanNode pn)
+    {
+        var slots = pn.Node.Implementation.InitialInputs(pn.Node.Slots);
+        lock (_gate)
+        {
+            pn.RequestedSlots.Clear();
+            pn.RequestedSlots.UnionWith(slots);
+        }
+        WhenInputsReady(pn, slots.Select(s => Request(pn.Inputs[s])).ToArray());
+    }
+
+    private void WhenInputsReady(PlanNode pn, Task<DataArray>[] inputs)
+    {
+        if (inputs.Length == 0)
+        {
+            Post(pn);
+            return;
+        }
+        Task.WhenAll(inputs).ContinueWith(t =>
+        {
+            if (t.IsCanceled)
+            {
+                pn.Completion!.TrySetCanceled();
+            }
+            else if (t.IsFaulted)
+            {
+                pn.Completion!.TrySetException(t.Exception!.InnerExceptions);
+            }
+            else
+            {
+                Post(pn);
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task RunJobAsync(PlanNode pn)
+    {
+        var completion = pn.Completion!;
+        try
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (pn.ProbeTier is not null)
+            {
+                var hit = await _cache.GetAsync(pn.ResultKey, _cancellationToken).ConfigureAwait(false);
+                if (hit is { Entry.Value: DataArray cached })
+                {
+                    pn.Status = CacheStatus.Hit(hit.Tier);
+                    pn.Bytes = cached.SizeBytes;
+                    completion.TrySetResult(cached);
+                    return;
+                }
+                // Evicted or expired since planning: compute it after all, inputs first.
+                pn.ProbeTier = null;
+                ScheduleCompute(pn);
+                return;
+            }
+            var node = pn.Node;
+            var inputs = new Dictionary<string, DataArray>(StringComparer.Ordinal);
+            lock (_gate)
+            {
+                foreach (var slot in pn.RequestedSlots)
+                {
+                    inputs[slot] = pn.Inputs[slot].Completion!.Task.Result;
+                }
+            }
+            var context = new NodeContext(pn.Request, inputs, node.Slots, node.Ref, _cancellationToken);
+            string? next;
+            try
+            {
+                next = node.Implementation.NextInput(context);
+            }
+            catch (NodeEvaluationException ex)
+            {
+                throw new PipelineException($"nodes.{node.Ref}", ex.Message);
+            }
+            if (next is not null)
+            {
+                lock (_gate)
+                {
+                    pn.RequestedSlots.Add(next);
+                }
+                WhenInputsReady(pn, [Request(pn.Inputs[next])]);
+                return;
+            }
+            var outcome = await _cache.GetOrComputeAsync(pn.ResultKey, _ =>
+            {
+                try
+                {
+                    return ValueTask.FromResult(node.Implementation.Evaluate(context).TransposeToRequest(pn.Request));
+                }
+                catch (NodeEvaluationException ex)
+                {
+                    throw new PipelineException($"nodes.{node.Ref}", ex.Message);
+                }
+            }, node.Cache, _cancellationToken).ConfigureAwait(false);
+            pn.Status = outcome.Status;
+            pn.Seconds = outcome.ComputeSeconds;
+            pn.Bytes = outcome.Value.SizeBytes;
+            completion.TrySetResult(outcome.Value);
+        }
+        catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested)
+        {
+            completion.TrySetCanceled(_cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            completion.TrySetException(ex);
+        }
+    }
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using PodCache.Cache;
+using PodCache.Runtime.Pipelines;
+
+namespace PodCache.Runtime.Execution;
+
+/// <summary>
+/// Runs pipelines with memoized execution over an <see cref="IMemoCache"/>: plans top-down, prunes below cached
+/// nodes, executes bottom-up in parallel. Thread-safe; concurrent runs that share subgraphs compute them once.
+/// </summary>
+public sealed class PipelineRunner
+{
+    private readonly RunnerOptions _options;
+
+    /// <summary>Creates a runner over <paramref name="cache"/>.</summary>
+    public PipelineRunner(IMemoCache cache, RunnerOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        Cache = cache;
+        _options = options ?? new RunnerOptions();
+    }
+
+    /// <summary>The cache results are memoized in.</summary>
+    public IMemoCache Cache { get; }
+
+    /// <summary>Evaluates <paramref name="pipeline"/> at <paramref name="coordinates"/>.</summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="coordinates">The request.</param>
+    /// <param name="nodeRef">The node to evaluate; the pipeline's output when null.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <exception cref="PipelineException">The request does not fit the pipeline (e.g. a dim a source needs is missing).</exception>
+    public async Task<PipelineRun> RunAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef = null,
+        CancellationToken cancellationToken = default)
+    {
+        var sw = Stopwatch.StartNew();
+        var started = _options.Time.GetUtcNow();
+        var plan = await PlanCoreAsync(pipeline, coordinates, nodeRef, cancellationToken).ConfigureAwait(false);
+        foreach (var pn in plan.Nodes)
+        {
+            pn.Status = CacheStatus.Pruned;
+        }
+        var executor = new Executor(Cache, _options.MaxDegreeOfParallelism, cancellationToken);
+        DataArray output;
+        try
+        {
+            output = await executor.Request(plan.Root).ConfigureAwait(false);
+        }
+        finally
+        {
+            executor.Complete();
+        }
+        return new PipelineRun(this, pipeline, coordinates, plan, output, started, sw.Elapsed.TotalSeconds, predicted: false);
+    }
+
+    /// <summary>
+    /// Plans without computing: per node the tier that holds it, or <c>computed</c> for what a run would compute.
+    /// </summary>
+    public async Task<PipelineRun> PlanAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef = null,
+        CancellationToken cancellationToken = default)
+    {
+        var started = _options.Time.GetUtcNow();
+        var plan = await PlanCoreAsync(pipeline, coordinates, nodeRef, cancellationToken).ConfigureAwait(false);
+        return new PipelineRun(this, pipeline, coordinates, plan, null, started, 0, predicted: true);
+    }
+
+    private async Task<Plan> PlanCoreAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(coordinates);
+        nodeRef ??= pipeline.OutputRef;
+        if (!pipeline.Contains(nodeRef))
+        {
+            throw new PipelineException("node", $"the pipeline has no node '{nodeRef}'");
+        }
+        var plan = Plan.Build(pipeline, new NodeKeys(pipeline), nodeRef, coordinates);
+        await plan.ProbeAsync(Cache, ct).ConfigureAwait(false);
+        return plan;
+    }
+}

@@ -1,0 +1,130 @@
+using PodCache.Cache;
+using PodCache.Cache.Keys;
+using PodCache.Runtime.Nodes;
+using PodCache.Runtime.Pipelines;
+
+namespace PodCache.Runtime.Execution;
+
+/// <summary>
+/// The top-down plan of one request: which coordinates each node needs from each input, the keys, and which nodes
+/// the cache already holds (their subgraphs are pruned).
+/// </summary>
+internal sealed class Plan
+{
+    private readonly Dictionary<Key, PlanNode> _byKey = new();
+    private readonly NodeKeys _keys;
+
+    private Plan(Pipeline pipeline, NodeKeys keys)
+    {
+        Pipeline = pipeline;
+        _keys = keys;
+    }
+
+    public Pipeline Pipeline { get; }
+
+    public PlanNode Root { get; private set; } = null!;
+
+    /// <summary>Plan nodes in the order they were planned (top-down, breadth-first).</summary>
+    public List<PlanNode> Nodes { get; } = [];
+
+    /// <summary>For each ref, its primary evaluation: the one at the request's coordinates if any, else the first planned.</summary>
+    public Dictionary<string, PlanNode> ByRef { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Every evaluation of each ref.</summary>
+    public Dictionary<string, List<PlanNode>> AllByRef { get; } = new(StringComparer.Ordinal);
+
+    public static Plan Build(Pipeline pipeline, NodeKeys keys, string rootRef, Coordinates request)
+    {
+        var plan = new Plan(pipeline, keys);
+        var queue = new Queue<PlanNode>();
+        plan.Root = plan.Get(pipeline[rootRef], request, queue);
+        while (queue.Count > 0)
+        {
+            var pn = queue.Dequeue();
+            var node = pn.Node;
+            IReadOnlyDictionary<string, Coordinates> requests;
+            try
+            {
+                requests = node.Implementation.PlanInputs(pn.Request, node.Slots);
+            }
+            catch (NodeEvaluationException ex)
+            {
+                throw new PipelineException($"nodes.{node.Ref}", ex.Message);
+            }
+            foreach (var slot in node.Slots)
+            {
+                pn.Inputs[slot] = plan.Get(pipeline[node.RefOf(slot)], requests[slot], queue);
+            }
+        }
+        foreach (var (r, list) in plan.AllByRef)
+        {
+            plan.ByRef[r] = list.FirstOrDefault(p => p.Request.Key == request.Key) ?? list[0];
+        }
+        return plan;
+    }
+
+    private PlanNode Get(PipelineNode node, Coordinates request, Queue<PlanNode> queue)
+    {
+        var nodeKey = _keys.NodeKey(node.Ref);
+        var resultKey = NodeKeys.ResultKey(nodeKey, request.Key);
+        if (_byKey.TryGetValue(resultKey, out var existing))
+        {
+            if (!existing.Refs.Contains(node.Ref))
+            {
+                existing.Refs.Add(node.Ref);
+                AddByRef(node.Ref, existing);
+            }
+            return existing;
+        }
+        var pn = new PlanNode(node, request, nodeKey, resultKey);
+        _byKey[resultKey] = pn;
+        Nodes.Add(pn);
+        AddByRef(node.Ref, pn);
+        queue.Enqueue(pn);
+        return pn;
+    }
+
+    private void AddByRef(string r, PlanNode pn)
+    {
+        if (!AllByRef.TryGetValue(r, out var list))
+        {
+            AllByRef[r] = list = [];
+        }
+        list.Add(pn);
+    }
+
+    /// <summary>
+    /// Marks what the request needs: from the root down, stopping at nodes the cache holds. Probes each needed node
+    /// once.
+    /// </summary>
+    public async Task ProbeAsync(IMemoCache cache, CancellationToken cancellationToken)
+    {
+        var queue = new Queue<PlanNode>();
+        Root.Needed = true;
+        queue.Enqueue(Root);
+        while (queue.Count > 0)
+        {
+            var pn = queue.Dequeue();
+            if (pn.Node.Cache.Enabled)
+            {
+                pn.ProbeTier = await cache.ProbeAsync(pn.ResultKey, cancellationToken).ConfigureAwait(false);
+            }
+            if (pn.ProbeTier is not null)
+            {
+                continue;
+            }
+            foreach (var child in pn.Inputs.Values)
+            {
+                if (!child.Needed)
+                {
+                    child.Needed = true;
+                    queue.Enqueue(child);
+                }
+            }
+        }
+        foreach (var pn in Nodes)
+        {
+            pn.Status = !pn.Needed ? CacheStatus.Pruned : pn.ProbeTier is { } t ? CacheStatus.Hit(t) : CacheStatus.Computed;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using PodCache.Cache.Keys;
+using PodCache.Runtime.Pipelines;
+
+namespace PodCache.Runtime.Execution;
+
+/// <summary>One evaluation in a plan: a node at coordinates. Refs that resolve to the same ResultKey share it.</summary>
+internal sealed class PlanNode
+{
+    public PlanNode(PipelineNode node, Coordinates request, Key nodeKey, Key resultKey)
+    {
+        Node = node;
+        Request = request;
+        NodeKey = nodeKey;
+        ResultKey = resultKey;
+        Refs.Add(node.Ref);
+    }
+
+    public PipelineNode Node { get; }
+
+    public List<string> Refs { get; } = [];
+
+    public Coordinates Request { get; }
+
+    public Key NodeKey { get; }
+
+    public Key ResultKey { get; }
+
+    public Dictionary<string, PlanNode> Inputs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Tier holding the result at plan time, if any.</summary>
+    public string? ProbeTier { get; set; }
+
+    /// <summary>True when the plan needs this node (not under a hit).</summary>
+    public bool Needed { get; set; }
+
+    // Execution state, owned by the executor.
+    public TaskCompletionSource<DataArray>? Completion { get; set; }
+
+    public string Status { get; set; } = "pruned";
+
+    public HashSet<string> RequestedSlots { get; } = new(StringComparer.Ordinal);
+
+    public double Seconds { get; set; }
+
+    public long Bytes { get; set; }
+}

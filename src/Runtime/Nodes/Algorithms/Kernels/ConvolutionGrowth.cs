@@ -1,0 +1,121 @@
+namespace PodCache.Runtime.Nodes.Algorithms.Kernels;
+
+/// <summary>
+/// Grows a request axis so that Convolution's source is evaluated with margins, reproducing PODPAC 4's arithmetic
+/// bit for bit (SEMANTICS §6): the uniform rule, the explicit rule with numpy's <c>arange</c>, and the cases that do
+/// not grow at all.
+/// </summary>
+internal static class ConvolutionGrowth
+{
+    /// <summary>Grows <paramref name="axis"/> for a kernel of <paramref name="s"/> taps along it.</summary>
+    /// <exception cref="NodeEvaluationException">An explicit time axis would have to grow.</exception>
+    public static AxisGrowth Grow(Coordinates1D axis, int s)
+    {
+        if (s == 1)
+        {
+            return AxisGrowth.None(axis);
+        }
+        if (axis is UniformCoordinates1D u)
+        {
+            return GrowUniform(u, s);
+        }
+        var points = axis.Points;
+        // QUIRK: a single explicit value (or a non-monotonic list) does not grow, so the kernel sees zero padding.
+        if (points.Length < 2 || !IsMonotonic(points))
+        {
+            return AxisGrowth.None(axis);
+        }
+        if (axis.IsTime)
+        {
+            throw new NodeEvaluationException(
+                $"Convolution cannot grow the explicit '{axis.Name}' axis: PODPAC only convolves along time axes given as " +
+                "start/stop/step (uniform), not as a list of values");
+        }
+        return GrowExplicit(axis.Name, points, s);
+    }
+
+    /// <summary>
+    /// <c>ceil(s/2)</c> steps before and <c>max(floor(s/2) − (s even ? 1 : 0), 1)</c> after, in the axis direction.
+    /// PODPAC builds the grown axis from start, <c>stop + after·step + 1e-14·step</c> and a size, which its
+    /// constructor then normalises; the same operations are done here so the points match PODPAC's to the bit.
+    /// </summary>
+    private static AxisGrowth GrowUniform(UniformCoordinates1D u, int s)
+    {
+        int before = (s + 1) / 2;
+        int after = Math.Max(s / 2 - ((s + 1) % 2), 1);
+        int size = u.Size + before + after;
+        if (u.Unit is { } unit)
+        {
+            // numpy truncates timedelta × 1e-14 to zero, so time axes grow exactly.
+            return new AxisGrowth(UniformCoordinates1D.Exact(u.Name, u.Start + -before * u.Step, u.Step, size, unit), before, after, true);
+        }
+        double start = u.Start + -before * u.Step;
+        double stop = u.Stop + (after * u.Step + 1e-14 * u.Step);
+        double step = (stop - start) / (size - 1);
+        int n = (int)Math.Floor((stop - start) / step + 1e-10) + 1;
+        double snappedStop = start + (n - 1) * step;
+        if (n > 1)
+        {
+            step = (snappedStop - start) / (n - 1);
+        }
+        return new AxisGrowth(UniformCoordinates1D.Exact(u.Name, start, step, n, null), before, after, true);
+    }
+
+    /// <summary><c>s//2</c> values before, spaced like the first two, and <c>s//2</c> after, spaced like the last two.</summary>
+    private static AxisGrowth GrowExplicit(string name, ReadOnlySpan<double> points, int s)
+    {
+        int k = s / 2;
+        double first = points[0];
+        double deltaStart = points[1] - points[0];
+        var head = Arange(first - deltaStart * k, first, deltaStart);
+        double last = points[^1];
+        double deltaEnd = points[^1] - points[^2];
+        var tail = Arange(last + deltaEnd, last + deltaEnd * k + deltaEnd * 1e-14, deltaEnd);
+        var values = new double[head.Length + points.Length + tail.Length];
+        head.CopyTo(values, 0);
+        points.CopyTo(values.AsSpan(head.Length));
+        tail.CopyTo(values, head.Length + points.Length);
+        return new AxisGrowth(new ArrayCoordinates1D(name, values), head.Length, tail.Length, true);
+    }
+
+    /// <summary>numpy's float <c>arange</c>: <c>ceil((stop−start)/step)</c> points, <c>start + i·((start+step)−start)</c>.</summary>
+    internal static double[] Arange(double start, double stop, double step)
+    {
+        double length = Math.Ceiling((stop - start) / step);
+        if (double.IsNaN(length))
+        {
+            throw new NodeEvaluationException("Convolution cannot grow an axis with non-finite coordinates");
+        }
+        if (length <= 0)
+        {
+            return [];
+        }
+        var r = new double[(int)Math.Min(length, int.MaxValue)];
+        r[0] = start;
+        if (r.Length > 1)
+        {
+            double next = start + step;
+            double delta = next - start;
+            r[1] = next;
+            for (int i = 2; i < r.Length; i++)
+            {
+                r[i] = start + i * delta;
+            }
+        }
+        return r;
+    }
+
+    /// <summary>PODPAC's test: every difference has the sign of the first (a NaN difference does not count against it).</summary>
+    private static bool IsMonotonic(ReadOnlySpan<double> p)
+    {
+        double d0 = p[1] - p[0];
+        for (int i = 0; i + 1 < p.Length; i++)
+        {
+            if ((p[i + 1] - p[i]) * d0 <= 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,23 @@
+using PodCache.Runtime.Nodes.Algorithms;
+using PodCache.Runtime.Nodes.Sources;
+
+namespace PodCache.Runtime.Nodes;
+
+/// <summary>The node types PodCache ships.</summary>
+internal static class BuiltInNodes
+{
+    public static IEnumerable<NodeType> All =>
+    [
+        ArrayNode.Type,
+        ArangeNode.Type,
+        SinCoordsNode.Type,
+        CoordDataNode.Type,
+        RasterNode.Type,
+        .. Algorithms.Stats.ReduceNode.Types,
+        Compositors.OrderedCompositorNode.Type,
+        Interpolation.InterpolateNode.Type,
+        ArithmeticNode.Type,
+        ConvolutionNode.Type,
+        MaskNode.Type,
+    ];
+}

@@ -1,0 +1,46 @@
+namespace PodCache.Runtime.Nodes;
+
+/// <summary>
+/// A configured node instance: plans what it needs from its inputs and computes its output.
+/// Implementations are immutable and thread-safe; one instance may evaluate many requests at once.
+/// </summary>
+public abstract class Node
+{
+    /// <summary>
+    /// The coordinates each input slot is asked for when this node is asked for <paramref name="request"/>.
+    /// The default asks every input for the request itself.
+    /// </summary>
+    /// <exception cref="NodeEvaluationException">The request cannot be served by this node.</exception>
+    public virtual IReadOnlyDictionary<string, Coordinates> PlanInputs(Coordinates request, IReadOnlyList<string> slots)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
+        var d = new Dictionary<string, Coordinates>(slots.Count);
+        foreach (var s in slots)
+        {
+            d[s] = request;
+        }
+        return d;
+    }
+
+    /// <summary>
+    /// The input slots that must be ready before <see cref="Evaluate"/> runs. Default: all. A compositor lists only its
+    /// first source and asks for more through <see cref="NextInput"/>.
+    /// </summary>
+    public virtual IReadOnlyList<string> InitialInputs(IReadOnlyList<string> slots) => slots;
+
+    /// <summary>
+    /// Given the inputs computed so far, another slot that must be computed before <see cref="Evaluate"/>, or null
+    /// when the node can produce its output now.
+    /// </summary>
+    public virtual string? NextInput(NodeContext context) => null;
+
+    /// <summary>Computes the output for <see cref="NodeContext.Request"/> from the inputs in <paramref name="context"/>.</summary>
+    /// <exception cref="NodeEvaluationException">The inputs or request do not fit the node.</exception>
+    public abstract DataArray Evaluate(NodeContext context);
+
+    /// <summary>
+    /// A token naming the version of the external data this node reads (file length + mtime, ETag, forecast issue),
+    /// resolved at plan time and folded into the NodeKey; null for nodes that read nothing external.
+    /// </summary>
+    public virtual string? ResolveSourceVersion() => null;
+}

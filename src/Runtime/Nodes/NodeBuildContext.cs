@@ -1,0 +1,94 @@
+using System.Text.Json.Nodes;
+using PodCache.Runtime.Json;
+using PodCache.Runtime.Pipelines;
+
+namespace PodCache.Runtime.Nodes;
+
+/// <summary>
+/// What a node factory sees: the validated attrs (defaults filled in), the input slots, and a place to report
+/// problems with their JSON paths.
+/// </summary>
+public sealed class NodeBuildContext
+{
+    private readonly ErrorSink _errors;
+    private readonly Dictionary<string, Coordinates> _coordinates = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (double[] Values, int[] Shape)> _arrays = new(StringComparer.Ordinal);
+
+    internal NodeBuildContext(NodeType type, string nodeRef, string path, IReadOnlyList<string> slots, ErrorSink errors)
+    {
+        Type = type;
+        NodeRef = nodeRef;
+        Path = path;
+        Slots = slots;
+        _errors = errors;
+    }
+
+    /// <summary>The node's type.</summary>
+    public NodeType Type { get; }
+
+    /// <summary>The node's ref in the pipeline.</summary>
+    public string NodeRef { get; }
+
+    /// <summary>The JSON path of the node definition, e.g. <c>nodes.out</c>.</summary>
+    public string Path { get; }
+
+    /// <summary>Input slots in definition order.</summary>
+    public IReadOnlyList<string> Slots { get; }
+
+    /// <summary>Attrs with defaults filled in, normalised: the attrs part of the NodeKey.</summary>
+    public JsonObject Attrs { get; } = new();
+
+    /// <summary>True when a problem has been reported for this node.</summary>
+    public bool HasErrors { get; private set; }
+
+    /// <summary>Reports a problem with attr <paramref name="attr"/> (or the node itself when null).</summary>
+    public void Error(string? attr, string message)
+    {
+        HasErrors = true;
+        _errors.Add(attr is null ? Path : $"{Path}.attrs.{attr}", message);
+    }
+
+    /// <summary>Reports a problem at a path relative to the node.</summary>
+    public void ErrorAt(string relativePath, string message)
+    {
+        HasErrors = true;
+        _errors.Add($"{Path}.{relativePath}", message);
+    }
+
+    /// <summary>A number attr.</summary>
+    public double GetDouble(string name) => JsonNumbers.TryGetDouble(Attrs[name], out var d) ? d : double.NaN;
+
+    /// <summary>A number-or-null attr.</summary>
+    public double? GetNullableDouble(string name) => Attrs[name] is null ? null : GetDouble(name);
+
+    /// <summary>A boolean attr.</summary>
+    public bool GetBool(string name) => Attrs[name] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+
+    /// <summary>A string attr (null when JSON null).</summary>
+    public string? GetString(string name) => JsonNumbers.TryGetString(Attrs[name], out var s) ? s : null;
+
+    /// <summary>A list-of-strings or dims attr; null when JSON null.</summary>
+    public IReadOnlyList<string>? GetStrings(string name) => Attrs[name] switch
+    {
+        null => null,
+        JsonArray a => a.Select(n => n!.GetValue<string>()).ToArray(),
+        var v => [v.GetValue<string>()],
+    };
+
+    /// <summary>A list-of-numbers attr.</summary>
+    public double[] GetDoubles(string name) =>
+        Attrs[name] is JsonArray a ? a.Select(n => JsonNumbers.TryGetDouble(n, out var d) ? d : double.NaN).ToArray() : [];
+
+    /// <summary>A coordinates attr.</summary>
+    public Coordinates GetCoordinates(string name) => _coordinates[name];
+
+    /// <summary>A nested-number-list attr, flattened row-major, with its shape.</summary>
+    public (double[] Values, int[] Shape) GetArray(string name) => _arrays[name];
+
+    /// <summary>True when the attr is present in the normalised attrs and not null.</summary>
+    public bool IsSet(string name) => Attrs[name] is not null;
+
+    internal void SetCoordinates(string name, Coordinates c) => _coordinates[name] = c;
+
+    internal void SetArray(string name, double[] values, int[] shape) => _arrays[name] = (values, shape);
+}

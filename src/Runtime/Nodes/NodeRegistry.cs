@@ -1,0 +1,59 @@
+using PodCache.Runtime.Nodes.Algorithms;
+using PodCache.Runtime.Nodes.Sources;
+
+namespace PodCache.Runtime.Nodes;
+
+/// <summary>Node types by canonical name and alias.</summary>
+public sealed class NodeRegistry
+{
+    private readonly Dictionary<string, NodeType> _byName = new(StringComparer.Ordinal);
+    private readonly List<NodeType> _types = [];
+
+    /// <summary>The registry of PodCache's built-in nodes.</summary>
+    public static NodeRegistry Default { get; } = CreateDefault();
+
+    /// <summary>Every registered type.</summary>
+    public IReadOnlyList<NodeType> Types => _types;
+
+    /// <summary>A new registry holding the built-in nodes; add your own types to it.</summary>
+    public static NodeRegistry CreateDefault()
+    {
+        var r = new NodeRegistry();
+        foreach (var t in BuiltInNodes.All)
+        {
+            r.Register(t);
+        }
+        return r;
+    }
+
+    /// <summary>Adds a type under its name and aliases.</summary>
+    /// <exception cref="ArgumentException">A name is taken.</exception>
+    public void Register(NodeType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        foreach (var n in type.Aliases.Prepend(type.Name))
+        {
+            if (_byName.ContainsKey(n))
+            {
+                throw new ArgumentException($"node name '{n}' is already registered", nameof(type));
+            }
+        }
+        foreach (var n in type.Aliases.Prepend(type.Name))
+        {
+            _byName[n] = type;
+        }
+        _types.Add(type);
+    }
+
+    /// <summary>Finds a type by canonical name or alias.</summary>
+    public bool TryResolve(string name, out NodeType type) => _byName.TryGetValue(name, out type!);
+
+    /// <summary>Names close to <paramref name="name"/>, for "did you mean" messages.</summary>
+    public IEnumerable<string> Suggest(string name)
+    {
+        string last = name[(name.LastIndexOf('.') + 1)..];
+        return _types.Where(t => t.Name.EndsWith("." + last, StringComparison.OrdinalIgnoreCase)
+                                 || t.Name.Contains(last, StringComparison.OrdinalIgnoreCase))
+            .Select(t => t.Name).Take(3);
+    }
+}

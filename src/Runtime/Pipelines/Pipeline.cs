@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using PodCache.Runtime.Nodes;
+
+namespace PodCache.Runtime.Pipelines;
+
+/// <summary>
+/// A parsed and validated PODPAC pipeline: nodes by ref, their inputs, and the output node. Immutable; one pipeline
+/// can be run at many coordinates, concurrently.
+/// </summary>
+public sealed class Pipeline
+{
+    private readonly Dictionary<string, PipelineNode> _byRef;
+
+    internal Pipeline(IReadOnlyList<PipelineNode> nodes, string outputRef, JsonObject definition)
+    {
+        Nodes = nodes;
+        _byRef = nodes.ToDictionary(n => n.Ref, StringComparer.Ordinal);
+        OutputRef = outputRef;
+        Definition = definition;
+    }
+
+    /// <summary>The nodes in document order.</summary>
+    public IReadOnlyList<PipelineNode> Nodes { get; }
+
+    /// <summary>The output node's ref: <c>podpac_output_node</c>, or PODPAC's last-created rule.</summary>
+    public string OutputRef { get; }
+
+    /// <summary>The output node.</summary>
+    public PipelineNode Output => _byRef[OutputRef];
+
+    /// <summary>The pipeline JSON as given (with <c>podpac_output_node</c> set).</summary>
+    public JsonObject Definition { get; }
+
+    /// <summary>The node with ref <paramref name="nodeRef"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No such ref.</exception>
+    public PipelineNode this[string nodeRef] =>
+        _byRef.TryGetValue(nodeRef, out var n) ? n : throw new KeyNotFoundException($"the pipeline has no node '{nodeRef}'");
+
+    /// <summary>True when the pipeline has a node with ref <paramref name="nodeRef"/>.</summary>
+    public bool Contains(string nodeRef) => _byRef.ContainsKey(nodeRef);
+
+    /// <summary>Parses and validates pipeline JSON text (PODPAC's format, bare NaN/Infinity accepted).</summary>
+    /// <param name="json">The text.</param>
+    /// <param name="registry">Node types; the built-in registry when null.</param>
+    /// <param name="source">A file name for messages.</param>
+    /// <exception cref="PipelineException">Every problem found, with node refs and JSON paths.</exception>
+    public static Pipeline Parse(string json, NodeRegistry? registry = null, string? source = null) =>
+        PipelineParser.Parse(json, registry ?? NodeRegistry.Default, source);
+
+    /// <summary>Validates an already parsed JSON object.</summary>
+    /// <exception cref="PipelineException">Every problem found.</exception>
+    public static Pipeline FromJson(JsonObject definition, NodeRegistry? registry = null) =>
+        PipelineParser.FromJson(definition, registry ?? NodeRegistry.Default, null, []);
+
+    /// <summary>
+    /// The pipeline JSON of the subgraph under <paramref name="nodeRef"/>, with it as <c>podpac_output_node</c>
+    /// (provenance of a cached result).
+    /// </summary>
+    public JsonObject Subgraph(string nodeRef)
+    {
+        var keep = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>();
+        stack.Push(nodeRef);
+        while (stack.Count > 0)
+        {
+            var r = stack.Pop();
+            if (!keep.Add(r)) continue;
+            foreach (var input in this[r].Inputs)
+            {
+                foreach (var s in input.Refs) stack.Push(s);
+            }
+        }
+        var o = new JsonObject();
+        foreach (var n in Nodes)
+        {
+            if (keep.Contains(n.Ref)) o[n.Ref] = n.Definition.DeepClone();
+        }
+        o["podpac_output_node"] = nodeRef;
+        return o;
+    }
+}

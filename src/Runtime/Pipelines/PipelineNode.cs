@@ -1,0 +1,62 @@
+using System.Text.Json.Nodes;
+using PodCache.Cache;
+using PodCache.Runtime.Nodes;
+
+namespace PodCache.Runtime.Pipelines;
+
+/// <summary>One node of a parsed pipeline: its ref, type, validated attrs, inputs and cache settings.</summary>
+public sealed class PipelineNode
+{
+    internal PipelineNode(string nodeRef, NodeType type, Node implementation, JsonObject attrs,
+        IReadOnlyList<PipelineInput> inputs, EntryOptions cache, JsonObject definition)
+    {
+        Ref = nodeRef;
+        Type = type;
+        Implementation = implementation;
+        Attrs = attrs;
+        Inputs = inputs;
+        Cache = cache;
+        Definition = definition;
+        Slots = inputs.SelectMany(i => i.Slots).ToArray();
+    }
+
+    /// <summary>The node's ref (a local label; not part of any key).</summary>
+    public string Ref { get; }
+
+    /// <summary>The node type.</summary>
+    public NodeType Type { get; }
+
+    /// <summary>The configured implementation.</summary>
+    public Node Implementation { get; }
+
+    /// <summary>Attrs with defaults filled in and values normalised (the attrs of the NodeKey).</summary>
+    public JsonObject Attrs { get; }
+
+    /// <summary>The inputs as written: a name with one ref or a list of refs.</summary>
+    public IReadOnlyList<PipelineInput> Inputs { get; }
+
+    /// <summary>Every input slot (<c>A</c>, <c>sources[0]</c>, ...) in definition order.</summary>
+    public IReadOnlyList<string> Slots { get; }
+
+    /// <summary>The node's cache settings (the pipeline's <c>cache</c> key).</summary>
+    public EntryOptions Cache { get; }
+
+    /// <summary>The node's definition as given in the pipeline JSON.</summary>
+    public JsonObject Definition { get; }
+
+    /// <summary>The ref feeding <paramref name="slot"/>.</summary>
+    public string RefOf(string slot)
+    {
+        foreach (var input in Inputs)
+        {
+            for (int i = 0; i < input.Slots.Count; i++)
+            {
+                if (input.Slots[i] == slot) return input.Refs[i];
+            }
+        }
+        throw new KeyNotFoundException($"node '{Ref}' has no input slot '{slot}'");
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Ref} ({Type.Name})";
+}

@@ -1,0 +1,489 @@
+using System.Text.Json.Nodes;
+using PodCache.Cache;
+using PodCache.Cache.Expiry;
+using PodCache.Runtime.Json;
+using PodCache.Runtime.Nodes;
+
+namespace PodCache.Runtime.Pipelines;
+
+/// <summary>PODPAC pipeline JSON → <see cref="Pipeline"/>, collecting every problem (SEMANTICS §1).</summary>
+internal static class PipelineParser
+{
+    private static readonly HashSet<string> NodeKeys = ["node", "attrs", "inputs", "lookup_attrs", "plugin", "style", "style_class", "cache"];
+
+    private sealed class Draft
+    {
+        public required string Ref { get; init; }
+        public required JsonObject Definition { get; init; }
+        public NodeType? Type { get; set; }
+        public List<PipelineInput> Inputs { get; } = [];
+        public Dictionary<string, string> Lookups { get; } = new(StringComparer.Ordinal);
+        public EntryOptions Cache { get; set; } = EntryOptions.Default;
+        public bool Broken { get; set; }
+        public NodeBuildContext? Context { get; set; }
+        public PipelineNode? Built { get; set; }
+    }
+
+    public static Pipeline Parse(string json, NodeRegistry registry, string? source)
+    {
+        JsonNode? root;
+        IReadOnlyList<LenientJson.JsonProblem> dups;
+        try
+        {
+            root = LenientJson.Parse(json, out dups);
+        }
+        catch (LenientJson.SyntaxException ex)
+        {
+            throw new PipelineException([new PipelineError("", "malformed JSON: " + ex.Message)], source);
+        }
+        if (root is not JsonObject obj)
+        {
+            throw new PipelineException([new PipelineError("", "a pipeline must be a JSON object of node definitions")], source);
+        }
+        return FromJson(obj, registry, source, dups);
+    }
+
+    public static Pipeline FromJson(JsonObject root, NodeRegistry registry, string? source, IReadOnlyList<LenientJson.JsonProblem> dups)
+    {
+        var errors = new ErrorSink();
+        foreach (var d in dups)
+        {
+            bool topLevel = !d.Path.Contains('.', StringComparison.Ordinal);
+            errors.Add(topLevel ? "nodes." + d.Path : "nodes." + d.Path,
+                topLevel ? $"duplicate ref '{d.Path}'" : d.Message);
+        }
+
+        string? outputRef = null;
+        var drafts = new List<Draft>();
+        var byRef = new Dictionary<string, Draft>(StringComparer.Ordinal);
+        foreach (var kv in root)
+        {
+            if (kv.Key == "podpac_output_node")
+            {
+                if (!JsonNumbers.TryGetString(kv.Value, out var o))
+                {
+                    errors.Add("podpac_output_node", "must be the ref of a node");
+                }
+                else
+                {
+                    outputRef = o;
+                }
+                continue;
+            }
+            if (kv.Key == "podpac_version")
+            {
+                continue;
+            }
+            string path = "nodes." + kv.Key;
+            if (kv.Value is not JsonObject def)
+            {
+                errors.Add(path, "a node definition must be an object with a 'node' key");
+                continue;
+            }
+            var draft = new Draft { Ref = kv.Key, Definition = def };
+            drafts.Add(draft);
+            byRef[kv.Key] = draft;
+        }
+        if (drafts.Count == 0 && !errors.HasErrors)
+        {
+            errors.Add("", "the pipeline has no nodes");
+        }
+
+        foreach (var d in drafts)
+        {
+            ReadDefinition(d, registry, byRef, errors);
+        }
+
+        var order = CreationOrder(drafts, byRef, errors);
+
+        foreach (var d in order)
+        {
+            Build(d, byRef, errors);
+        }
+
+        if (outputRef is not null && !byRef.ContainsKey(outputRef))
+        {
+            errors.Add("podpac_output_node", $"unknown ref '{outputRef}'");
+        }
+        errors.ThrowIfAny(source);
+
+        // PODPAC returns the node created last (first creation), which differs from document order with forward refs.
+        outputRef ??= order[^1].Ref;
+        var definition = (JsonObject)root.DeepClone();
+        definition.Remove("podpac_output_node");
+        definition["podpac_output_node"] = outputRef;
+        return new Pipeline(drafts.Select(d => d.Built!).ToArray(), outputRef, definition);
+    }
+
+    private static void ReadDefinition(Draft d, NodeRegistry registry, Dictionary<string, Draft> byRef, ErrorSink errors)
+    {
+        string path = "nodes." + d.Ref;
+        int before = errors.Count;
+        foreach (var kv in d.Definition)
+        {
+            if (!NodeKeys.Contains(kv.Key))
+            {
+                errors.Add($"{path}.{kv.Key}", "unknown key; a node has 'node', 'attrs', 'inputs', 'lookup_attrs', 'style' and 'cache'");
+            }
+        }
+        if (d.Definition.ContainsKey("plugin"))
+        {
+            errors.Add($"{path}.plugin", "plugins are not supported by PodCache");
+        }
+        if (!JsonNumbers.TryGetString(d.Definition["node"], out var typeName))
+        {
+            errors.Add($"{path}.node", d.Definition.ContainsKey("node") ? "must be a node type name such as \"algorithm.Arithmetic\"" : "missing: each node needs a 'node' type");
+        }
+        else if (!registry.TryResolve(typeName, out var type))
+        {
+            var hints = registry.Suggest(typeName).ToArray();
+            errors.Add($"{path}.node", $"unknown node type '{typeName}'" + (hints.Length > 0 ? $"; did you mean {string.Join(" or ", hints)}?" : ""));
+        }
+        else
+        {
+            d.Type = type;
+        }
+        if (d.Definition["attrs"] is { } attrs && attrs is not JsonObject)
+        {
+            errors.Add($"{path}.attrs", "must be an object");
+        }
+        if (d.Definition["style"] is { } style && style is not JsonObject)
+        {
+            errors.Add($"{path}.style", "must be an object");
+        }
+        ReadInputs(d, path, byRef, errors);
+        ReadLookups(d, path, byRef, errors);
+        ReadCache(d, path, errors);
+        if (errors.Count > before)
+        {
+            d.Broken = true;
+        }
+    }
+
+    private static void ReadInputs(Draft d, string path, Dictionary<string, Draft> byRef, ErrorSink errors)
+    {
+        var node = d.Definition["inputs"];
+        if (node is null)
+        {
+            if (d.Type is { } t0 && !t0.Inputs.AnyNames)
+            {
+                foreach (var name in t0.Inputs.Names)
+                {
+                    errors.Add($"{path}.inputs", $"missing input '{name}'");
+                }
+            }
+            return;
+        }
+        if (node is not JsonObject inputs)
+        {
+            errors.Add($"{path}.inputs", "must be an object of input name → ref");
+            return;
+        }
+        var spec = d.Type?.Inputs;
+        foreach (var kv in inputs)
+        {
+            string ip = $"{path}.inputs.{kv.Key}";
+            if (spec is not null)
+            {
+                if (spec.AnyNames)
+                {
+                    if (spec.Names.Contains(kv.Key))
+                    {
+                        errors.Add(ip, $"'{kv.Key}' cannot be an input name of {d.Type!.Name}");
+                        continue;
+                    }
+                    if (!IsIdentifier(kv.Key))
+                    {
+                        errors.Add(ip, $"'{kv.Key}' is not a valid input name (letters, digits and '_', not starting with a digit)");
+                        continue;
+                    }
+                }
+                else if (!spec.Names.Contains(kv.Key))
+                {
+                    errors.Add(ip, spec.Names.Count == 0
+                        ? $"unknown input; {d.Type!.Name} takes no inputs"
+                        : $"unknown input; {d.Type!.Name} takes {string.Join(", ", spec.Names)}");
+                    continue;
+                }
+            }
+            if (JsonNumbers.TryGetString(kv.Value, out var r))
+            {
+                if (spec is { SourcesList: true })
+                {
+                    errors.Add(ip, "must be a list of refs");
+                    continue;
+                }
+                if (!byRef.ContainsKey(r))
+                {
+                    errors.Add(ip, $"unknown ref '{r}'");
+                    continue;
+                }
+                d.Inputs.Add(new PipelineInput(kv.Key, [r], false));
+            }
+            else if (kv.Value is JsonArray list)
+            {
+                if (spec is { SourcesList: false })
+                {
+                    errors.Add(ip, "must be one ref, not a list");
+                    continue;
+                }
+                var refs = new List<string>();
+                for (int i = 0; i < list.Count; i++)
+                {
+                    if (!JsonNumbers.TryGetString(list[i], out var lr))
+                    {
+                        errors.Add($"{ip}[{i}]", "must be a ref (a string)");
+                    }
+                    else if (!byRef.ContainsKey(lr))
+                    {
+                        errors.Add($"{ip}[{i}]", $"unknown ref '{lr}'");
+                    }
+                    else
+                    {
+                        refs.Add(lr);
+                    }
+                }
+                if (list.Count == 0)
+                {
+                    errors.Add(ip, "the list of sources is empty");
+                }
+                else if (refs.Count == list.Count)
+                {
+                    d.Inputs.Add(new PipelineInput(kv.Key, refs, true));
+                }
+            }
+            else
+            {
+                errors.Add(ip, kv.Value is JsonObject
+                    ? "an object of refs is not supported; use a ref or a list of refs"
+                    : $"must be a ref (a string), not {JsonNumbers.Describe(kv.Value)}");
+            }
+        }
+        if (spec is not null && !spec.AnyNames)
+        {
+            foreach (var name in spec.Names)
+            {
+                if (!inputs.ContainsKey(name))
+                {
+                    errors.Add($"{path}.inputs", $"missing input '{name}'");
+                }
+            }
+        }
+    }
+
+    private static bool IsIdentifier(string s) =>
+        s.Length > 0 && (char.IsAsciiLetter(s[0]) || s[0] == '_') && s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
+    private static void ReadLookups(Draft d, string path, Dictionary<string, Draft> byRef, ErrorSink errors)
+    {
+        var node = d.Definition["lookup_attrs"];
+        if (node is null) return;
+        if (node is not JsonObject lookups)
+        {
+            errors.Add($"{path}.lookup_attrs", "must be an object of attr → \"ref.attr\"");
+            return;
+        }
+        foreach (var kv in lookups)
+        {
+            string lp = $"{path}.lookup_attrs.{kv.Key}";
+            if (!JsonNumbers.TryGetString(kv.Value, out var target) || !target.Contains('.', StringComparison.Ordinal))
+            {
+                errors.Add(lp, "must be a string \"ref.attr\"");
+                continue;
+            }
+            string targetRef = target[..target.IndexOf('.', StringComparison.Ordinal)];
+            if (!byRef.ContainsKey(targetRef))
+            {
+                errors.Add(lp, $"unknown ref '{targetRef}'");
+                continue;
+            }
+            if (d.Definition["attrs"] is JsonObject a && a.ContainsKey(kv.Key))
+            {
+                errors.Add(lp, $"attr '{kv.Key}' is given in both 'attrs' and 'lookup_attrs'");
+                continue;
+            }
+            d.Lookups[kv.Key] = target;
+        }
+    }
+
+    private static void ReadCache(Draft d, string path, ErrorSink errors)
+    {
+        var node = d.Definition["cache"];
+        if (node is null) return;
+        string cp = $"{path}.cache";
+        if (node is not JsonObject cache)
+        {
+            errors.Add(cp, "must be an object {\"enabled\", \"tiers\", \"expires\"}");
+            return;
+        }
+        bool enabled = true;
+        IReadOnlyList<string>? tiers = null;
+        ExpiryRule? expires = null;
+        foreach (var kv in cache)
+        {
+            switch (kv.Key)
+            {
+                case "enabled":
+                    if (kv.Value is JsonValue v && v.GetValueKind() is System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False)
+                    {
+                        enabled = v.GetValue<bool>();
+                    }
+                    else
+                    {
+                        errors.Add($"{cp}.enabled", "must be true or false");
+                    }
+                    break;
+                case "tiers":
+                    if (kv.Value is JsonArray arr)
+                    {
+                        var list = new List<string>();
+                        for (int i = 0; i < arr.Count; i++)
+                        {
+                            if (!JsonNumbers.TryGetString(arr[i], out var t) || !TierNames.IsKnown(t))
+                            {
+                                errors.Add($"{cp}.tiers[{i}]", $"unknown tier {JsonNumbers.Describe(arr[i])}; tiers are \"ram\", \"disk\" and \"s3\"");
+                            }
+                            else
+                            {
+                                list.Add(t);
+                            }
+                        }
+                        tiers = list;
+                    }
+                    else
+                    {
+                        errors.Add($"{cp}.tiers", "must be a list of tier names");
+                    }
+                    break;
+                case "expires":
+                    if (kv.Value is null)
+                    {
+                        break;
+                    }
+                    if (!JsonNumbers.TryGetString(kv.Value, out var e) || !ExpiryRule.TryParse(e, out expires, out var why))
+                    {
+                        errors.Add($"{cp}.expires", JsonNumbers.TryGetString(kv.Value, out _) ? ExpiryWhy(kv.Value) : "must be a string such as \"PT6H\", \"12,h\" or an ISO datetime");
+                    }
+                    break;
+                default:
+                    errors.Add($"{cp}.{kv.Key}", "unknown key; cache settings are 'enabled', 'tiers' and 'expires'");
+                    break;
+            }
+        }
+        d.Cache = new EntryOptions { Enabled = enabled, Tiers = tiers, Expires = expires };
+    }
+
+    private static string ExpiryWhy(JsonNode? node)
+    {
+        ExpiryRule.TryParse(node!.GetValue<string>(), out _, out var why);
+        return why ?? "invalid expiry";
+    }
+
+    private static List<Draft> CreationOrder(List<Draft> drafts, Dictionary<string, Draft> byRef, ErrorSink errors)
+    {
+        var order = new List<Draft>();
+        var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 = in progress, 2 = done
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new List<string>();
+
+        void Visit(Draft d)
+        {
+            if (state.TryGetValue(d.Ref, out var s))
+            {
+                if (s == 1)
+                {
+                    int at = stack.IndexOf(d.Ref);
+                    var cycle = stack.Skip(at).Append(d.Ref).ToArray();
+                    foreach (var r in cycle) byRef[r].Broken = true;
+                    if (reported.Add(string.Join(",", cycle.Order(StringComparer.Ordinal).Distinct())))
+                    {
+                        errors.Add($"nodes.{d.Ref}.inputs", $"cycle: {string.Join(" -> ", cycle)}");
+                    }
+                }
+                return;
+            }
+            state[d.Ref] = 1;
+            stack.Add(d.Ref);
+            foreach (var input in d.Inputs)
+            {
+                foreach (var r in input.Refs)
+                {
+                    Visit(byRef[r]);
+                }
+            }
+            stack.RemoveAt(stack.Count - 1);
+            state[d.Ref] = 2;
+            order.Add(d);
+        }
+
+        foreach (var d in drafts)
+        {
+            Visit(d);
+        }
+        return order;
+    }
+
+    private static void Build(Draft d, Dictionary<string, Draft> byRef, ErrorSink errors)
+    {
+        if (d.Type is null)
+        {
+            return;
+        }
+        string path = "nodes." + d.Ref;
+        var slots = d.Inputs.SelectMany(i => i.Slots).ToArray();
+        var ctx = new NodeBuildContext(d.Type, d.Ref, path, slots, errors);
+        d.Context = ctx;
+        var given = d.Definition["attrs"] as JsonObject;
+        if (d.Lookups.Count > 0)
+        {
+            given = given is null ? new JsonObject() : (JsonObject)given.DeepClone();
+            foreach (var (attr, target) in d.Lookups)
+            {
+                var parts = target.Split('.');
+                var source = byRef[parts[0]];
+                if (source.Context is null)
+                {
+                    errors.Add($"{path}.lookup_attrs.{attr}",
+                        $"'{parts[0]}' is not created before '{d.Ref}' (lookup_attrs cannot look forward) or is invalid");
+                    d.Broken = true;
+                    continue;
+                }
+                JsonNode? value = (source.Definition["attrs"] as JsonObject)?[parts[1]] ?? source.Context.Attrs[parts[1]];
+                bool found = (source.Definition["attrs"] as JsonObject)?.ContainsKey(parts[1]) == true || source.Context.Attrs.ContainsKey(parts[1]);
+                for (int i = 2; i < parts.Length && found; i++)
+                {
+                    found = value is JsonObject o && o.ContainsKey(parts[i]);
+                    value = found ? ((JsonObject)value!)[parts[i]] : null;
+                }
+                if (!found)
+                {
+                    errors.Add($"{path}.lookup_attrs.{attr}", $"'{target}' names no attr");
+                    d.Broken = true;
+                    continue;
+                }
+                given[attr] = value?.DeepClone();
+            }
+        }
+        AttrValidator.Validate(d.Type, given, ctx);
+        if (d.Broken || ctx.HasErrors)
+        {
+            return;
+        }
+        Node? impl;
+        try
+        {
+            impl = d.Type.Factory(ctx);
+        }
+        catch (ArgumentException ex)
+        {
+            ctx.Error(null, ex.Message);
+            return;
+        }
+        if (impl is null || ctx.HasErrors)
+        {
+            if (!ctx.HasErrors) ctx.Error(null, "invalid node");
+            return;
+        }
+        d.Built = new PipelineNode(d.Ref, d.Type, impl, ctx.Attrs, d.Inputs, d.Cache, d.Definition);
+    }
+}

@@ -1,0 +1,235 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
+using BitMiracle.LibTiff.Classic;
+
+namespace PodCache.Runtime.Raster;
+
+/// <summary>
+/// Reads windows of one band of a GeoTIFF through LibTiff, decoding only the strips or tiles the window touches.
+/// Every problem with the bytes surfaces as <see cref="InvalidDataException"/> (corrupt) or
+/// <see cref="NotSupportedException"/> (valid, but a kind PodCache does not read). Not thread-safe.
+/// </summary>
+internal sealed class GeoTiffReader : IDisposable
+{
+    private readonly Tiff _tif;
+    private readonly LibTiffSession _session;
+    private readonly long _fileLength;
+
+    private GeoTiffReader(Tiff tif, LibTiffSession session, GeoTiffInfo info, long fileLength)
+    {
+        _tif = tif;
+        _session = session;
+        Info = info;
+        _fileLength = fileLength;
+    }
+
+    public GeoTiffInfo Info { get; }
+
+    /// <summary>Opens the image in <paramref name="stream"/> (seekable; not owned) and reads its header.</summary>
+    /// <exception cref="InvalidDataException">The bytes are not a readable TIFF/GeoTIFF.</exception>
+    /// <exception cref="NotSupportedException">The image is of a kind PodCache does not read.</exception>
+    public static GeoTiffReader Open(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        LibTiffErrorHandler.EnsureInstalled();
+        TiffPreflight.Check(stream);
+        var session = new LibTiffSession(stream, "geotiff");
+        Tiff? tif;
+        try
+        {
+            tif = Tiff.ClientOpen(session.Name, "r", session, LibTiffSessionStream.Instance);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not IOException)
+        {
+            throw new InvalidDataException($"corrupt TIFF ({ex.GetType().Name}: {ex.Message})", ex);
+        }
+        if (tif is null)
+        {
+            throw new InvalidDataException(session.TakeErrors() ?? "LibTiff cannot open it");
+        }
+        try
+        {
+            var info = GeoTiffInfo.FromTiff(tif);
+            return new GeoTiffReader(tif, session, info, stream.Length);
+        }
+        catch (Exception ex) when (ex is not InvalidDataException and not NotSupportedException and not OutOfMemoryException and not IOException)
+        {
+            tif.Dispose();
+            throw new InvalidDataException($"corrupt TIFF header ({ex.GetType().Name}: {ex.Message})", ex);
+        }
+        catch
+        {
+            tif.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The cells of rows [<paramref name="row0"/>, +rows) and columns [<paramref name="col0"/>, +cols) of 1-based
+    /// <paramref name="band"/>, row-major in file order, as doubles.
+    /// </summary>
+    public double[] ReadWindow(int band, int row0, int rows, int col0, int cols, CancellationToken cancellationToken = default)
+    {
+        var info = Info;
+        ArgumentOutOfRangeException.ThrowIfLessThan(band, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(band, info.Bands);
+        ArgumentOutOfRangeException.ThrowIfNegative(row0);
+        ArgumentOutOfRangeException.ThrowIfNegative(col0);
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(cols);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((long)row0 + rows, info.Height, nameof(rows));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan((long)col0 + cols, info.Width, nameof(cols));
+        if ((long)rows * cols > Array.MaxLength)
+        {
+            throw new NotSupportedException($"a window of {rows} x {cols} cells is too large for one array");
+        }
+        var result = new double[rows * cols];
+        if (result.Length == 0)
+        {
+            return result;
+        }
+        try
+        {
+            if (info.Tiled)
+            {
+                ReadTiles(band - 1, row0, rows, col0, cols, result, cancellationToken);
+            }
+            else
+            {
+                ReadStrips(band - 1, row0, rows, col0, cols, result, cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not InvalidDataException and not NotSupportedException and not OperationCanceledException
+                                   and not OutOfMemoryException and not IOException)
+        {
+            // LibTiff's decoders can throw on corrupt data (index errors deep in a codec).
+            throw new InvalidDataException($"corrupt image data ({ex.GetType().Name}: {ex.Message})", ex);
+        }
+        return result;
+    }
+
+    private void ReadStrips(int sample, int row0, int rows, int col0, int cols, double[] dst, CancellationToken ct)
+    {
+        var info = Info;
+        int rps = info.RowsPerStrip;
+        int planeSamples = info.Separate ? 1 : info.Bands;
+        long rowBytes = (long)info.Width * planeSamples * info.BytesPerSample;
+        var buffer = new byte[info.ChunkBytes];
+        int first = row0 / rps, last = (row0 + rows - 1) / rps;
+        for (int s = first; s <= last; s++)
+        {
+            ct.ThrowIfCancellationRequested();
+            int stripRow0 = s * rps;
+            int strip = _tif.ComputeStrip(stripRow0, (short)(info.Separate ? sample : 0));
+            int lo = Math.Max(row0, stripRow0), hi = Math.Min(row0 + rows, stripRow0 + rps);
+            int got = Decode(strip, isTile: false, buffer);
+            if (got < (hi - stripRow0) * rowBytes)
+            {
+                throw new InvalidDataException($"strip {strip} decoded to {got} bytes, fewer than its {hi - stripRow0} rows need: truncated or corrupt");
+            }
+            for (int r = lo; r < hi; r++)
+            {
+                long rowStart = (r - stripRow0) * rowBytes;
+                int firstSample = col0 * planeSamples + (info.Separate ? 0 : sample);
+                Convert(buffer.AsSpan((int)rowStart, (int)rowBytes), firstSample, planeSamples, dst.AsSpan((r - row0) * cols, cols));
+            }
+        }
+    }
+
+    private void ReadTiles(int sample, int row0, int rows, int col0, int cols, double[] dst, CancellationToken ct)
+    {
+        var info = Info;
+        int tw = info.TileWidth, th = info.TileHeight;
+        int planeSamples = info.Separate ? 1 : info.Bands;
+        long tileRowBytes = (long)tw * planeSamples * info.BytesPerSample;
+        var buffer = new byte[info.ChunkBytes];
+        for (int ty = row0 / th; ty <= (row0 + rows - 1) / th; ty++)
+        {
+            for (int tx = col0 / tw; tx <= (col0 + cols - 1) / tw; tx++)
+            {
+                ct.ThrowIfCancellationRequested();
+                int tileRow0 = ty * th, tileCol0 = tx * tw;
+                int tile = _tif.ComputeTile(tileCol0, tileRow0, 0, (short)(info.Separate ? sample : 0));
+                int got = Decode(tile, isTile: true, buffer);
+                if (got < info.ChunkBytes)
+                {
+                    throw new InvalidDataException($"tile {tile} decoded to {got} bytes, expected {info.ChunkBytes}: truncated or corrupt");
+                }
+                int rlo = Math.Max(row0, tileRow0), rhi = Math.Min(row0 + rows, tileRow0 + th);
+                int clo = Math.Max(col0, tileCol0), chi = Math.Min(col0 + cols, tileCol0 + tw);
+                for (int r = rlo; r < rhi; r++)
+                {
+                    long rowStart = (r - tileRow0) * tileRowBytes;
+                    int firstSample = (clo - tileCol0) * planeSamples + (info.Separate ? 0 : sample);
+                    Convert(buffer.AsSpan((int)rowStart, (int)tileRowBytes), firstSample, planeSamples,
+                        dst.AsSpan((r - row0) * cols + (clo - col0), chi - clo));
+                }
+            }
+        }
+    }
+
+    /// <summary>Decodes one strip or tile into <paramref name="buffer"/>; returns the decoded byte count.</summary>
+    private int Decode(int index, bool isTile, byte[] buffer)
+    {
+        string what = isTile ? "tile" : "strip";
+        int count = isTile ? _tif.NumberOfTiles() : _tif.NumberOfStrips();
+        if (index < 0 || index >= count)
+        {
+            throw new InvalidDataException($"{what} {index} does not exist (the file has {count}): corrupt");
+        }
+        long raw = isTile ? _tif.RawTileSize(index) : _tif.RawStripSize(index);
+        if (raw < 0 || raw > _fileLength)
+        {
+            // LibTiff reads a strip's compressed bytes into one buffer of this size.
+            throw new InvalidDataException($"{what} {index} claims {raw} bytes of data, more than the file's {_fileLength}: corrupt");
+        }
+        _session.TakeErrors();
+        int got = isTile
+            ? _tif.ReadEncodedTile(index, buffer, 0, buffer.Length)
+            : _tif.ReadEncodedStrip(index, buffer, 0, buffer.Length);
+        var errors = _session.TakeErrors();
+        if (got < 0 || errors is not null)
+        {
+            throw new InvalidDataException($"cannot decode {what} {index}: {errors ?? "LibTiff reported a read error"}");
+        }
+        return got;
+    }
+
+    /// <summary>Converts samples <paramref name="first"/>, first+stride, ... of a decoded row to doubles.</summary>
+    private void Convert(ReadOnlySpan<byte> row, int first, int stride, Span<double> dst)
+    {
+        var info = Info;
+        switch (info.Format, info.BitsPerSample)
+        {
+            case (SampleFormat.IEEEFP, 16): Widen<Half>(row, first, stride, dst); break;
+            case (SampleFormat.IEEEFP, 32): Widen<float>(row, first, stride, dst); break;
+            case (SampleFormat.IEEEFP, _): Widen<double>(row, first, stride, dst); break;
+            case (SampleFormat.INT, 8): Widen<sbyte>(row, first, stride, dst); break;
+            case (SampleFormat.INT, 16): Widen<short>(row, first, stride, dst); break;
+            case (SampleFormat.INT, 32): Widen<int>(row, first, stride, dst); break;
+            case (SampleFormat.INT, _): Widen<long>(row, first, stride, dst); break;
+            case (_, 8): Widen<byte>(row, first, stride, dst); break;
+            case (_, 16): Widen<ushort>(row, first, stride, dst); break;
+            case (_, 32): Widen<uint>(row, first, stride, dst); break;
+            default: Widen<ulong>(row, first, stride, dst); break;
+        }
+    }
+
+    private static void Widen<T>(ReadOnlySpan<byte> row, int first, int stride, Span<double> dst)
+        where T : unmanaged, INumberBase<T>
+    {
+        var src = MemoryMarshal.Cast<byte, T>(row);
+        if (stride == 1)
+        {
+            TensorPrimitives.ConvertChecked<T, double>(src.Slice(first, dst.Length), dst);
+            return;
+        }
+        for (int i = 0; i < dst.Length; i++)
+        {
+            dst[i] = double.CreateTruncating(src[first + i * stride]);
+        }
+    }
+
+    public void Dispose() => _tif.Dispose();
+}

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+
+namespace PodCache.Cli.Tests;
+
+public class RunCommandTests
+{
+    public static IEnumerable<object[]> Cases() =>
+        Directory.GetDirectories(Path.Combine(CliHarness.RepoRoot, "tests", "conformance", "cases"))
+            .Where(d => File.Exists(Path.Combine(d, "expected.json")))
+            .Select(d => new object[] { Path.GetFileName(d) })
+            .OrderBy(o => (string)o[0], StringComparer.Ordinal);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Run_ConformanceCase_JsonMatchesPodpac(string name)
+    {
+        using var tmp = new TempDir();
+        string dir = Path.Combine(CliHarness.RepoRoot, "tests", "conformance", "cases", name);
+        var r = await CliHarness.RunAsync("run", Path.Combine(dir, "pipeline.json"), "--coords", Path.Combine(dir, "coords.json"),
+            "--format", "json", "--cache-dir", tmp.Path);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var problems = Comparison.Compare(File.ReadAllText(Path.Combine(dir, "expected.json")), r.Stdout);
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
+    public async Task Run_Twice_SecondReportsHitDiskAndComputesNothing()
+    {
+        using var tmp = new TempDir();
+        string dir = Path.Combine(CliHarness.RepoRoot, "tests", "conformance", "cases", "014-shared-subgraph-composition");
+        string report1 = tmp.File("r1.json"), report2 = tmp.File("r2.json");
+        string[] common = ["run", Path.Combine(dir, "pipeline.json"), "--coords", Path.Combine(dir, "coords.json"), "--cache-dir", Path.Combine(tmp.Path, "cache")];
+
+        var first = await CliHarness.RunProcessAsync(tmp.Path, [.. common, "--report", report1]);
+        var second = await CliHarness.RunProcessAsync(tmp.Path, [.. common, "--report", report2]);
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        Assert.Equal(first.Stdout, second.Stdout);
+        var m1 = JsonNode.Parse(File.ReadAllText(report1))!;
+        var m2 = JsonNode.Parse(File.ReadAllText(report2))!;
+        string output = m2["output"]!.GetValue<string>();
+        Assert.Equal("hit:disk", m2["nodes"]![output]!["status"]!.GetValue<string>());
+        Assert.DoesNotContain(m2["nodes"]!.AsObject(), n => n.Value!["status"]!.GetValue<string>() == "computed");
+        Assert.Contains(m1["nodes"]!.AsObject(), n => n.Value!["status"]!.GetValue<string>() == "computed");
+        Assert.Equal(m1["nodes"]![output]!["resultKey"]!.GetValue<string>(), m2["nodes"]![output]!["resultKey"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Run_NodeOption_PrintsThatNode()
+    {
+        using var tmp = new TempDir();
+        string dir = Path.Combine(CliHarness.RepoRoot, "tests", "conformance", "cases", "010-min-max-broadcast");
+        var r = await CliHarness.RunAsync("run", Path.Combine(dir, "pipeline.json"), "--coords", Path.Combine(dir, "coords.json"),
+            "--node", "Min", "--cache-dir", tmp.Path);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var j = JsonNode.Parse(r.Stdout)!;
+        Assert.Equal("lat", j["dims"]![0]!.GetValue<string>());
+        Assert.Single(j["dims"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task Plan_BeforeAndAfterRun_PredictsMissThenHit()
+    {
+        using var tmp = new TempDir();
+        string dir = Path.Combine(CliHarness.RepoRoot, "tests", "conformance", "cases", "008-convolution-mean-sincoords");
+        string[] files = [Path.Combine(dir, "pipeline.json"), "--coords", Path.Combine(dir, "coords.json"), "--cache-dir", tmp.Path];
+        var before = await CliHarness.RunAsync(["plan", .. files]);
+        await CliHarness.RunAsync(["run", .. files]);
+        var after = await CliHarness.RunAsync(["plan", .. files]);
+        Assert.Equal("computed", JsonNode.Parse(before.Stdout)!["nodes"]!["Convolution"]!["status"]!.GetValue<string>());
+        Assert.Equal("hit:disk", JsonNode.Parse(after.Stdout)!["nodes"]!["Convolution"]!["status"]!.GetValue<string>());
+        Assert.Equal("pruned", JsonNode.Parse(after.Stdout)!["nodes"]!["SinCoords"]!["status"]!.GetValue<string>());
+    }
+}

@@ -13,6 +13,9 @@ internal static class CliApp
           podcache run PIPELINE --coords COORDS [--node REF] [--format json|summary] [--out FILE] [--report FILE]
                        [--cache-dir DIR] [--config FILE]
           podcache plan PIPELINE --coords COORDS [--node REF] [--cache-dir DIR] [--config FILE]
+          podcache cache stats|ls [--json] [--cache-dir DIR] [--config FILE]
+          podcache cache evict KEY | clear | gc [--cache-dir DIR] [--config FILE]
+          podcache inspect KEY [--cache-dir DIR] [--config FILE]
           podcache --version
 
         Exit codes: 0 ok, 2 invalid input, 1 other failure.
@@ -37,7 +40,9 @@ internal static class CliApp
             {
                 "run" => await RunCommand.ExecuteAsync(rest, stdout, stderr, plan: false, cancellationToken).ConfigureAwait(false),
                 "plan" => await RunCommand.ExecuteAsync(rest, stdout, stderr, plan: true, cancellationToken).ConfigureAwait(false),
-                _ => throw new UsageException($"unknown command '{args[0]}'; commands: run, plan (see podcache --help)"),
+                "cache" => await CacheCommand.ExecuteAsync(rest, stdout, cancellationToken).ConfigureAwait(false),
+                "inspect" => await CacheCommand.InspectAsync(rest, stdout).ConfigureAwait(false),
+                _ => throw new UsageException($"unknown command '{args[0]}'; commands: run, plan, cache, inspect (see podcache --help)"),
             };
         }
         catch (UsageException ex)

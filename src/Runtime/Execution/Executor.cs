@@ -18,8 +18,11 @@ internal sealed class Executor
     private readonly CancellationToken _cancellationToken;
     private readonly Lock _gate = new();
 
-    public Executor(IMemoCache cache, int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    private readonly NodeKeys _keys;
+
+    public Executor(IMemoCache cache, NodeKeys keys, int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
+        _keys = keys;
         _cache = cache;
         _cancellationToken = cancellationToken;
         _block = new ActionBlock<PlanNode>(RunJobAsync, new ExecutionDataflowBlockOptions
@@ -156,7 +159,7 @@ internal sealed class Executor
                 {
                     throw new PipelineException($"nodes.{node.Ref}", ex.Message);
                 }
-            }, node.Cache, _cancellationToken).ConfigureAwait(false);
+            }, node.Cache.Enabled ? WithProvenance(pn) : node.Cache, _cancellationToken).ConfigureAwait(false);
             pn.Status = outcome.Status;
             pn.Seconds = outcome.ComputeSeconds;
             pn.Bytes = outcome.Value.SizeBytes;
@@ -170,5 +173,18 @@ internal sealed class Executor
         {
             completion.TrySetException(ex);
         }
+    }
+
+    private EntryOptions WithProvenance(PlanNode pn)
+    {
+        var o = pn.Node.Cache;
+        return new EntryOptions
+        {
+            Enabled = o.Enabled,
+            Tiers = o.Tiers,
+            Expires = o.Expires,
+            DependsOn = pn.Inputs.Values.Select(i => i.ResultKey).Distinct().ToArray(),
+            Provenance = ProvenanceRecord.Create(pn.Node.Ref, pn.Request, _keys).ToJsonString(Json.JsonNumbers.WriteOptions),
+        };
     }
 }

@@ -21,6 +21,9 @@ public sealed class NodeKeys
         _pipeline = pipeline;
     }
 
+    /// <summary>The pipeline the keys are for.</summary>
+    public Pipeline Pipeline => _pipeline;
+
     /// <summary>The NodeKey of <paramref name="nodeRef"/>.</summary>
     public Key NodeKey(string nodeRef)
     {

@@ -39,7 +39,7 @@ public sealed class PipelineRunner
         {
             pn.Status = CacheStatus.Pruned;
         }
-        var executor = new Executor(Cache, _options.MaxDegreeOfParallelism, cancellationToken);
+        var executor = new Executor(Cache, plan.Keys, _options.MaxDegreeOfParallelism, cancellationToken);
         DataArray output;
         try
         {

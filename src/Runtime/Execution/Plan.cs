@@ -22,6 +22,8 @@ internal sealed class Plan
 
     public Pipeline Pipeline { get; }
 
+    public NodeKeys Keys => _keys;
+
     public PlanNode Root { get; private set; } = null!;
 
     /// <summary>Plan nodes in the order they were planned (top-down, breadth-first).</summary>

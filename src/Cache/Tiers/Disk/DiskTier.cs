@@ -83,6 +83,7 @@ public sealed class DiskTier : ICacheTier
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             Interlocked.Increment(ref _misses);
+            _index.Count("disk.misses");
             return ValueTask.FromResult<CacheEntry?>(null);
         }
         catch (CacheCorruptException ex)
@@ -105,6 +106,7 @@ public sealed class DiskTier : ICacheTier
         }
         Interlocked.Increment(ref _hits);
         _index.RecordAccess(key, Name);
+        _index.Count("disk.hits");
         return ValueTask.FromResult<CacheEntry?>(entry);
     }
 

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PodCache.Cache;
+using PodCache.Cache.Configuration;
+using PodCache.Cache.Keys;
+
+namespace PodCache.Cli.Commands;
+
+/// <summary><c>podcache cache stats|ls|evict KEY|clear|gc</c> and <c>podcache inspect KEY</c>.</summary>
+internal static class CacheCommand
+{
+    private static readonly HashSet<string> Options = ["cache-dir", "config", "tier"];
+    private static readonly HashSet<string> Flags = ["json"];
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken ct)
+    {
+        if (args.Length == 0)
+        {
+            throw new UsageException("missing subcommand: podcache cache stats|ls|evict KEY|clear|gc");
+        }
+        var a = new ArgReader(args.Skip(1).ToArray(), Options, Flags);
+        string? tier = a.Get("tier");
+        if (tier is not null && !TierNames.IsKnown(tier))
+        {
+            throw new UsageException($"--tier '{tier}': tiers are ram, disk and s3");
+        }
+        await using var session = CacheSession.Open(a.Get("config"), a.Get("cache-dir"));
+        var stack = session.Stack;
+        switch (args[0])
+        {
+            case "stats":
+                a.NoMorePositionals(0);
+                await stdout.WriteLineAsync(a.Flag("json") ? Stats(stack).ToJsonString(Indented) : StatsText(stack)).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            case "ls":
+                a.NoMorePositionals(0);
+                await stdout.WriteLineAsync(List(stack, a.Flag("json"))).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            case "evict":
+                {
+                    var key = ParseKey(a.Positional(0, "KEY: the 64-hex-character key to evict"));
+                    a.NoMorePositionals(1);
+                    bool any = await stack.Cache.DeleteAsync(key, ct).ConfigureAwait(false);
+                    await stdout.WriteLineAsync(any ? $"evicted {key}" : $"{key} was not cached").ConfigureAwait(false);
+                    return ExitCodes.Ok;
+                }
+            case "clear":
+                {
+                    a.NoMorePositionals(0);
+                    int n = tier is null || tier == TierNames.Disk ? stack.Disk?.Clear() ?? 0 : 0;
+                    await stdout.WriteLineAsync($"removed {n} entries").ConfigureAwait(false);
+                    return ExitCodes.Ok;
+                }
+            case "gc":
+                {
+                    a.NoMorePositionals(0);
+                    int n = stack.Disk?.CollectExpired() ?? 0;
+                    await stdout.WriteLineAsync($"removed {n} expired entries").ConfigureAwait(false);
+                    return ExitCodes.Ok;
+                }
+            default:
+                throw new UsageException($"unknown cache subcommand '{args[0]}'; use stats, ls, evict, clear or gc");
+        }
+    }
+
+    public static async Task<int> InspectAsync(string[] args, TextWriter stdout)
+    {
+        var a = new ArgReader(args, Options, Flags);
+        var key = ParseKey(a.Positional(0, "KEY: the 64-hex-character key to inspect"));
+        a.NoMorePositionals(1);
+        await using var session = CacheSession.Open(a.Get("config"), a.Get("cache-dir"));
+        var header = session.Stack.Disk?.ReadHeader(key);
+        if (header is null)
+        {
+            await stdout.WriteLineAsync($"{key} is not in the disk cache").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        var o = new JsonObject
+        {
+            ["key"] = key.ToString(),
+            ["contentType"] = header.ContentType,
+            ["created"] = header.Created.ToString("O", CultureInfo.InvariantCulture),
+            ["expires"] = header.Expires?.ToString("O", CultureInfo.InvariantCulture),
+            ["computeSeconds"] = header.ComputeSeconds,
+            ["sizeBytes"] = header.SizeBytes,
+            ["compression"] = header.Compression,
+            ["file"] = session.Stack.Disk!.PathOf(key),
+            ["provenance"] = header.Provenance is { } p ? TryParse(p) : null,
+        };
+        await stdout.WriteLineAsync(o.ToJsonString(Indented)).ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    private static JsonNode? TryParse(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return json;
+        }
+    }
+
+    private static Key ParseKey(string text) =>
+        Key.TryParse(text, out var k) ? k : throw new UsageException($"'{text}' is not a key: a key is 64 lowercase hex characters");
+
+    private static JsonObject Stats(CacheStack stack)
+    {
+        var tiers = new JsonObject();
+        foreach (var t in stack.Cache.Tiers)
+        {
+            var s = t.GetStatistics();
+            tiers[s.Tier] = new JsonObject
+            {
+                ["entries"] = s.Entries,
+                ["bytes"] = s.Bytes,
+                ["maxBytes"] = s.MaxBytes,
+            };
+        }
+        var o = new JsonObject { ["tiers"] = tiers, ["policy"] = stack.Config.Policy };
+        if (stack.Disk is not null && stack.Index is not null)
+        {
+            o["directory"] = stack.Disk.Root;
+            var counters = new JsonObject();
+            foreach (var kv in stack.Index.Counters()) counters[kv.Key] = kv.Value;
+            o["counters"] = counters;
+            o["machineRamMaxBytes"] = stack.Config.MachineRamMaxBytes;
+            o["otherProcessesRamBytes"] = stack.OtherProcessesRamBytes;
+        }
+        return o;
+    }
+
+    private static string StatsText(CacheStack stack)
+    {
+        var sb = new System.Text.StringBuilder();
+        var s = Stats(stack);
+        sb.AppendLine(CultureInfo.InvariantCulture, $"policy: {stack.Config.Policy}");
+        if (stack.Disk is not null) sb.AppendLine(CultureInfo.InvariantCulture, $"directory: {stack.Disk.Root}");
+        foreach (var t in stack.Cache.Tiers)
+        {
+            var st = t.GetStatistics();
+            double pct = st.MaxBytes > 0 ? 100.0 * st.Bytes / st.MaxBytes : 0;
+            sb.AppendLine(CultureInfo.InvariantCulture, $"{st.Tier,-5} {st.Entries,8} entries  {ByteSize.Format(st.Bytes),10} of {ByteSize.Format(st.MaxBytes),10} ({pct:F1}%)");
+        }
+        if (s["counters"] is JsonObject c && c.Count > 0)
+        {
+            sb.AppendLine("counters: " + string.Join(", ", c.Select(kv => $"{kv.Key}={kv.Value}")));
+        }
+        return sb.ToString().TrimEnd();
+    }
+
+    private static string List(CacheStack stack, bool json)
+    {
+        if (stack.Index is null)
+        {
+            return json ? "[]" : "no disk tier configured";
+        }
+        var rows = stack.Index.Entries(TierNames.Disk).OrderByDescending(r => r.LastAccess).ToList();
+        if (json)
+        {
+            var arr = new JsonArray();
+            foreach (var r in rows)
+            {
+                arr.Add(new JsonObject
+                {
+                    ["key"] = r.Key.ToString(),
+                    ["bytes"] = r.Bytes,
+                    ["created"] = r.Created.ToString("O", CultureInfo.InvariantCulture),
+                    ["expires"] = r.Expires?.ToString("O", CultureInfo.InvariantCulture),
+                    ["computeSeconds"] = r.ComputeSeconds,
+                    ["hits"] = r.Hits,
+                    ["lastAccess"] = r.LastAccess.ToString("O", CultureInfo.InvariantCulture),
+                    ["ready"] = r.Ready,
+                });
+            }
+            return arr.ToJsonString(Indented);
+        }
+        var sb = new System.Text.StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"{"key",-64}  {"bytes",10}  {"cost s",8}  {"hits",5}  last access");
+        foreach (var r in rows)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"{r.Key}  {ByteSize.Format(r.Bytes),10}  {r.ComputeSeconds,8:F3}  {r.Hits,5}  {r.LastAccess:u}{(r.Ready ? "" : "  (writing)")}");
+        }
+        sb.Append(CultureInfo.InvariantCulture, $"{rows.Count} entries");
+        return sb.ToString();
+    }
+}

@@ -65,9 +65,10 @@ internal sealed class ArithmeticExpression
 
     /// <summary>
     /// Evaluates the expression element-wise into <paramref name="output"/>. Every used variable must be in
-    /// <paramref name="inputs"/> with exactly <c>output.Length</c> elements (already aligned and broadcast).
+    /// <paramref name="inputs"/> with exactly <c>output.Length</c> elements (already aligned and broadcast);
+    /// the output must not overlap any of them (intermediate results are written into it).
     /// </summary>
-    /// <exception cref="ArgumentException">A used variable is missing or has the wrong length.</exception>
+    /// <exception cref="ArgumentException">A used variable is missing, has the wrong length or overlaps the output.</exception>
     public void Evaluate(IReadOnlyDictionary<string, double[]> inputs, Span<double> output)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -83,6 +84,11 @@ internal sealed class ArithmeticExpression
             {
                 throw new ArgumentException(
                     $"input '{_variables[i]}' has {array.Length} elements but the output has {output.Length}", nameof(inputs));
+            }
+
+            if (output.Overlaps(array))
+            {
+                throw new ArgumentException($"the output overlaps input '{_variables[i]}'", nameof(output));
             }
 
             arrays[i] = array;

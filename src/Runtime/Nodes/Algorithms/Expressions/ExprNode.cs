@@ -17,6 +17,13 @@ internal sealed class ExprNode
         Kind = kind;
         Position = position;
         Children = children;
+        var depth = 0;
+        foreach (var c in children)
+        {
+            depth = Math.Max(depth, c.Depth);
+        }
+
+        Depth = depth + 1;
     }
 
     /// <summary>The operation.</summary>
@@ -27,6 +34,9 @@ internal sealed class ExprNode
 
     /// <summary>0-based offset in the equation (operator, name or literal).</summary>
     public int Position { get; }
+
+    /// <summary>Height of the tree below and including this node (a leaf has depth 1).</summary>
+    public int Depth { get; }
 
     /// <summary>Operands, in source order.</summary>
     public ExprNode[] Children { get; }

@@ -39,18 +39,22 @@ internal sealed class ExprParser
         ["fmod"] = (ExprOp.Fmod, 2),
     };
 
+    /// <summary>Deepest nesting of parentheses, calls and unary operators (CPython stops at 200 parentheses).</summary>
+    private const int MaxNesting = 200;
+
+    /// <summary>Deepest expression tree accepted (keeps the recursive passes far from a stack overflow).</summary>
+    private const int MaxDepth = 1000;
+
     private readonly List<ExprToken> _tokens;
     private readonly HashSet<string> _variables;
     private int _next;
+    private int _nesting;
 
     private ExprParser(List<ExprToken> tokens, IEnumerable<string> variables)
     {
         _tokens = tokens;
         _variables = new HashSet<string>(variables, StringComparer.Ordinal);
     }
-
-    /// <summary>True when <paramref name="name"/> is one of the supported functions.</summary>
-    public static bool IsFunctionName(string name) => Functions.ContainsKey(name);
 
     /// <summary>Parses and folds <paramref name="eqn"/>.</summary>
     /// <exception cref="ExpressionException">Any syntax, name or constant-evaluation error.</exception>
@@ -69,6 +73,11 @@ internal sealed class ExprParser
         if (t.Kind != ExprTokenKind.End)
         {
             throw Unexpected(t);
+        }
+
+        if (root.Depth > MaxDepth)
+        {
+            throw new ExpressionException($"expression is too complex (more than {MaxDepth} nested operations)");
         }
 
         return AsNode(root);
@@ -244,6 +253,24 @@ internal sealed class ExprParser
     }
 
     private ExprNode ParseFactor()
+    {
+        if (++_nesting > MaxNesting)
+        {
+            throw new ExpressionException(
+                $"expression is nested too deeply (more than {MaxNesting} levels) at position {Peek().Position}", Peek().Position);
+        }
+
+        try
+        {
+            return ParseFactorCore();
+        }
+        finally
+        {
+            _nesting--;
+        }
+    }
+
+    private ExprNode ParseFactorCore()
     {
         var t = Peek();
         if (t.IsOperator("-"))
@@ -487,6 +514,9 @@ internal sealed class ExprParser
 
     private static ExprKind Max(ExprKind a, ExprKind b) => a > b ? a : b;
 
+    /// <summary>Arithmetic never yields a boolean (numexpr has no boolean add, neg, ...; we compute 0/1 numerically).</summary>
+    private static ExprKind Numeric(ExprKind kind) => Max(kind, ExprKind.Int);
+
     private static ExprNode Fold(ExprOp op, ExprKind kind, int position, params ExprNode[] constants) =>
         ExprNode.NodeConstant(ArithmeticExpression.FoldConstant(new ExprNode(op, kind, position, constants)), kind, null, position);
 
@@ -499,7 +529,7 @@ internal sealed class ExprParser
 
         l = AsNode(l);
         r = AsNode(r);
-        var kind = Max(l.Kind, r.Kind);
+        var kind = Numeric(Max(l.Kind, r.Kind));
         if (l.IsConst && r.IsConst)
         {
             // numexpr folds an operator between two constant nodes by applying the Python operator to the
@@ -581,7 +611,7 @@ internal sealed class ExprParser
         {
             return l.Python is { } pl && r.Python is { } pr
                 ? FromPython(PyValue.Power(pl, pr, position), position)
-                : ExprNode.NodeConstant(Math.Pow(l.Value, r.Value), Max(l.Kind, r.Kind), null, position);
+                : ExprNode.NodeConstant(Math.Pow(l.Value, r.Value), Numeric(Max(l.Kind, r.Kind)), null, position);
         }
 
         if (r.IsConst)
@@ -591,12 +621,7 @@ internal sealed class ExprParser
             {
                 // numexpr's "aggressive" pow optimisation: x**2 = x*x, x**-1 = 1/x, x**0.5 = sqrt(x), x**0 = 1, ...
                 var half = ((long)Math.Abs(2 * x)) % 2 == 1;
-                var kind = half ? ExprKind.Double : l.Kind;
-                if (x < 0)
-                {
-                    kind = Max(kind, ExprKind.Int);
-                }
-
+                var kind = half ? ExprKind.Double : Numeric(l.Kind);
                 return new ExprNode(ExprOp.IntPow, kind, position, l)
                 {
                     PowerN = (int)Math.Abs(x),
@@ -607,7 +632,7 @@ internal sealed class ExprParser
             }
         }
 
-        return new ExprNode(ExprOp.Pow, Max(l.Kind, r.Kind), position, l, r);
+        return new ExprNode(ExprOp.Pow, Numeric(Max(l.Kind, r.Kind)), position, l, r);
     }
 
     private static ExprNode Compare(ExprOp op, ExprNode l, ExprNode r, int position)
@@ -683,10 +708,10 @@ internal sealed class ExprParser
         {
             return x.Python is { } p
                 ? FromPython(PyValue.Negate(p), position)
-                : ExprNode.NodeConstant(-x.Value, x.Kind, null, position);
+                : ExprNode.NodeConstant(-x.Value, Numeric(x.Kind), null, position);
         }
 
-        return new ExprNode(ExprOp.Neg, x.Kind, position, x);
+        return new ExprNode(ExprOp.Neg, Numeric(x.Kind), position, x);
     }
 
     private static ExprNode Invert(ExprNode x, int position)

@@ -10,9 +10,6 @@ internal readonly record struct ExprToken(ExprTokenKind Kind, string Text, int P
     /// <summary>True for an operator token with exactly this text.</summary>
     public bool IsOperator(string op) => Kind == ExprTokenKind.Operator && Text == op;
 
-    /// <summary>True for a name token with exactly this text.</summary>
-    public bool IsName(string name) => Kind == ExprTokenKind.Name && Text == name;
-
     /// <summary>How the token is quoted in error messages.</summary>
     public string Describe() => Kind == ExprTokenKind.End ? "end of expression" : "'" + Text + "'";
 }

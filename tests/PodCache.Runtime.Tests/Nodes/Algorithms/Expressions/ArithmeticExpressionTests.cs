@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using CsCheck;
 using PodCache.Runtime.Nodes.Algorithms.Expressions;
 using Xunit;
 
@@ -583,5 +584,83 @@ public class ArithmeticExpressionTests
     {
         Assert.Equal([1.0, Nan, -0.0], Eval("A", ("A", [1.0, Nan, -0.0])));
         Assert.Equal([1.0, Nan, -0.0], Eval("(+A)", ("A", [1.0, Nan, -0.0])));
+    }
+
+    [Fact]
+    public void Evaluate_OutputOverlappingAnInput_Throws()
+    {
+        var expr = ArithmeticExpression.Parse("A + 1", ["A"]);
+        var a = new double[] { 1, 2, 3 };
+        Assert.Throws<ArgumentException>(() => expr.Evaluate(new Dictionary<string, double[]> { ["A"] = a }, a));
+    }
+
+    [Fact]
+    public void Parse_LongFlatChain_IsEvaluated()
+    {
+        var eqn = string.Join(" + ", Enumerable.Repeat("A", 500));
+        Assert.Equal([500.0, 1000.0], Eval(eqn, ("A", [1.0, 2.0])));
+    }
+
+    [Fact]
+    public void Parse_ExcessiveDepthOrNesting_IsRejected()
+    {
+        Assert.Contains("too complex", Fails(string.Join(" + ", Enumerable.Repeat("A", 2000)), "A").Message, StringComparison.Ordinal);
+        Assert.Contains("nested too deeply", Fails(new string('(', 300) + "A" + new string(')', 300), "A").Message, StringComparison.Ordinal);
+        Assert.Equal([1.0], Eval(new string('(', 100) + "A" + new string(')', 100), ("A", [1.0])));
+    }
+
+    [Fact]
+    public void Parse_ArithmeticOnComparisons_IsNumericNotBoolean()
+    {
+        Assert.Equal([2.0, 1.0, 0.0], Eval("(A > 0) + (B > 0)", ("A", [1.0, 1.0, -1.0]), ("B", [1.0, -1.0, -1.0])));
+        Assert.Equal([-1.0, 0.0], Eval("-(A > 0)", ("A", [1.0, -1.0])));
+        Assert.Contains("needs boolean operands", Fails("-(A > 0) & (A < 2)", "A").Message, StringComparison.Ordinal);
+        Assert.Equal([1.0, 0.0], Eval("where(A > 0, A < 2, A > -5)", ("A", [1.0, -7.0])));
+        Assert.Equal([1.0, 0.0], Eval("where(A > 0, A < 2, A > -5) & (A > -100)", ("A", [1.0, -7.0])));
+    }
+
+    [Fact]
+    public void Evaluate_RandomArraysOfAnyLength_MatchScalarReferenceForEveryBinaryOperator()
+    {
+        var specials = Gen.OneOf(0.0, -0.0, 1.0, -1.0, 0.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity, 3.0, -7.25);
+        var value = Gen.Frequency<double>((3, Gen.Double[-1e6, 1e6]), (1, specials), (1, Gen.Double));
+        var gen = Gen.Int[0, 40].SelectMany(n => Gen.Select(value.Array[n], value.Array[n]));
+        var cases = new (string Eqn, Func<double, double, double> Reference)[]
+        {
+            ("A + B", (x, y) => x + y),
+            ("A - B", (x, y) => x - y),
+            ("A * B", (x, y) => x * y),
+            ("A / B", (x, y) => x / y),
+            ("A % B", (x, y) => x - (Math.Floor(x / y) * y)),
+            ("A ** B", Math.Pow),
+            ("fmod(A, B)", (x, y) => x % y),
+            ("arctan2(A, B)", Math.Atan2),
+            ("A < B", (x, y) => x < y ? 1 : 0),
+            ("A <= B", (x, y) => x <= y ? 1 : 0),
+            ("A > B", (x, y) => x > y ? 1 : 0),
+            ("A >= B", (x, y) => x >= y ? 1 : 0),
+            ("A == B", (x, y) => x == y ? 1 : 0),
+            ("A != B", (x, y) => x != y ? 1 : 0),
+            ("(A > 0) & (B > 0)", (x, y) => x > 0 && y > 0 ? 1 : 0),
+            ("(A > 0) | (B > 0)", (x, y) => x > 0 || y > 0 ? 1 : 0),
+            ("where(A, B, -B)", (x, y) => x != 0 ? y : -y),
+            ("A * B + A", (x, y) => (x * y) + x),
+            ("A - 2.5 % B", (x, y) => x - (2.5 - (Math.Floor(2.5 / y) * y))),
+            ("3 / A - B * 0.25", (x, y) => (3 / x) - (y * 0.25)),
+        };
+
+        gen.Sample(t =>
+        {
+            var (a, b) = t;
+            foreach (var (eqn, reference) in cases)
+            {
+                var expected = a.Select((x, i) => reference(x, b[i])).ToArray();
+                var actual = Eval(eqn, ("A", a), ("B", b));
+                for (var i = 0; i < a.Length; i++)
+                {
+                    Assert.True(expected[i].Equals(actual[i]), $"{eqn} with A={a[i]:R}, B={b[i]:R}: {actual[i]:R} != {expected[i]:R}");
+                }
+            }
+        });
     }
 }

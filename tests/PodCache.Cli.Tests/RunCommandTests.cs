@@ -72,4 +72,27 @@ public class RunCommandTests
         Assert.Equal("hit:disk", JsonNode.Parse(after.Stdout)!["nodes"]!["Convolution"]!["status"]!.GetValue<string>());
         Assert.Equal("pruned", JsonNode.Parse(after.Stdout)!["nodes"]!["SinCoords"]!["status"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Run_SubGridInAnotherProcess_SlicedFromDisk()
+    {
+        using var tmp = new TempDir();
+        string p = tmp.File("p.json", """
+            {"sin": {"node": "algorithm.SinCoords"},
+             "conv": {"node": "algorithm.Convolution", "inputs": {"source": "sin"}, "attrs": {"kernel_type": "mean,3", "kernel_dims": ["lat", "lon"]}}}
+            """);
+        string big = tmp.File("big.json", """{"coords": [{"name": "lat", "start": 60, "stop": 20, "step": -0.5}, {"name": "lon", "start": -130, "stop": -60, "step": 0.5}]}""");
+        string small = tmp.File("small.json", """{"coords": [{"name": "lat", "start": 40, "stop": 35, "step": -0.5}, {"name": "lon", "start": -125, "stop": -110, "step": 0.5}]}""");
+        string cache = Path.Combine(tmp.Path, "cache");
+        var first = await CliHarness.RunProcessAsync(tmp.Path, ["run", p, "--coords", big, "--cache-dir", cache]);
+        Assert.True(first.ExitCode == 0, first.Stderr);
+
+        var second = await CliHarness.RunProcessAsync(tmp.Path, ["run", p, "--coords", small, "--cache-dir", cache, "--report", tmp.File("r.json")]);
+        var fresh = await CliHarness.RunProcessAsync(tmp.Path, ["run", p, "--coords", small, "--cache-dir", Path.Combine(tmp.Path, "fresh")]);
+
+        Assert.True(second.ExitCode == 0, second.Stderr);
+        var report = JsonNode.Parse(File.ReadAllText(tmp.File("r.json")))!;
+        Assert.Equal("hit:disk", report["nodes"]!["conv"]!["status"]!.GetValue<string>());
+        Assert.Empty(Comparison.Compare(fresh.Stdout, second.Stdout));
+    }
 }

@@ -9,7 +9,7 @@ namespace PodCache.Cache.Index;
 /// for entry metadata and access statistics, byte accounting, leases (cross-process single-flight) and per-process
 /// RAM usage with heartbeats. Thread-safe; each call is one short transaction.
 /// </summary>
-public sealed class MachineIndex : IDisposable
+public sealed class MachineIndex : IResultCatalog, IDisposable
 {
     private readonly SqliteConnection _db;
     private readonly Lock _gate = new();
@@ -46,6 +46,8 @@ public sealed class MachineIndex : IDisposable
               pid INTEGER NOT NULL, start INTEGER NOT NULL, ram_bytes INTEGER NOT NULL, heartbeat INTEGER NOT NULL,
               PRIMARY KEY(pid, start));
             CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS catalog(grp TEXT NOT NULL, member TEXT NOT NULL, data TEXT NOT NULL, added INTEGER NOT NULL,
+              PRIMARY KEY(grp, member));
             """);
         Self = ProcessIdentity.Current;
     }
@@ -313,6 +315,29 @@ public sealed class MachineIndex : IDisposable
         while (r.Read()) d[r.GetString(0)] = r.GetInt64(1);
         return (IReadOnlyDictionary<string, long>)d;
     });
+
+    /// <inheritdoc/>
+    public void Add(Key group, Key member, string data) => Locked(() =>
+        Cmd(_db, null, "INSERT OR REPLACE INTO catalog(grp, member, data, added) VALUES($g, $m, $d, $now)",
+            ("$g", group.ToString()), ("$m", member.ToString()), ("$d", data), ("$now", Now)).ExecuteNonQuery());
+
+    /// <inheritdoc/>
+    public IReadOnlyList<(Key Member, string Data)> Find(Key group, int limit = 64) => Locked(() =>
+    {
+        var list = new List<(Key, string)>();
+        using var cmd = Cmd(_db, null, "SELECT member, data FROM catalog WHERE grp=$g ORDER BY added DESC LIMIT $l",
+            ("$g", group.ToString()), ("$l", limit));
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+        {
+            if (Key.TryParse(r.GetString(0), out var m)) list.Add((m, r.GetString(1)));
+        }
+        return (IReadOnlyList<(Key, string)>)list;
+    });
+
+    /// <inheritdoc/>
+    public void Remove(Key group, Key member) => Locked(() =>
+        Cmd(_db, null, "DELETE FROM catalog WHERE grp=$g AND member=$m", ("$g", group.ToString()), ("$m", member.ToString())).ExecuteNonQuery());
 
     /// <inheritdoc/>
     public void Dispose()

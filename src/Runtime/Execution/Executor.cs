@@ -1,5 +1,6 @@
 using System.Threading.Tasks.Dataflow;
 using PodCache.Cache;
+using PodCache.Cache.Index;
 using PodCache.Runtime.Nodes;
 using PodCache.Runtime.Pipelines;
 
@@ -19,10 +20,14 @@ internal sealed class Executor
     private readonly Lock _gate = new();
 
     private readonly NodeKeys _keys;
+    private readonly Plan _plan;
+    private readonly IResultCatalog? _catalog;
 
-    public Executor(IMemoCache cache, NodeKeys keys, int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    public Executor(IMemoCache cache, Plan plan, IResultCatalog? catalog, int maxDegreeOfParallelism, CancellationToken cancellationToken)
     {
-        _keys = keys;
+        _plan = plan;
+        _keys = plan.Keys;
+        _catalog = catalog;
         _cache = cache;
         _cancellationToken = cancellationToken;
         _block = new ActionBlock<PlanNode>(RunJobAsync, new ExecutionDataflowBlockOptions
@@ -108,16 +113,19 @@ internal sealed class Executor
             _cancellationToken.ThrowIfCancellationRequested();
             if (pn.ProbeTier is not null)
             {
-                var hit = await _cache.GetAsync(pn.ResultKey, _cancellationToken).ConfigureAwait(false);
+                var slice = pn.SliceSource;
+                var hit = await _cache.GetAsync(slice?.ResultKey ?? pn.ResultKey, _cancellationToken).ConfigureAwait(false);
                 if (hit is { Entry.Value: DataArray cached })
                 {
+                    var value = slice is null ? cached : SubsetReuse.Slice(cached, pn.Request, slice.Offsets).TransposeToRequest(pn.Request);
                     pn.Status = CacheStatus.Hit(hit.Tier);
-                    pn.Bytes = cached.SizeBytes;
-                    completion.TrySetResult(cached);
+                    pn.Bytes = value.SizeBytes;
+                    completion.TrySetResult(value);
                     return;
                 }
                 // Evicted or expired since planning: compute it after all, inputs first.
                 pn.ProbeTier = null;
+                pn.SliceSource = null;
                 ScheduleCompute(pn);
                 return;
             }
@@ -162,6 +170,11 @@ internal sealed class Executor
             }, node.Cache.Enabled ? WithProvenance(pn) : node.Cache, _cancellationToken).ConfigureAwait(false);
             pn.Status = outcome.Status;
             pn.Seconds = outcome.ComputeSeconds;
+            if (outcome.Status == CacheStatus.Computed && _catalog is not null && node.Cache.Enabled
+                && _plan.IsSliceable(node.Ref) && SubsetReuse.IsEligible(pn.Request))
+            {
+                _catalog.Add(pn.NodeKey, pn.ResultKey, pn.Request.ToJson().ToJsonString());
+            }
             pn.Bytes = outcome.Value.SizeBytes;
             completion.TrySetResult(outcome.Value);
         }

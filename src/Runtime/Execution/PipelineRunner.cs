@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using PodCache.Cache;
+using PodCache.Cache.Index;
 using PodCache.Runtime.Pipelines;
 
 namespace PodCache.Runtime.Execution;
@@ -18,7 +19,10 @@ public sealed class PipelineRunner
         ArgumentNullException.ThrowIfNull(cache);
         Cache = cache;
         _options = options ?? new RunnerOptions();
+        _catalog = _options.SubsetReuse ? _options.Catalog ?? new InMemoryResultCatalog() : null;
     }
+
+    private readonly IResultCatalog? _catalog;
 
     /// <summary>The cache results are memoized in.</summary>
     public IMemoCache Cache { get; }
@@ -39,7 +43,7 @@ public sealed class PipelineRunner
         {
             pn.Status = CacheStatus.Pruned;
         }
-        var executor = new Executor(Cache, plan.Keys, _options.MaxDegreeOfParallelism, cancellationToken);
+        var executor = new Executor(Cache, plan, _catalog, _options.MaxDegreeOfParallelism, cancellationToken);
         DataArray output;
         try
         {
@@ -73,7 +77,7 @@ public sealed class PipelineRunner
             throw new PipelineException("node", $"the pipeline has no node '{nodeRef}'");
         }
         var plan = Plan.Build(pipeline, new NodeKeys(pipeline), nodeRef, coordinates);
-        await plan.ProbeAsync(Cache, ct).ConfigureAwait(false);
+        await plan.ProbeAsync(Cache, _catalog, ct).ConfigureAwait(false);
         return plan;
     }
 }

@@ -1,4 +1,5 @@
 using PodCache.Cache;
+using PodCache.Cache.Index;
 using PodCache.Cache.Keys;
 using PodCache.Runtime.Nodes;
 using PodCache.Runtime.Pipelines;
@@ -65,6 +66,48 @@ internal sealed class Plan
         return plan;
     }
 
+    private readonly Dictionary<string, bool> _sliceable = new(StringComparer.Ordinal);
+
+    /// <summary>True when no node in the subgraph of <paramref name="nodeRef"/> depends on the request's extent.</summary>
+    public bool IsSliceable(string nodeRef)
+    {
+        if (_sliceable.TryGetValue(nodeRef, out var known)) return known;
+        var node = Pipeline[nodeRef];
+        bool ok = !node.Type.ExtentDependent && node.Inputs.SelectMany(i => i.Refs).All(IsSliceable);
+        _sliceable[nodeRef] = ok;
+        return ok;
+    }
+
+    private static async Task FindSupersetAsync(PlanNode pn, IMemoCache cache, IResultCatalog catalog, CancellationToken ct)
+    {
+        foreach (var (member, data) in catalog.Find(pn.NodeKey))
+        {
+            Coordinates candidate;
+            try
+            {
+                candidate = Coordinates.Parse(data);
+            }
+            catch (PipelineException)
+            {
+                catalog.Remove(pn.NodeKey, member);
+                continue;
+            }
+            if (!SubsetReuse.TryMap(candidate, pn.Request, out var offsets))
+            {
+                continue;
+            }
+            var tier = await cache.ProbeAsync(member, ct).ConfigureAwait(false);
+            if (tier is null)
+            {
+                catalog.Remove(pn.NodeKey, member);
+                continue;
+            }
+            pn.ProbeTier = tier;
+            pn.SliceSource = new SubsetReuse.Source(member, candidate, offsets);
+            return;
+        }
+    }
+
     private PlanNode Get(PipelineNode node, Coordinates request, Queue<PlanNode> queue)
     {
         var nodeKey = _keys.NodeKey(node.Ref);
@@ -99,7 +142,7 @@ internal sealed class Plan
     /// Marks what the request needs: from the root down, stopping at nodes the cache holds. Probes each needed node
     /// once.
     /// </summary>
-    public async Task ProbeAsync(IMemoCache cache, CancellationToken cancellationToken)
+    public async Task ProbeAsync(IMemoCache cache, IResultCatalog? catalog, CancellationToken cancellationToken)
     {
         var queue = new Queue<PlanNode>();
         Root.Needed = true;
@@ -110,6 +153,11 @@ internal sealed class Plan
             if (pn.Node.Cache.Enabled)
             {
                 pn.ProbeTier = await cache.ProbeAsync(pn.ResultKey, cancellationToken).ConfigureAwait(false);
+            }
+            if (pn.ProbeTier is null && catalog is not null && pn.Node.Cache.Enabled && IsSliceable(pn.Node.Ref)
+                && SubsetReuse.IsEligible(pn.Request))
+            {
+                await FindSupersetAsync(pn, cache, catalog, cancellationToken).ConfigureAwait(false);
             }
             if (pn.ProbeTier is not null)
             {

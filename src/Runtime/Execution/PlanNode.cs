@@ -30,6 +30,9 @@ internal sealed class PlanNode
     /// <summary>Tier holding the result at plan time, if any.</summary>
     public string? ProbeTier { get; set; }
 
+    /// <summary>A cached larger result this node is sliced from, when the plan found one.</summary>
+    public SubsetReuse.Source? SliceSource { get; set; }
+
     /// <summary>True when the plan needs this node (not under a hit).</summary>
     public bool Needed { get; set; }
 

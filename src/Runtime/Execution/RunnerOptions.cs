@@ -20,6 +20,17 @@ public sealed class RunnerOptions
     /// <summary>The clock for run ids and timings; the system clock by default.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Answer sub-grid requests by slicing cached larger results where that is correct (default true).
+    /// </summary>
+    public bool SubsetReuse { get; set; } = true;
+
+    /// <summary>
+    /// Where results that can be sliced are recorded; the machine index shares them between processes. A
+    /// process-local catalog when null.
+    /// </summary>
+    public PodCache.Cache.Index.IResultCatalog? Catalog { get; set; }
+
     /// <summary>Called with (done, total) as nodes finish; for progress displays.</summary>
     public Action<int, int>? Progress { get; set; }
 }

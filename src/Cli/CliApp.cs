@@ -10,9 +10,11 @@ internal static class CliApp
         podcache — memoizing PODPAC pipeline runtime
 
         Usage:
-          podcache run PIPELINE --coords COORDS [--node REF] [--format json|summary] [--out FILE] [--report FILE]
+          podcache run PIPELINE --coords COORDS [--node REF] [--format json|summary|geotiff] [--out FILE] [--report FILE]
                        [--cache-dir DIR] [--config FILE]
           podcache plan PIPELINE --coords COORDS [--node REF] [--cache-dir DIR] [--config FILE]
+          podcache runs [--limit N] [--json] [--cache-dir DIR]
+          podcache get RUN|latest|MANIFEST [--node REF] [--format json|summary|geotiff] [--out FILE] [--cache-dir DIR]
           podcache cache stats|ls [--json] [--cache-dir DIR] [--config FILE]
           podcache cache evict KEY | clear | gc [--cache-dir DIR] [--config FILE]
           podcache inspect KEY [--cache-dir DIR] [--config FILE]
@@ -40,9 +42,11 @@ internal static class CliApp
             {
                 "run" => await RunCommand.ExecuteAsync(rest, stdout, stderr, plan: false, cancellationToken).ConfigureAwait(false),
                 "plan" => await RunCommand.ExecuteAsync(rest, stdout, stderr, plan: true, cancellationToken).ConfigureAwait(false),
+                "runs" => await RunsCommand.ListAsync(rest, stdout).ConfigureAwait(false),
+                "get" => await RunsCommand.GetAsync(rest, stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "cache" => await CacheCommand.ExecuteAsync(rest, stdout, cancellationToken).ConfigureAwait(false),
                 "inspect" => await CacheCommand.InspectAsync(rest, stdout).ConfigureAwait(false),
-                _ => throw new UsageException($"unknown command '{args[0]}'; commands: run, plan, cache, inspect (see podcache --help)"),
+                _ => throw new UsageException($"unknown command '{args[0]}'; commands: run, plan, runs, get, cache, inspect (see podcache --help)"),
             };
         }
         catch (UsageException ex)

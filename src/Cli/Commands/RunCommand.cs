@@ -19,10 +19,7 @@ internal static class RunCommand
         a.NoMorePositionals(1);
         string coordsPath = a.Require("coords", "the coordinates JSON file");
         string format = a.Get("format") ?? "json";
-        if (format is not ("json" or "summary"))
-        {
-            throw new UsageException($"--format '{format}' is not supported; use json or summary");
-        }
+        OutputFormats.Check(format, allowGeoTiff: !plan);
         var pipeline = InputFiles.ReadPipeline(pipelinePath);
         var coords = InputFiles.ReadCoordinates(coordsPath);
         string? nodeRef = a.Get("node");
@@ -45,15 +42,12 @@ internal static class RunCommand
         {
             InputFiles.WriteAtomic(report, Encoding.UTF8.GetBytes(run.ToJsonString()));
         }
-        string output = format == "json" ? DataArrayJson.ToJson(run.Output!) : Summary(run);
-        if (a.Get("out") is { } outPath)
+        if (session.Stack.Config.DiskEnabled)
         {
-            InputFiles.WriteAtomic(outPath, Encoding.UTF8.GetBytes(output));
+            // Every run is saved with the disk tier, so any node can be pulled later: podcache get RUNID --node REF.
+            new RunStore(session.Stack.Config.DiskPath).Save(run);
         }
-        else
-        {
-            await stdout.WriteLineAsync(output).ConfigureAwait(false);
-        }
+        await OutputFormats.WriteAsync(run.Output!, format, a.Get("out"), stdout, () => Summary(run)).ConfigureAwait(false);
         return ExitCodes.Ok;
     }
 

@@ -349,7 +349,17 @@ internal sealed class GeoTiffInfo
             "nan" or "-nan" or "+nan" or "1.#qnan" or "-1.#ind" => double.NaN,
             "inf" or "+inf" or "infinity" or "1.#inf" => double.PositiveInfinity,
             "-inf" or "-infinity" or "-1.#inf" => double.NegativeInfinity,
-            _ => throw new InvalidDataException($"GDAL_NODATA '{t}' is not a number"),
+            _ => throw new InvalidDataException($"GDAL_NODATA '{Printable(t)}' is not a number"),
         };
+    }
+
+    private static string Printable(string s)
+    {
+        var chars = s.Length > 40 ? s[..40].ToCharArray() : s.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+        {
+            if (chars[i] < ' ' || chars[i] > '~') chars[i] = '?';
+        }
+        return new string(chars);
     }
 }

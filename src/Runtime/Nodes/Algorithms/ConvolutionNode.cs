@@ -7,7 +7,7 @@ namespace PodCache.Runtime.Nodes.Algorithms;
 /// <summary>
 /// <c>algorithm.Convolution</c> (SEMANTICS §6): grows the request by the kernel's margins, evaluates the source
 /// there, convolves (true convolution, zero outside the grown array, NaN anywhere in a window gives NaN) and crops
-/// back to the request. Reproduces PODPAC 4's growth arithmetic, its dims-order rule and its crop quirks.
+/// back to the request. Reproduces PODPAC 4's growth rules, its dims-order rule and its crop quirks.
 /// </summary>
 internal sealed class ConvolutionNode : Node
 {
@@ -306,6 +306,6 @@ internal sealed class ConvolutionNode : Node
         }
         return $"conflicting sizes: the source returned shape {Shape(sourceShape)} on the grown request, which crops to " +
             $"{Shape(cropSize)}, but the request has shape {Shape(output.Shape)} over [{string.Join(", ", outputDims)}] " +
-            "(PODPAC fails the same way, e.g. when a data.Array returns one extra point on a grown uniform axis)";
+            "(PODPAC fails the same way; a data.Array adds a neighbour for every grown bound that is not one of its own points)";
     }
 }

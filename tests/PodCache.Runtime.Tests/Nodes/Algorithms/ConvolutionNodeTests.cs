@@ -119,20 +119,21 @@ public class ConvolutionNodeTests
     }
 
     [Fact]
-    public void PlanInputs_UniformAxis_ReproducesPodpacFloatingPointNoise()
+    public void PlanInputs_UniformAxis_GrowsOnTheRequestsOwnGrid()
     {
-        // PODPAC grows with stop + 1e-14·step and a size-based step: the grown points are off by ~1e-15 (SEMANTICS §6).
-        var grown = Grown("""{"kernel_type": "mean,3", "kernel_dims": ["lat"]}""", Coords(Uniform("lat", 0, 1, 0.1)));
+        // PODPAC adds 1e-14·step to the grown stop; PodCache keeps the request's grid (see ConvolutionGrowth).
+        var request = Coordinates.Parse(Coords(Uniform("lat", 0.3, 1, 0.1)));
+        var grown = Grown("""{"kernel_type": "mean,3", "kernel_dims": ["lat"]}""", Coords(Uniform("lat", 0.3, 1, 0.1)));
 
         var lat = (UniformCoordinates1D)grown["lat"];
-        double start = 0 + -2 * 0.1;
-        double stop = 1.0 + (1 * 0.1 + 1e-14 * 0.1);
-        double step = (stop - start) / 13;
-        double snapped = start + 13 * step;
-        Assert.Equal(14, lat.Size);
-        Assert.Equal(start, lat.Start);
-        Assert.Equal((snapped - start) / 13, lat.Step);
-        Assert.NotEqual(0.1, lat.Step);
+        var asked = (UniformCoordinates1D)request["lat"];
+        Assert.Equal(asked.Size + 3, lat.Size);
+        Assert.Equal(asked.Step, lat.Step);
+        Assert.Equal(0.3 + -2 * asked.Step, lat.Start);
+        for (int i = 0; i < asked.Size; i++)
+        {
+            Assert.True(Math.Abs(asked[i] - lat[i + 2]) <= 1e-15, $"point {i}");
+        }
     }
 
     [Theory]
@@ -231,7 +232,7 @@ public class ConvolutionNodeTests
     [Fact]
     public void PlanInputs_NonFiniteSpacing_Throws()
     {
-        var request = Coordinates.Parse(Coords(Values("lat", 0, 1e308, -1e308 + 1e300)));
+        var request = Coordinates.Parse(Coords(Values("lat", -1e308, 1e308)));
         var node = Pipeline.Parse(SinPipeline("""{"kernel": [1, 1], "kernel_dims": ["lat"]}"""))["c"].Implementation;
 
         Assert.Throws<NodeEvaluationException>(() => node.PlanInputs(request, ["source"]));
@@ -306,16 +307,21 @@ public class ConvolutionNodeTests
     }
 
     [Fact]
-    public async Task Evaluate_MeanKernelType_NormalisesAndUsesRealNeighboursAtTheEdges()
+    public async Task Evaluate_MeanKernelType_IsTheNormalisedAverageOfRealNeighbours()
     {
         var output = await RunAsync(ArrayPipeline(Json(Powers), """{"kernel_type": "mean,3", "kernel_dims": ["lat"]}""", 10),
-            Coords(Uniform("lat", 0, 9, 1)));
+            Coords(Uniform("lat", 2, 7, 1)));
 
-        // lat 0 and 9 have no neighbour outside the Array: those are zero (the Array returns nothing there).
-        var expected = Reference1D(Powers, [1 / 3.0, 1 / 3.0, 1 / 3.0], 0, 10);
-        AssertValues(expected, output);
-        Assert.Equal((1 + 2) / 3.0, output.Values[0], 12);
-        Assert.Equal((2 + 4 + 8) / 3.0, output.Values[2], 12);
+        AssertValues([(2 + 4 + 8) / 3.0, 28 / 3.0, 56 / 3.0, 112 / 3.0, 224 / 3.0, 448 / 3.0], output);
+    }
+
+    [Fact]
+    public async Task Evaluate_MeanKernelTypeOnSingleValue_SeesZeroPaddingAsPodpac()
+    {
+        var output = await RunAsync(ArrayPipeline(Json(Powers), """{"kernel_type": "mean,3", "kernel_dims": ["lat"]}""", 10),
+            Coords(Values("lat", 9)));
+
+        AssertValues([512 / 3.0], output);
     }
 
     [Fact]
@@ -368,10 +374,10 @@ public class ConvolutionNodeTests
         var k = new double[,] { { 1, 0, -2 }, { 0.5, 3, 0 }, { 0, 0, 4 } };
 
         var output = await RunAsync(ArrayPipeline(Json(x), $$"""{"kernel": {{Json(k)}}, "kernel_dims": ["lat", "lon"]}""", 8, 9),
-            Coords(Uniform("lat", 2, 5, 1), Uniform("lon", 1, 6, 1)));
+            Coords(Uniform("lat", 2, 5, 1), Uniform("lon", 2, 6, 1)));
 
-        Assert.Equal(new[] { 4, 6 }, output.Shape);
-        AssertValues(Reference2D(x, k, 2, 4, 1, 6), output);
+        Assert.Equal(new[] { 4, 5 }, output.Shape);
+        AssertValues(Reference2D(x, k, 2, 4, 2, 5), output);
     }
 
     [Fact]
@@ -446,12 +452,25 @@ public class ConvolutionNodeTests
     [Fact]
     public async Task Evaluate_OutputCoordinates_AreTheRequestsNotTheSources()
     {
-        // The Array returns its own points 1..6 for the grown explicit request; the output is labelled 2.5.. by position.
+        // The Array answers the grown explicit request 1..5 with a uniform slice of its own grid; the output keeps the
+        // request's explicit axis.
         var output = await RunAsync(ArrayPipeline(Json(Powers), """{"kernel": [0, 1, 0], "kernel_dims": ["lat"]}""", 10),
-            Coords(Values("lat", 2.5, 3.5, 4.5)));
+            Coords(Values("lat", 2, 3, 4)));
 
-        AssertPoints([2.5, 3.5, 4.5], output.Coordinates["lat"]);
+        AssertPoints([2, 3, 4], output.Coordinates["lat"]);
         Assert.False(output.Coordinates["lat"].IsUniform);
+        AssertValues([4, 8, 16], output);
+    }
+
+    [Fact]
+    public async Task Evaluate_UniformRequestOverTheWholeArray_ThrowsConflictingSizesLikePodpac()
+    {
+        // The grown request reaches past the Array, which returns only its own 10 points: cropped [2:-1] that is 7.
+        var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(
+            ArrayPipeline(Json(Powers), """{"kernel_type": "mean,3", "kernel_dims": ["lat"]}""", 10),
+            Coords(Uniform("lat", 0, 9, 1))));
+
+        Assert.Contains(ex.Errors, e => e.Path == "nodes.c" && e.Message.Contains("crops to [7]", StringComparison.Ordinal));
     }
 
     [Fact]

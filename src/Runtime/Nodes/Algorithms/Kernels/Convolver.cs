@@ -1,4 +1,7 @@
-using System.Numerics.Tensors;
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace PodCache.Runtime.Nodes.Algorithms.Kernels;
 
@@ -6,18 +9,22 @@ namespace PodCache.Runtime.Nodes.Algorithms.Kernels;
 /// N-d true convolution (flipped kernel, zero outside the input), computed only on a crop of the "same"-mode
 /// output: <c>out[o] = Σ_k K[k]·x[start + o + (s−1)/2 − k]</c> per axis, as <c>scipy.signal.convolve(mode="same")</c>
 /// followed by slicing. Every tap is multiplied in, zero weights included, so a NaN anywhere in a window makes that
-/// output NaN (NaN·0 is NaN) at O(n·k) cost with no separate NaN bookkeeping. Inner loops are
-/// <see cref="TensorPrimitives"/>.MultiplyAdd
-/// over contiguous runs.
+/// output NaN (NaN·0 is NaN) at O(n·k) cost with no separate NaN bookkeeping. Every inner loop is one
+/// <see cref="AddScaled"/> (a <see cref="Vector{T}"/> multiply-add) over a contiguous run.
 /// </summary>
 internal static class Convolver
 {
-    /// <summary>Elements of output kept hot while every tap of a separable pass is added to them.</summary>
+    /// <summary>Elements of output kept hot while every tap of a pass is added to them.</summary>
     private const int TileElements = 4096;
 
+    /// <summary>Elements of input (along axis 0) handled per block of the separable path.</summary>
+    private const int BlockElements = 1 << 16;
+
     /// <summary>
-    /// Applies an outer-product kernel one axis at a time (one pass per axis, each cropping its axis), so the cost is
-    /// <c>n·Σs</c> rather than <c>n·Πs</c>.
+    /// Applies an outer-product kernel one axis at a time, so the cost is <c>n·Σs</c> rather than <c>n·Πs</c>. The
+    /// output is produced in blocks along axis 0: each block runs the axis-0 pass from the input into a small scratch
+    /// slab, the passes of the other axes within the slab, and the last pass straight into the result, so no
+    /// full-size intermediate array is ever allocated.
     /// </summary>
     /// <param name="x">The input, row-major over <paramref name="shape"/>; only read.</param>
     /// <param name="shape">The input shape.</param>
@@ -29,50 +36,104 @@ internal static class Convolver
         CancellationToken cancellationToken = default)
     {
         int rank = shape.Length;
-        if (Product(cropSize) == 0)
+        var result = new double[Product(cropSize)];
+        if (result.Length == 0)
         {
-            return [];
+            return result;
         }
-        var current = x;
-        var currentShape = (int[])shape.Clone();
-        for (int d = 0; d < rank; d++)
+        int rowIn = Product(shape.AsSpan(1));
+        int rowOut = Product(cropSize.AsSpan(1));
+        int lastPass = -1;
+        for (int d = 1; d < rank; d++)
         {
-            var w = factors[d];
-            if (w.Length == 1 && w[0] == 1.0 && cropStart[d] == 0 && cropSize[d] == currentShape[d])
-            {
-                continue;
-            }
-            var nextShape = (int[])currentShape.Clone();
-            nextShape[d] = cropSize[d];
-            var next = new double[Product(nextShape)];
-            Pass(current, currentShape, d, w, cropStart[d] + (w.Length - 1) / 2, cropSize[d], next, cancellationToken);
-            current = next;
-            currentShape = nextShape;
+            if (!IsIdentity(factors[d], cropStart[d], cropSize[d], shape[d])) lastPass = d;
         }
-        // The input belongs to someone else (it may be cached and shared): never hand it back as the result.
-        return ReferenceEquals(current, x) ? (double[])x.Clone() : current;
-    }
-
-    /// <summary>One axis of a separable convolution: <c>dst[.., i, ..] = Σ_k w[k]·src[.., i + offset − k, ..]</c>.</summary>
-    private static void Pass(double[] src, int[] srcShape, int axis, double[] w, int offset, int m, double[] dst,
-        CancellationToken cancellationToken)
-    {
-        long outer = 1, inner = 1;
-        for (int d = 0; d < axis; d++) outer *= srcShape[d];
-        for (int d = axis + 1; d < srcShape.Length; d++) inner *= srcShape[d];
-        int n = srcShape[axis];
-        int tile = (int)Math.Max(1, TileElements / inner);
-        for (long o = 0; o < outer; o++)
+        bool copyAxis0 = factors[0] is [1.0];
+        int block = Math.Clamp(BlockElements / Math.Max(rowIn, 1), 1, cropSize[0]);
+        var scratch = new[] { ArrayPool<double>.Shared.Rent(block * rowIn), ArrayPool<double>.Shared.Rent(block * rowIn) };
+        try
         {
-            if ((o & 255) == 0)
+            var curShape = new int[rank];
+            for (int b0 = 0; b0 < cropSize[0]; b0 += block)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                int rows = Math.Min(block, cropSize[0] - b0);
+                var output = result.AsSpan(b0 * rowOut, rows * rowOut);
+                shape.CopyTo(curShape, 0);
+                curShape[0] = rows;
+                ReadOnlySpan<double> current;
+                int inScratch = -1;
+                if (copyAxis0)
+                {
+                    // One tap of weight 1: the slab is the input's rows themselves.
+                    current = x.AsSpan((cropStart[0] + b0) * rowIn, rows * rowIn);
+                }
+                else
+                {
+                    var target = lastPass < 0 ? output : Clear(scratch[0].AsSpan(0, rows * rowIn));
+                    var w = factors[0];
+                    Pass(x, shape, 0, w, cropStart[0] + (w.Length - 1) / 2, b0, b0 + rows, target);
+                    current = target;
+                    inScratch = lastPass < 0 ? -1 : 0;
+                    if (lastPass < 0) continue;
+                }
+                for (int d = 1; d < rank; d++)
+                {
+                    var w = factors[d];
+                    if (!IsIdentity(w, cropStart[d], cropSize[d], shape[d]))
+                    {
+                        int next = inScratch == 0 ? 1 : 0;
+                        int size = Product(curShape) / curShape[d] * cropSize[d];
+                        var target = d == lastPass ? output : Clear(scratch[next].AsSpan(0, size));
+                        Pass(current, curShape, d, w, cropStart[d] + (w.Length - 1) / 2, 0, cropSize[d], target);
+                        current = target;
+                        inScratch = d == lastPass ? -1 : next;
+                        curShape[d] = cropSize[d];
+                    }
+                }
+                if (lastPass < 0)
+                {
+                    // Every axis was the identity: the block is a plain copy of the input rows.
+                    current.CopyTo(output);
+                }
             }
-            long srcBase = o * n * inner;
-            long dstBase = o * m * inner;
-            for (int t0 = 0; t0 < m; t0 += tile)
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(scratch[0]);
+            ArrayPool<double>.Shared.Return(scratch[1]);
+        }
+        return result;
+    }
+
+    private static bool IsIdentity(double[] w, int cropStart, int cropSize, int size) =>
+        w is [1.0] && cropStart == 0 && cropSize == size;
+
+    private static Span<double> Clear(Span<double> span)
+    {
+        span.Clear();
+        return span;
+    }
+
+    /// <summary>
+    /// One axis of a separable convolution, for output indices <c>[iStart, iEnd)</c> along <paramref name="axis"/>:
+    /// <c>dst[.., i − iStart, ..] += Σ_k w[k]·src[.., i + offset − k, ..]</c>, zero outside <paramref name="src"/>.
+    /// </summary>
+    private static void Pass(ReadOnlySpan<double> src, ReadOnlySpan<int> srcShape, int axis, double[] w, int offset, int iStart, int iEnd,
+        Span<double> dst)
+    {
+        int outer = Product(srcShape[..axis]);
+        int inner = Product(srcShape[(axis + 1)..]);
+        int n = srcShape[axis];
+        int m = iEnd - iStart;
+        int tile = Math.Max(1, TileElements / Math.Max(inner, 1));
+        for (int o = 0; o < outer; o++)
+        {
+            int srcBase = o * n * inner;
+            int dstBase = o * m * inner;
+            for (int t0 = iStart; t0 < iEnd; t0 += tile)
             {
-                int t1 = Math.Min(m, t0 + tile);
+                int t1 = Math.Min(iEnd, t0 + tile);
                 for (int k = 0; k < w.Length; k++)
                 {
                     int shift = offset - k;
@@ -82,9 +143,8 @@ internal static class Convolver
                     {
                         continue;
                     }
-                    int length = (int)((i1 - i0) * inner);
-                    var target = dst.AsSpan((int)(dstBase + i0 * inner), length);
-                    TensorPrimitives.MultiplyAdd(src.AsSpan((int)(srcBase + (i0 + shift) * inner), length), w[k], target, target);
+                    int length = (i1 - i0) * inner;
+                    AddScaled(dst.Slice(dstBase + (i0 - iStart) * inner, length), src.Slice(srcBase + (i0 + shift) * inner, length), w[k]);
                 }
             }
         }
@@ -162,7 +222,7 @@ internal static class Convolver
                     continue;
                 }
                 var span = target[i0..i1];
-                TensorPrimitives.MultiplyAdd(x.AsSpan((int)(srcOffset + i0 + shift), i1 - i0), kernel[t], span, span);
+                AddScaled(span, x.AsSpan((int)(srcOffset + i0 + shift), i1 - i0), kernel[t]);
             }
             for (int d = last - 1; d >= 0; d--)
             {
@@ -173,7 +233,33 @@ internal static class Convolver
         return result;
     }
 
-    private static int Product(int[] shape)
+    /// <summary><c>target[i] += source[i]·weight</c> (multiply, then add: no fused rounding).</summary>
+    /// <remarks>
+    /// Compiled fully optimised from the first call: a node evaluates a large grid in a handful of calls, so waiting
+    /// for tiered compilation (as a generic TensorPrimitives call would) costs seconds on the first evaluation.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void AddScaled(Span<double> target, ReadOnlySpan<double> source, double weight)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && target.Length >= Vector<double>.Count)
+        {
+            var w = new Vector<double>(weight);
+            var t = MemoryMarshal.Cast<double, Vector<double>>(target);
+            var s = MemoryMarshal.Cast<double, Vector<double>>(source[..target.Length]);
+            for (int v = 0; v < t.Length; v++)
+            {
+                t[v] += s[v] * w;
+            }
+            i = t.Length * Vector<double>.Count;
+        }
+        for (; i < target.Length; i++)
+        {
+            target[i] += source[i] * weight;
+        }
+    }
+
+    private static int Product(ReadOnlySpan<int> shape)
     {
         long p = 1;
         foreach (var s in shape) p *= s;

@@ -418,6 +418,66 @@ public class ConvolutionNodeTests
         AssertValues(Reference2D(x, new double[,] { { 1 }, { 10 }, { 100 } }, 2, 4, 0, 5), output);
     }
 
+    private static string Array3D(int nlat, int nlon, int nalt)
+    {
+        var rows = Enumerable.Range(0, nlat).Select(i => "[" + string.Join(", ", Enumerable.Range(0, nlon).Select(j =>
+            "[" + string.Join(", ", Enumerable.Range(0, nalt).Select(k => (100 * i + 10 * j + k).ToString(CultureInfo.InvariantCulture))) + "]")) + "]");
+        string coords = Coords(Uniform("lat", 0, nlat - 1, 1), Uniform("lon", 0, nlon - 1, 1), Uniform("alt", 0, nalt - 1, 1));
+        return $$"""{"node": "data.Array", "attrs": {"source": [{{string.Join(", ", rows)}}], "coordinates": {{coords}} } }""";
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Evaluate_KernelDimsReversedWithAnExtraSourceDim_FailsOnlyWherePodpacMixesUpTheCrops(bool withAlt)
+    {
+        // kernel_dims (lon: 3 taps, lat: 5 taps) against a (lat, lon[, alt]) request. With a non-kernel dim in the
+        // source, PODPAC crops lat with lon's slice (looked up by kernel_dims position): conflicting sizes.
+        string pipeline = $$"""
+            {
+              "a": {{Array3D(12, 10, 2)}},
+              "c": {"node": "algorithm.Convolution", "attrs": {"kernel": {{Json(new double[3, 5])}}, "kernel_dims": ["lon", "lat"]}, "inputs": {"source": "a"} },
+              "podpac_output_node": "c"
+            }
+            """;
+        string coords = withAlt
+            ? Coords(Uniform("lat", 4, 7, 1), Uniform("lon", 3, 6, 1), Uniform("alt", 0, 1, 1))
+            : Coords(Uniform("lat", 4, 7, 1), Uniform("lon", 3, 6, 1));
+
+        if (withAlt)
+        {
+            var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(pipeline, coords));
+            Assert.Contains(ex.Errors, e => e.Path == "nodes.c" && e.Message.Contains("conflicting sizes", StringComparison.Ordinal));
+        }
+        else
+        {
+            // The Array has alt, so a (lat, lon) request cannot be served by it at all: use a 2-D request over SinCoords.
+            var output = await RunAsync(SinPipeline($$"""{"kernel": {{Json(new double[3, 5])}}, "kernel_dims": ["lon", "lat"]}"""), coords);
+            Assert.Equal(new[] { 4, 4 }, output.Shape);
+            Assert.All(output.Values.ToArray(), v => Assert.Equal(0.0, v));
+        }
+    }
+
+    [Fact]
+    public async Task Evaluate_ExtraSourceDimWithKernelDimsInRequestOrder_ConvolvesEachAltSlice()
+    {
+        var k = new double[,] { { 0, 0, 0 }, { 0, 1, 2 }, { 0, 0, 0 } };
+        string pipeline = $$"""
+            {
+              "a": {{Array3D(12, 10, 2)}},
+              "c": {"node": "algorithm.Convolution", "attrs": {"kernel": {{Json(k)}}, "kernel_dims": ["lat", "lon"]}, "inputs": {"source": "a"} },
+              "podpac_output_node": "c"
+            }
+            """;
+
+        var output = await RunAsync(pipeline, Coords(Uniform("lat", 4, 5, 1), Uniform("lon", 3, 4, 1), Uniform("alt", 0, 1, 1)));
+
+        // out[i, j, k] = 1·x[i, j] + 2·x[i, j − 1] with x = 100·lat + 10·lon + alt.
+        Assert.Equal(new[] { "lat", "lon", "alt" }, output.Dims);
+        Assert.Equal(3 * 431 - 20.0, output[0, 0, 1]);
+        Assert.Equal(3 * 540 - 20.0, output[1, 1, 0]);
+    }
+
     [Fact]
     public async Task Evaluate_NonKernelDimBeforeKernelDim_ThrowsLikePodpac()
     {

@@ -10,7 +10,7 @@ public sealed class CacheEntry
     public CacheEntry(Key key, ICacheValue value, DateTimeOffset created, DateTimeOffset? expires, double computeSeconds,
         string? provenance = null)
     {
-        Provenance = provenance;
+        _provenance = provenance;
         ArgumentNullException.ThrowIfNull(value);
         ArgumentOutOfRangeException.ThrowIfNegative(computeSeconds);
         Key = key;
@@ -43,7 +43,13 @@ public sealed class CacheEntry
     /// <summary>
     /// Provenance as JSON text (what produced the value: subgraph, coordinates, versions, host); null when unknown.
     /// </summary>
-    public string? Provenance { get; }
+    /// <remarks>May be produced lazily (see <see cref="ProvenanceFactory"/>): RAM entries never pay for it.</remarks>
+    public string? Provenance => _provenance ??= ProvenanceFactory?.Invoke();
+
+    /// <summary>Builds the provenance on first use, when a byte-storing tier writes the entry.</summary>
+    public Func<string?>? ProvenanceFactory { get; init; }
+
+    private string? _provenance;
 
     /// <summary>The tiers the entry's options allow (null: the cache's defaults); RAM eviction demotes only into these.</summary>
     public IReadOnlyList<string>? AllowedTiers { get; init; }

@@ -21,6 +21,12 @@ public sealed class EntryOptions
     /// <summary>Provenance JSON stored with disk and S3 entries; null for none.</summary>
     public string? Provenance { get; init; }
 
+    /// <summary>
+    /// Builds the provenance JSON only when a disk or S3 tier writes the entry (it can be large: the whole subgraph);
+    /// used when <see cref="Provenance"/> is null.
+    /// </summary>
+    public Func<string?>? ProvenanceFactory { get; init; }
+
     /// <summary>Keys this entry was derived from (provenance; a dependency's deletion does not cascade yet).</summary>
     public IReadOnlyList<Key> DependsOn { get; init; } = [];
 }

@@ -107,6 +107,7 @@ public sealed class TieredCache : IMemoCache
         var entry = new CacheEntry(key, value, now, options.Expires?.ExpiresAt(now), computeSeconds, options.Provenance)
         {
             AllowedTiers = options.Tiers ?? _defaultTiers,
+            ProvenanceFactory = options.ProvenanceFactory,
         };
         var targets = options.Tiers ?? _defaultTiers;
         foreach (var tier in _tiers)

@@ -78,6 +78,25 @@ public class ExecutorBenchmarks
         return sum;
     }
 
+    /// <summary>Keys alone.</summary>
+    public int KeysOnly()
+    {
+        var keys = new NodeKeys(_chain);
+        int h = 0;
+        foreach (var n in _chain.Nodes) h ^= keys.NodeKey(n.Ref).GetHashCode();
+        return h;
+    }
+
+    /// <summary>Plan structure alone (no probes).</summary>
+    public int PlanBuildOnly() => PodCache.Runtime.Execution.Plan.Build(_chain, new NodeKeys(_chain), "n999", _one).Nodes.Count;
+
+    /// <summary>Planning alone (keys, probes), for locating executor overhead.</summary>
+    public async Task<int> PlanChainOnly()
+    {
+        var plan = await new PipelineRunner(TieredCache.InMemory(1L << 30)).PlanAsync(_chain, _one);
+        return plan.Nodes.Count;
+    }
+
     [Benchmark]
     [BenchmarkCategory("fan-in")]
     public async Task<double> PodCacheFanIn()

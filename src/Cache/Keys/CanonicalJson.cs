@@ -69,6 +69,32 @@ public static class CanonicalJson
 
     private static void WriteValue(StringBuilder sb, JsonValue value)
     {
+        // Fast paths for the CLR types JSON values are usually backed by.
+        if (value.TryGetValue<string>(out var str))
+        {
+            WriteString(sb, str);
+            return;
+        }
+        if (value.TryGetValue<double>(out var dbl))
+        {
+            WriteNumber(sb, dbl);
+            return;
+        }
+        if (value.TryGetValue<long>(out var lng))
+        {
+            WriteNumber(sb, lng);
+            return;
+        }
+        if (value.TryGetValue<int>(out var i32))
+        {
+            WriteNumber(sb, i32);
+            return;
+        }
+        if (value.TryGetValue<bool>(out var bl))
+        {
+            sb.Append(bl ? "true" : "false");
+            return;
+        }
         switch (value.GetValueKind())
         {
             case JsonValueKind.String:
@@ -126,6 +152,10 @@ public static class CanonicalJson
         if (d == 0)
         {
             return "0";
+        }
+        if (Math.Abs(d) < 1e15 && d == Math.Floor(d))
+        {
+            return ((long)d).ToString(CultureInfo.InvariantCulture);
         }
         // "E16" is not shortest; "R" is shortest round-trip in .NET Core 3.0+. Split it into digits and exponent.
         string r = Math.Abs(d).ToString("R", CultureInfo.InvariantCulture);

@@ -43,13 +43,23 @@ public sealed class Coordinates : IEquatable<Coordinates>
     public IReadOnlyList<Coordinates1D> Axes => _axes;
 
     /// <summary>The dim names in order.</summary>
-    public IReadOnlyList<string> Dims => _axes.Select(a => a.Name).ToArray();
+    public IReadOnlyList<string> Dims => _dims ??= _axes.Select(a => a.Name).ToArray();
+
+    private string[]? _dims;
 
     /// <summary>Number of dims.</summary>
     public int Rank => _axes.Length;
 
-    /// <summary>The size of every axis, in dims order.</summary>
-    public int[] Shape => _axes.Select(a => a.Size).ToArray();
+    /// <summary>The size of every axis, in dims order (a fresh array each call).</summary>
+    public int[] Shape
+    {
+        get
+        {
+            var s = new int[_axes.Length];
+            for (int i = 0; i < s.Length; i++) s[i] = _axes[i].Size;
+            return s;
+        }
+    }
 
     /// <summary>The number of points (product of the shape; 1 for no dims).</summary>
     public long Size

@@ -197,7 +197,7 @@ internal sealed class Executor
             Tiers = o.Tiers,
             Expires = o.Expires,
             DependsOn = pn.Inputs.Values.Select(i => i.ResultKey).Distinct().ToArray(),
-            Provenance = ProvenanceRecord.Create(pn.Node.Ref, pn.Request, _keys).ToJsonString(Json.JsonNumbers.WriteOptions),
+            ProvenanceFactory = () => ProvenanceRecord.Create(pn.Node.Ref, pn.Request, _keys).ToJsonString(Json.JsonNumbers.WriteOptions),
         };
     }
 }

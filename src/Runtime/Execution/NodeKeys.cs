@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using PodCache.Cache.Keys;
 using PodCache.Runtime.Pipelines;
@@ -59,32 +60,38 @@ public sealed class NodeKeys
             return k;
         }
         var node = _pipeline[nodeRef];
-        var inputs = new JsonObject();
-        foreach (var input in node.Inputs)
+        // The canonical object, written directly in sorted member order (attrs, inputs, node, source, version) so the
+        // node's attrs need not be cloned into a new tree for every key.
+        var sb = new StringBuilder(256);
+        sb.Append("{\"attrs\":").Append(node.CanonicalAttrs).Append(",\"inputs\":{");
+        bool first = true;
+        foreach (var input in node.Inputs.OrderBy(i => i.Name, StringComparer.Ordinal))
         {
+            if (!first) sb.Append(',');
+            first = false;
+            sb.Append(CanonicalJson.Serialize(JsonValue.Create(input.Name))).Append(':');
             if (input.IsList)
             {
-                var arr = new JsonArray();
-                foreach (var r in input.Refs) arr.Add(JsonValue.Create(NodeKeyLocked(r).ToString()));
-                inputs[input.Name] = arr;
+                sb.Append('[');
+                for (int i = 0; i < input.Refs.Count; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    sb.Append('"').Append(NodeKeyLocked(input.Refs[i]).ToString()).Append('"');
+                }
+                sb.Append(']');
             }
             else
             {
-                inputs[input.Name] = NodeKeyLocked(input.Refs[0]).ToString();
+                sb.Append('"').Append(NodeKeyLocked(input.Refs[0]).ToString()).Append('"');
             }
         }
-        var obj = new JsonObject
-        {
-            ["node"] = node.Type.Name,
-            ["version"] = node.Type.Version,
-            ["attrs"] = node.Attrs.DeepClone(),
-            ["inputs"] = inputs,
-        };
+        sb.Append("},\"node\":").Append(CanonicalJson.Serialize(JsonValue.Create(node.Type.Name)));
         if (SourceLocked(nodeRef) is { } token)
         {
-            obj["source"] = token;
+            sb.Append(",\"source\":").Append(CanonicalJson.Serialize(JsonValue.Create(token)));
         }
-        k = CanonicalJson.Hash(obj);
+        sb.Append(",\"version\":").Append(CanonicalJson.FormatNumber(node.Type.Version)).Append('}');
+        k = Key.Hash(sb.ToString());
         _keys[nodeRef] = k;
         return k;
     }

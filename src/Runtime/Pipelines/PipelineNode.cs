@@ -32,6 +32,11 @@ public sealed class PipelineNode
     /// <summary>Attrs with defaults filled in and values normalised (the attrs of the NodeKey).</summary>
     public JsonObject Attrs { get; }
 
+    /// <summary>The RFC 8785 canonical text of <see cref="Attrs"/>, computed once.</summary>
+    public string CanonicalAttrs => _canonicalAttrs ??= PodCache.Cache.Keys.CanonicalJson.Serialize(Attrs);
+
+    private string? _canonicalAttrs;
+
     /// <summary>The inputs as written: a name with one ref or a list of refs.</summary>
     public IReadOnlyList<PipelineInput> Inputs { get; }
 

@@ -66,6 +66,34 @@ public class NodeKeysTests
     }
 
     [Fact]
+    public void NodeKey_IsSha256OfCanonicalJsonOfSpecObject()
+    {
+        var p = Pipeline.Parse("""
+            {"s": {"node": "core.algorithm.utility.SinCoords"},
+             "c": {"node": "algorithm.Convolution", "inputs": {"source": "s"}, "attrs": {"kernel_type": "mean,3", "kernel_dims": ["lat", "lon"]}}}
+            """);
+        var keys = new NodeKeys(p);
+        var sinObj = new JsonObject
+        {
+            ["node"] = "algorithm.SinCoords",
+            ["version"] = 1,
+            ["attrs"] = p["s"].Attrs.DeepClone(),
+            ["inputs"] = new JsonObject(),
+        };
+        Assert.Equal(PodCache.Cache.Keys.CanonicalJson.Hash(sinObj), keys.NodeKey("s"));
+        var convObj = new JsonObject
+        {
+            ["version"] = 1,
+            ["inputs"] = new JsonObject { ["source"] = keys.NodeKey("s").ToString() },
+            ["node"] = "algorithm.Convolution",
+            ["attrs"] = p["c"].Attrs.DeepClone(),
+        };
+        Assert.Equal(PodCache.Cache.Keys.CanonicalJson.Hash(convObj), keys.NodeKey("c"));
+        Assert.Contains("\"kernel_type\":\"mean,3\"", p["c"].CanonicalAttrs);
+        Assert.Contains("\"xarray_floating_point_correction\":false", p["c"].CanonicalAttrs);
+    }
+
+    [Fact]
     public void NodeKey_SharedSubgraphInTwoPipelines_SameKeys()
     {
         const string shared = """

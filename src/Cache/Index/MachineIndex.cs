@@ -9,7 +9,7 @@ namespace PodCache.Cache.Index;
 /// for entry metadata and access statistics, byte accounting, leases (cross-process single-flight) and per-process
 /// RAM usage with heartbeats. Thread-safe; each call is one short transaction.
 /// </summary>
-public sealed class MachineIndex : IResultCatalog, IDisposable
+public sealed partial class MachineIndex : IResultCatalog, IDisposable
 {
     private readonly SqliteConnection _db;
     private readonly Lock _gate = new();
@@ -267,9 +267,12 @@ public sealed class MachineIndex : IResultCatalog, IDisposable
     });
 
     /// <summary>Records this process's RAM usage (a heartbeat).</summary>
-    public void Heartbeat(long ramBytes) => Locked(() =>
+    public void Heartbeat(long ramBytes) => HeartbeatAs(Self, ramBytes);
+
+    /// <summary>Records another process's heartbeat (tests of the machine budget).</summary>
+    internal void HeartbeatAs(ProcessIdentity process, long ramBytes) => Locked(() =>
         Cmd(_db, null, "INSERT OR REPLACE INTO processes(pid, start, ram_bytes, heartbeat) VALUES($p, $s, $b, $now)",
-            ("$p", Self.Pid), ("$s", Self.StartTicks), ("$b", ramBytes), ("$now", Now)).ExecuteNonQuery());
+            ("$p", process.Pid), ("$s", process.StartTicks), ("$b", ramBytes), ("$now", Now)).ExecuteNonQuery());
 
     /// <summary>Removes this process's usage row (on shutdown).</summary>
     public void Unregister() => Locked(() =>

@@ -10,6 +10,9 @@ public readonly record struct ProcessIdentity(int Pid, long StartTicks)
     /// <summary>This process.</summary>
     public static ProcessIdentity Current { get; } = FromProcess(Environment.ProcessId) ?? new ProcessIdentity(Environment.ProcessId, 0);
 
+    /// <summary>The identity of a running process, or null when there is none with that pid.</summary>
+    public static ProcessIdentity? Of(int pid) => FromProcess(pid);
+
     private static ProcessIdentity? FromProcess(int pid)
     {
         try

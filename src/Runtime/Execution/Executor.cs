@@ -23,8 +23,15 @@ internal sealed class Executor
     private readonly Plan _plan;
     private readonly IResultCatalog? _catalog;
 
-    public Executor(IMemoCache cache, Plan plan, IResultCatalog? catalog, int maxDegreeOfParallelism, CancellationToken cancellationToken)
+    private readonly Action<int, int>? _progress;
+    private readonly int _total;
+    private int _done;
+
+    public Executor(IMemoCache cache, Plan plan, IResultCatalog? catalog, int maxDegreeOfParallelism, CancellationToken cancellationToken,
+        Action<int, int>? progress = null)
     {
+        _progress = progress;
+        _total = plan.Nodes.Count(n => n.Needed);
         _plan = plan;
         _keys = plan.Keys;
         _catalog = catalog;
@@ -120,6 +127,7 @@ internal sealed class Executor
                     var value = slice is null ? cached : SubsetReuse.Slice(cached, pn.Request, slice.Offsets).TransposeToRequest(pn.Request);
                     pn.Status = CacheStatus.Hit(hit.Tier);
                     pn.Bytes = value.SizeBytes;
+                    Report();
                     completion.TrySetResult(value);
                     return;
                 }
@@ -176,6 +184,7 @@ internal sealed class Executor
                 _catalog.Add(pn.NodeKey, pn.ResultKey, pn.Request.ToJson().ToJsonString());
             }
             pn.Bytes = outcome.Value.SizeBytes;
+            Report();
             completion.TrySetResult(outcome.Value);
         }
         catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested)
@@ -185,6 +194,19 @@ internal sealed class Executor
         catch (Exception ex)
         {
             completion.TrySetException(ex);
+        }
+    }
+
+    private void Report()
+    {
+        int done = Interlocked.Increment(ref _done);
+        // A progress sink must never fail the run.
+        try
+        {
+            _progress?.Invoke(done, Math.Max(done, _total));
+        }
+        catch (IOException)
+        {
         }
     }
 

@@ -43,7 +43,7 @@ public sealed class PipelineRunner
         {
             pn.Status = CacheStatus.Pruned;
         }
-        var executor = new Executor(Cache, plan, _catalog, _options.MaxDegreeOfParallelism, cancellationToken);
+        var executor = new Executor(Cache, plan, _catalog, _options.MaxDegreeOfParallelism, cancellationToken, _options.Progress);
         DataArray output;
         try
         {

@@ -31,6 +31,9 @@ public sealed class RunnerOptions
     /// </summary>
     public PodCache.Cache.Index.IResultCatalog? Catalog { get; set; }
 
-    /// <summary>Called with (done, total) as nodes finish; for progress displays.</summary>
+    /// <summary>
+    /// Called with (done, total) each time a needed node is computed or loaded, from whichever thread finished it;
+    /// for progress displays. Keep it cheap.
+    /// </summary>
     public Action<int, int>? Progress { get; set; }
 }

@@ -14,8 +14,9 @@ namespace PodCache.Cache.Policies;
 /// never need rescaling one by one:
 /// </para>
 /// <list type="bullet">
-/// <item><description><c>τ</c>, the clock, counts half-lives: it grows by <c>1/HalfLifeTouches</c> on every
-/// touch (insert or read of any entry) and by <c>Δt/HalfLifeTime</c> as <c>now</c> advances.</description></item>
+/// <item><description><c>τ</c>, the clock, counts half-lives: it grows by
+/// <c>1/max(HalfLifeTouches, HalfLifeTouchesPerEntry·entries)</c> on every touch (insert or read of any entry) and by
+/// <c>Δt/HalfLifeTime</c> as <c>now</c> advances.</description></item>
 /// <item><description><c>W = log2(max(cost, CostFloorSeconds) / max(size, 1))</c>, cost in recompute seconds,
 /// size in bytes.</description></item>
 /// <item><description><c>F = log2 Σ 2^τᵢ</c> over the entry's touches τᵢ, updated as
@@ -43,7 +44,8 @@ public sealed class CostAwarePolicy : IEvictionPolicy
     internal const double RenormaliseAbove = 1 << 20;
 
     private readonly ScoredEntries _entries = new();
-    private readonly double _touchStep;
+    private readonly double _halfLifeTouches;
+    private readonly double _halfLifePerEntry;
     private readonly double _perSecond;
     private readonly double _costFloorSeconds;
     private double _clock;
@@ -56,7 +58,8 @@ public sealed class CostAwarePolicy : IEvictionPolicy
     public CostAwarePolicy(CostAwarePolicyOptions? options = null)
     {
         options ??= new CostAwarePolicyOptions();
-        _touchStep = 1 / options.HalfLifeTouches;
+        _halfLifeTouches = options.HalfLifeTouches;
+        _halfLifePerEntry = options.HalfLifeTouchesPerEntry;
         _perSecond = options.HalfLifeTime is { } t ? 1 / t.TotalSeconds : 0;
         _costFloorSeconds = options.CostFloorSeconds;
     }
@@ -145,7 +148,9 @@ public sealed class CostAwarePolicy : IEvictionPolicy
 
     private void Advance(DateTimeOffset now)
     {
-        _clock += _touchStep;
+        // The frequency half-life scales with how many entries the tier holds: with a fixed short half-life, recency
+        // swamps cost and frequency once the tier holds more entries than the half-life (it drifts towards LRU).
+        _clock += 1 / Math.Max(_halfLifeTouches, _halfLifePerEntry * _entries.Count);
         if (_perSecond > 0)
         {
             if (!_seenNow)

@@ -53,7 +53,7 @@ public sealed class CostAwarePolicyTests : EvictionPolicyContract
     [Fact]
     public void Evict_OnceHotEntryNoLongerTouched_LeavesAfterNewcomersOutweighIt()
     {
-        var policy = new CostAwarePolicy(new CostAwarePolicyOptions { HalfLifeTouches = 10, HalfLifeTime = null });
+        var policy = new CostAwarePolicy(new CostAwarePolicyOptions { HalfLifeTouches = 10, HalfLifeTouchesPerEntry = 0, HalfLifeTime = null });
         policy.OnInsert(K("hot"), 1000, 1, T0);
         for (var i = 0; i < 49; i++)
         {
@@ -219,7 +219,33 @@ public sealed class CostAwarePolicyTests : EvictionPolicyContract
         var options = new CostAwarePolicyOptions();
 
         Assert.Equal(1000, options.HalfLifeTouches);
-        Assert.Equal(TimeSpan.FromHours(1), options.HalfLifeTime);
+        Assert.Equal(300, options.HalfLifeTouchesPerEntry);
+        Assert.Equal(TimeSpan.FromDays(7), options.HalfLifeTime);
         Assert.Equal(1e-6, options.CostFloorSeconds);
+    }
+
+    [Fact]
+    public void Priority_HalfLifeScalesWithEntriesHeld_FrequencyOutlastsTouchesElsewhere()
+    {
+        // 1,000 entries held. "twice" is read twice early; 3,000 touches of other entries later, "once" is inserted.
+        // With a fixed 1000-touch half-life those 3,000 touches make "once" outweigh "twice" (recency swamps
+        // frequency); scaled to 300 touches per entry held (300,000) the earlier double touch still counts more.
+        static (double Twice, double Once) Run(CostAwarePolicy p)
+        {
+            for (var i = 0; i < 998; i++) p.OnInsert(K($"e{i}"), 1000, 1, T0);
+            p.OnInsert(K("twice"), 1000, 1, T0);
+            p.OnAccess(K("twice"), T0);
+            for (var i = 0; i < 3000; i++) p.OnAccess(K($"e{i % 998}"), T0);
+            p.OnInsert(K("once"), 1000, 1, T0);
+            Assert.True(p.TryGetPriority(K("twice"), out var twice));
+            Assert.True(p.TryGetPriority(K("once"), out var once));
+            return (twice, once);
+        }
+
+        var scaled = Run(new CostAwarePolicy(new CostAwarePolicyOptions { HalfLifeTime = null }));
+        var fixedLife = Run(new CostAwarePolicy(new CostAwarePolicyOptions { HalfLifeTime = null, HalfLifeTouchesPerEntry = 0 }));
+
+        Assert.True(scaled.Twice > scaled.Once, $"scaled: twice {scaled.Twice}, once {scaled.Once}");
+        Assert.True(fixedLife.Twice < fixedLife.Once, $"fixed: twice {fixedLife.Twice}, once {fixedLife.Once}");
     }
 }

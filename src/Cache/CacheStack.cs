@@ -8,23 +8,27 @@ using PodCache.Cache.Serialization;
 using PodCache.Cache.Tiers;
 using PodCache.Cache.Tiers.Disk;
 using PodCache.Cache.Tiers.Ram;
+using PodCache.Cache.Tiers.S3;
 
 namespace PodCache.Cache;
 
 /// <summary>
 /// A cache assembled from a <see cref="CacheConfig"/>: the RAM tier (with the machine RAM budget), the disk tier and
-/// machine index when a directory is configured, single-flight across processes, and the tiered store over them.
+/// machine index when a directory is configured, the S3 tier when <c>tiers.s3</c> is (its usage is accounted in the
+/// machine index, which then lives in the directory even without a disk tier), single-flight across processes (and
+/// across workers sharing the bucket), and the tiered store over them.
 /// Dispose it to stop heartbeats and close the index.
 /// </summary>
 public sealed class CacheStack : IAsyncDisposable, IDisposable
 {
     private readonly MachineRamBudget? _ramBudget;
 
-    private CacheStack(TieredCache cache, RamTier ram, DiskTier? disk, MachineIndex? index, MachineRamBudget? budget, CacheConfig config)
+    private CacheStack(TieredCache cache, RamTier ram, DiskTier? disk, S3Tier? s3, MachineIndex? index, MachineRamBudget? budget, CacheConfig config)
     {
         Cache = cache;
         Ram = ram;
         Disk = disk;
+        S3 = s3;
         Index = index;
         _ramBudget = budget;
         Config = config;
@@ -39,7 +43,10 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
     /// <summary>The disk tier, when configured.</summary>
     public DiskTier? Disk { get; }
 
-    /// <summary>The machine index, when a disk tier is configured.</summary>
+    /// <summary>The S3 tier, when configured.</summary>
+    public S3Tier? S3 { get; }
+
+    /// <summary>The machine index, when a disk or S3 tier is configured.</summary>
     public MachineIndex? Index { get; }
 
     /// <summary>The configuration it was built from.</summary>
@@ -63,12 +70,13 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
         time ??= TimeProvider.System;
         MachineIndex? index = null;
         DiskTier? disk = null;
+        S3Tier? s3 = null;
         MachineRamBudget? budget = null;
         var tiers = new List<ICacheTier>();
         RamTier? ram = null;
         try
         {
-            if (config.DiskEnabled)
+            if (config.DiskEnabled || config.S3 is not null)
             {
                 index = new MachineIndex(Path.GetFullPath(config.DiskPath), time);
                 var localIndex = index;
@@ -97,6 +105,13 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
                     }
                 };
             }
+            if (config.S3 is { } s3Json)
+            {
+                var s3Options = S3TierOptions.FromJson(s3Json);
+                s3 = new S3Tier(s3Options, index!, codecs, () => EvictionPolicies.Create(config.Policy), time,
+                    loggerFactory?.CreateLogger<S3Tier>());
+                tiers.Add(s3);
+            }
             if (extraTiers is not null)
             {
                 tiers.AddRange(extraTiers);
@@ -111,11 +126,16 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
                 }
             }
             ISingleFlight flight = index is null ? new InProcessSingleFlight() : new MachineSingleFlight(index, time: time);
+            if (s3 is not null)
+            {
+                flight = new S3SingleFlight(s3, flight, time);
+            }
             var cache = new TieredCache(tiers, defaults, flight, time);
-            return new CacheStack(cache, ram, disk, index, budget, config);
+            return new CacheStack(cache, ram, disk, s3, index, budget, config);
         }
         catch
         {
+            s3?.Dispose();
             budget?.Dispose();
             index?.Dispose();
             throw;
@@ -125,6 +145,7 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        S3?.Dispose();
         _ramBudget?.Dispose();
         Index?.Dispose();
     }

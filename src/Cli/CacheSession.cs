@@ -1,6 +1,7 @@
 using PodCache.Cache;
 using PodCache.Cache.Configuration;
 using PodCache.Cache.Serialization;
+using PodCache.Runtime.Execution;
 using PodCache.Runtime.Serialization;
 
 namespace PodCache.Cli;
@@ -44,13 +45,20 @@ internal sealed class CacheSession : IAsyncDisposable
         var config = LoadConfig(configPath, cacheDir);
         try
         {
-            return new CacheSession(CacheStack.Create(config, Codecs()));
+            return new CacheSession(CacheStack.Create(config, Codecs(), loggerFactory: StderrLoggerFactory.Instance));
         }
         catch (ConfigurationException ex)
         {
             throw new UsageException(ex.Message);
         }
     }
+
+    /// <summary>
+    /// A runner over <paramref name="cache"/> (this session's cache when null) that records sliceable results in the
+    /// machine index, so sub-grid reuse works across processes.
+    /// </summary>
+    public PipelineRunner CreateRunner(IMemoCache? cache = null) =>
+        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index });
 
     public ValueTask DisposeAsync() => Stack.DisposeAsync();
 }

@@ -1,4 +1,5 @@
 using PodCache.Cli.Commands;
+using PodCache.Cli.Server;
 using PodCache.Runtime.Pipelines;
 
 namespace PodCache.Cli;
@@ -18,6 +19,10 @@ internal static class CliApp
           podcache cache stats|ls [--json] [--cache-dir DIR] [--config FILE]
           podcache cache evict KEY | clear | gc [--cache-dir DIR] [--config FILE]
           podcache inspect KEY [--cache-dir DIR] [--config FILE]
+          podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N]
+                         [--cache-dir DIR] [--config FILE] [--cluster-port Q --seed HOST:PORT ...]
+          podcache loadtest [--url http://127.0.0.1:P] [--hits N] [--misses N] [--concurrency C]
+                            [--pipeline FILE] [--coords FILE] [--timeout SECONDS] [--json]
           podcache --version
 
         Exit codes: 0 ok, 2 invalid input, 1 other failure.
@@ -46,7 +51,9 @@ internal static class CliApp
                 "get" => await RunsCommand.GetAsync(rest, stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "cache" => await CacheCommand.ExecuteAsync(rest, stdout, cancellationToken).ConfigureAwait(false),
                 "inspect" => await CacheCommand.InspectAsync(rest, stdout).ConfigureAwait(false),
-                _ => throw new UsageException($"unknown command '{args[0]}'; commands: run, plan, runs, get, cache, inspect (see podcache --help)"),
+                "serve" => await ServeCommand.ExecuteAsync(rest, stdout, cancellationToken).ConfigureAwait(false),
+                "loadtest" => await LoadTestCommand.ExecuteAsync(rest, stdout, stderr, cancellationToken).ConfigureAwait(false),
+                _ => throw new UsageException($"unknown command '{args[0]}'; commands: run, plan, runs, get, cache, inspect, serve, loadtest (see podcache --help)"),
             };
         }
         catch (UsageException ex)

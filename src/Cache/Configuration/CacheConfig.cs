@@ -96,6 +96,12 @@ public sealed class CacheConfig
 
     private static void ReadCache(JsonObject cache, CacheConfig config, List<string> errors)
     {
+        if (!cache.ContainsKey("defaultTiers") && cache["tiers"] is JsonObject)
+        {
+            // Without an explicit list, entries go to every tier the file configures (an S3 tier is meant to be used).
+            config.DefaultTiers = [TierNames.Ram, .. cache["tiers"]!.AsObject().ContainsKey("disk") ? [TierNames.Disk] : Array.Empty<string>(),
+                .. cache["tiers"]!.AsObject().ContainsKey("s3") ? [TierNames.S3] : Array.Empty<string>()];
+        }
         foreach (var kv in cache)
         {
             string p = "cache." + kv.Key;
@@ -175,6 +181,7 @@ public sealed class CacheConfig
                     break;
                 case "s3":
                     config.S3 = (JsonObject)t.DeepClone();
+                    Tiers.S3.S3TierOptions.Read(t, errors);
                     break;
                 default:
                     errors.Add($"{p}: unknown tier; tiers are ram, disk and s3");

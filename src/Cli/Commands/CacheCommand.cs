@@ -31,12 +31,19 @@ internal static class CacheCommand
         switch (args[0])
         {
             case "stats":
-                a.NoMorePositionals(0);
-                await stdout.WriteLineAsync(a.Flag("json") ? Stats(stack).ToJsonString(Indented) : StatsText(stack)).ConfigureAwait(false);
-                return ExitCodes.Ok;
+                {
+                    a.NoMorePositionals(0);
+                    // Reconciled first, so the s3 tier's line shows the bucket's usage.
+                    var s3 = await S3Report.StatsAsync(stack, ct).ConfigureAwait(false);
+                    string text = a.Flag("json")
+                        ? WithS3(Stats(stack), s3).ToJsonString(Indented)
+                        : StatsText(stack) + (s3 is null ? "" : Environment.NewLine + S3Report.Text(s3));
+                    await stdout.WriteLineAsync(text).ConfigureAwait(false);
+                    return ExitCodes.Ok;
+                }
             case "ls":
                 a.NoMorePositionals(0);
-                await stdout.WriteLineAsync(List(stack, a.Flag("json"))).ConfigureAwait(false);
+                await stdout.WriteLineAsync(List(stack, a.Flag("json"), tier == TierNames.S3 ? TierNames.S3 : TierNames.Disk)).ConfigureAwait(false);
                 return ExitCodes.Ok;
             case "evict":
                 {
@@ -49,7 +56,10 @@ internal static class CacheCommand
             case "clear":
                 {
                     a.NoMorePositionals(0);
-                    int n = tier is null || tier == TierNames.Disk ? stack.Disk?.Clear() ?? 0 : 0;
+                    // The S3 prefix is shared by every worker: it is cleared only when asked for by name.
+                    int n = tier == TierNames.S3
+                        ? await (stack.S3 ?? throw new UsageException("--tier s3: no s3 tier is configured")).ClearAsync(ct).ConfigureAwait(false)
+                        : tier is null || tier == TierNames.Disk ? stack.Disk?.Clear() ?? 0 : 0;
                     await stdout.WriteLineAsync($"removed {n} entries").ConfigureAwait(false);
                     return ExitCodes.Ok;
                 }
@@ -58,6 +68,10 @@ internal static class CacheCommand
                     a.NoMorePositionals(0);
                     int n = stack.Disk?.CollectExpired() ?? 0;
                     await stdout.WriteLineAsync($"removed {n} expired entries").ConfigureAwait(false);
+                    if (await S3Report.CollectAsync(stack, ct).ConfigureAwait(false) is { } s3Line)
+                    {
+                        await stdout.WriteLineAsync(s3Line).ConfigureAwait(false);
+                    }
                     return ExitCodes.Ok;
                 }
             default:
@@ -74,65 +88,23 @@ internal static class CacheCommand
         var header = session.Stack.Disk?.ReadHeader(key);
         if (header is null)
         {
-            await stdout.WriteLineAsync($"{key} is not in the disk cache").ConfigureAwait(false);
+            if (await S3Report.InspectAsync(session.Stack, key, CancellationToken.None).ConfigureAwait(false) is { } inS3)
+            {
+                await stdout.WriteLineAsync(inS3.ToJsonString(Indented)).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+            await stdout.WriteLineAsync($"{key} is not in the disk cache{(session.Stack.S3 is null ? "" : " nor in S3")}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
-        var o = new JsonObject
-        {
-            ["key"] = key.ToString(),
-            ["contentType"] = header.ContentType,
-            ["created"] = header.Created.ToString("O", CultureInfo.InvariantCulture),
-            ["expires"] = header.Expires?.ToString("O", CultureInfo.InvariantCulture),
-            ["computeSeconds"] = header.ComputeSeconds,
-            ["sizeBytes"] = header.SizeBytes,
-            ["compression"] = header.Compression,
-            ["file"] = session.Stack.Disk!.PathOf(key),
-            ["provenance"] = header.Provenance is { } p ? TryParse(p) : null,
-        };
+        var o = CacheReport.Describe(key, header, session.Stack.Disk!.PathOf(key));
         await stdout.WriteLineAsync(o.ToJsonString(Indented)).ConfigureAwait(false);
         return ExitCodes.Ok;
-    }
-
-    private static JsonNode? TryParse(string json)
-    {
-        try
-        {
-            return JsonNode.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return json;
-        }
     }
 
     private static Key ParseKey(string text) =>
         Key.TryParse(text, out var k) ? k : throw new UsageException($"'{text}' is not a key: a key is 64 lowercase hex characters");
 
-    private static JsonObject Stats(CacheStack stack)
-    {
-        var tiers = new JsonObject();
-        foreach (var t in stack.Cache.Tiers)
-        {
-            var s = t.GetStatistics();
-            tiers[s.Tier] = new JsonObject
-            {
-                ["entries"] = s.Entries,
-                ["bytes"] = s.Bytes,
-                ["maxBytes"] = s.MaxBytes,
-            };
-        }
-        var o = new JsonObject { ["tiers"] = tiers, ["policy"] = stack.Config.Policy };
-        if (stack.Disk is not null && stack.Index is not null)
-        {
-            o["directory"] = stack.Disk.Root;
-            var counters = new JsonObject();
-            foreach (var kv in stack.Index.Counters()) counters[kv.Key] = kv.Value;
-            o["counters"] = counters;
-            o["machineRamMaxBytes"] = stack.Config.MachineRamMaxBytes;
-            o["otherProcessesRamBytes"] = stack.OtherProcessesRamBytes;
-        }
-        return o;
-    }
+    private static JsonObject Stats(CacheStack stack) => CacheReport.Stats(stack);
 
     private static string StatsText(CacheStack stack)
     {
@@ -153,13 +125,19 @@ internal static class CacheCommand
         return sb.ToString().TrimEnd();
     }
 
-    private static string List(CacheStack stack, bool json)
+    private static JsonObject WithS3(JsonObject stats, JsonObject? s3)
+    {
+        if (s3 is not null) stats["s3"] = s3;
+        return stats;
+    }
+
+    private static string List(CacheStack stack, bool json, string tier)
     {
         if (stack.Index is null)
         {
             return json ? "[]" : "no disk tier configured";
         }
-        var rows = stack.Index.Entries(TierNames.Disk).OrderByDescending(r => r.LastAccess).ToList();
+        var rows = stack.Index.Entries(tier).OrderByDescending(r => r.LastAccess).ToList();
         if (json)
         {
             var arr = new JsonArray();

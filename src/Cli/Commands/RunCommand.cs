@@ -28,7 +28,7 @@ internal static class RunCommand
             throw new UsageException($"--node '{nodeRef}': {pipelinePath} has no such node; its nodes are {string.Join(", ", pipeline.Nodes.Select(n => n.Ref))}");
         }
         await using var session = CacheSession.Open(a.Get("config"), a.Get("cache-dir"));
-        var runner = new PipelineRunner(session.Cache, new RunnerOptions { Catalog = session.Stack.Index });
+        var runner = session.CreateRunner();
         if (plan)
         {
             var p = await runner.PlanAsync(pipeline, coords, nodeRef, ct).ConfigureAwait(false);

@@ -63,7 +63,7 @@ internal static class RunsCommand
         string format = a.Get("format") ?? "json";
         OutputFormats.Check(format, allowGeoTiff: true);
         await using var session = CacheSession.Open(a.Get("config"), a.Get("cache-dir"));
-        var runner = new PipelineRunner(session.Cache, new RunnerOptions { Catalog = session.Stack.Index });
+        var runner = session.CreateRunner();
         PipelineRun run;
         if (File.Exists(runRef))
         {

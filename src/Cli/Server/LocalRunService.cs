@@ -1,0 +1,198 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using PodCache.Cache;
+using PodCache.Cache.Keys;
+using PodCache.Cache.Tiers;
+using PodCache.Runtime;
+using PodCache.Runtime.Execution;
+using PodCache.Runtime.Pipelines;
+
+namespace PodCache.Cli.Server;
+
+/// <summary>
+/// The single server: runs on this machine's cache stack (RAM, the disk directory shared with every other process on
+/// the machine, S3 when configured). Runs are kept in memory and, with a disk tier, saved under the cache directory
+/// like the CLI's (behind the response), so <c>podcache get RUNID</c> opens a server's run too.
+/// </summary>
+internal sealed class LocalRunService : IRunService
+{
+    private const int RecentRunCapacity = 4096;
+
+    private readonly CacheSession _session;
+    private readonly PipelineRunner _runner;
+    private readonly RunStore? _store;
+    private readonly RecentRuns _recent = new(RecentRunCapacity);
+    private readonly Channel<(string RunId, string Manifest)>? _toSave;
+    private readonly Task _saver = Task.CompletedTask;
+    private readonly DateTimeOffset _started;
+    private long _saveFailures;
+    private int _disposed;
+
+    private LocalRunService(CacheSession session)
+    {
+        _session = session;
+        _runner = session.CreateRunner(new CountingMemoCache(session.Cache, Counters));
+        if (session.Stack.Config.DiskEnabled)
+        {
+            _store = new RunStore(session.Stack.Config.DiskPath);
+            // Writing a manifest file costs more than answering a RAM hit, so runs are saved behind the response by
+            // one writer; this server answers GET /v1/runs/RUNID from memory meanwhile. Bounded: a burst of runs
+            // waits for the disk rather than queueing without limit.
+            _toSave = Channel.CreateBounded<(string, string)>(new BoundedChannelOptions(1024) { SingleReader = true });
+            _saver = Task.Run(SaveRunsAsync);
+        }
+        _started = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>Opens the cache that <paramref name="configPath"/> and <paramref name="cacheDir"/> describe (as the CLI does).</summary>
+    /// <exception cref="UsageException">The configuration is invalid.</exception>
+    public static LocalRunService Open(string? configPath, string? cacheDir) => new(CacheSession.Open(configPath, cacheDir));
+
+    /// <summary>The cache stack the member runs on.</summary>
+    public CacheStack Stack => _session.Stack;
+
+    /// <inheritdoc/>
+    public string Status => Volatile.Read(ref _disposed) == 0 ? "Up" : "Down";
+
+    /// <inheritdoc/>
+    public bool IsReady => Volatile.Read(ref _disposed) == 0;
+
+    /// <inheritdoc/>
+    public MemberCounters Counters { get; } = new();
+
+    /// <inheritdoc/>
+    public async Task<PipelineRun> RunAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef, CancellationToken cancellationToken)
+    {
+        var run = await _runner.RunAsync(pipeline, coordinates, nodeRef, cancellationToken).ConfigureAwait(false);
+        Counters.RecordRun();
+        string manifest = run.ToJsonString();
+        _recent.Add(run.RunId, manifest);
+        if (_toSave is not null)
+        {
+            // The manifest text, not the run: a queued run would keep its output array alive.
+            await _toSave.Writer.WriteAsync((run.RunId, manifest), cancellationToken).ConfigureAwait(false);
+        }
+        return run;
+    }
+
+    private async Task SaveRunsAsync()
+    {
+        await foreach (var (runId, manifest) in _toSave!.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                // The file RunStore.Save writes, from the text already made for the response.
+                InputFiles.WriteAtomic(_store!.PathOf(runId), Encoding.UTF8.GetBytes(manifest));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The run was answered and stays in memory; only its file (for other processes) is missing.
+                Interlocked.Increment(ref _saveFailures);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public PipelineRun? FindRun(string runId)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        if (_recent.Find(runId) is { } manifest)
+        {
+            return PipelineRun.Open(manifest, _runner);
+        }
+        if (_store is null)
+        {
+            return null;
+        }
+        string path;
+        try
+        {
+            path = _store.PathOf(runId);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+        return File.Exists(path) ? PipelineRun.Open(File.ReadAllText(path), _runner) : null;
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<CacheLookup?> GetEntryAsync(Key key, CancellationToken cancellationToken) =>
+        _session.Cache.GetAsync(key, cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask<JsonObject?> DescribeEntryAsync(Key key, CancellationToken cancellationToken)
+    {
+        if (Stack.Disk?.ReadHeader(key) is { } header)
+        {
+            return CacheReport.Describe(key, header, Stack.Disk.PathOf(key));
+        }
+        foreach (var tier in Stack.Cache.Tiers)
+        {
+            if (tier.Name == TierNames.Disk) continue;
+            if (await tier.TryGetAsync(key, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                return CacheReport.Describe(entry, tier.Name);
+            }
+        }
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<TierStatistics> TierStatistics() => Stack.Cache.Tiers.Select(t => t.GetStatistics()).ToList();
+
+    /// <inheritdoc/>
+    public JsonObject Stats()
+    {
+        var cache = CacheReport.Stats(Stack);
+        var budgets = new JsonObject();
+        foreach (var t in TierStatistics()) budgets[t.Tier] = t.MaxBytes;
+        if (Stack.Index is not null) budgets["machineRam"] = Stack.Config.MachineRamMaxBytes;
+        var o = new JsonObject
+        {
+            ["computed"] = Counters.Computed,
+            ["runs"] = Counters.Runs,
+            ["hits"] = Counters.HitsJson(),
+            ["misses"] = Counters.Computed,
+            ["member"] = new JsonObject
+            {
+                ["mode"] = "single",
+                ["status"] = Status,
+                ["host"] = Environment.MachineName,
+                ["pid"] = Environment.ProcessId,
+                ["started"] = _started.ToString("O", CultureInfo.InvariantCulture),
+                ["uptimeSeconds"] = Math.Round((DateTimeOffset.UtcNow - _started).TotalSeconds, 3),
+            },
+            ["budgets"] = budgets,
+        };
+        if (_store is not null)
+        {
+            o["runManifests"] = new JsonObject
+            {
+                ["directory"] = _store.Directory,
+                ["pending"] = _toSave!.Reader.Count,
+                ["failures"] = Interlocked.Read(ref _saveFailures),
+            };
+        }
+        foreach (var (name, value) in cache.ToList())
+        {
+            cache.Remove(name);
+            o[name] = value;
+        }
+        return o;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            // Runs already answered are saved before the cache closes.
+            _toSave?.Writer.TryComplete();
+            await _saver.ConfigureAwait(false);
+            await _session.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

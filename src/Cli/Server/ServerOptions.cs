@@ -1,0 +1,53 @@
+using System.Net;
+
+namespace PodCache.Cli.Server;
+
+/// <summary>How <c>podcache serve</c> listens; validated once, by <see cref="Validate"/>.</summary>
+internal sealed class ServerOptions
+{
+    /// <summary>The default body limit: 16 MiB.</summary>
+    public const long DefaultMaxBodyBytes = 16L << 20;
+
+    /// <summary>The address to bind (127.0.0.1 by default).</summary>
+    public IPAddress BindAddress { get; init; } = IPAddress.Loopback;
+
+    /// <summary>The HTTP port; 0 picks a free one.</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>The API token every request must carry; none when null.</summary>
+    public string? ApiToken { get; init; }
+
+    /// <summary>Largest request body accepted; larger ones get 413.</summary>
+    public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
+
+    /// <summary>How long shutdown waits for requests in flight.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>True when the bind address is a loopback address.</summary>
+    public bool IsLoopback => IPAddress.IsLoopback(BindAddress);
+
+    /// <summary>Checks the combination: a non-loopback bind needs a token.</summary>
+    /// <exception cref="UsageException">The options cannot be served.</exception>
+    public ServerOptions Validate()
+    {
+        if (Port is < 0 or > 65535)
+        {
+            throw new UsageException($"--http-port {Port}: a port is 0 (any free port) to 65535");
+        }
+        if (MaxBodyBytes <= 0)
+        {
+            throw new UsageException("--max-body-bytes must be positive");
+        }
+        if (ApiToken is { Length: 0 })
+        {
+            throw new UsageException("the API token is empty");
+        }
+        if (!IsLoopback && ApiToken is null)
+        {
+            throw new UsageException(
+                $"refusing to listen on {BindAddress} without an API token: binding any address other than loopback " +
+                "requires --api-token TOKEN or the PODCACHE_API_TOKEN environment variable");
+        }
+        return this;
+    }
+}

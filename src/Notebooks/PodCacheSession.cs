@@ -1,0 +1,93 @@
+using PodCache.Cache;
+using PodCache.Runtime;
+using PodCache.Runtime.Execution;
+using PodCache.Runtime.Pipelines;
+
+namespace PodCache.Notebooks;
+
+/// <summary>
+/// A notebook's handle on a PodCache cache directory: the cache (RAM + the shared disk tier), a runner over it, and
+/// the runs saved there. Runs made here are saved like the CLI's, so <c>podcache get</c> can pull their nodes too.
+/// Dispose it (or let the kernel exit) to release the machine index.
+/// </summary>
+public sealed class PodCacheSession : IAsyncDisposable, IDisposable
+{
+    internal PodCacheSession(string cacheDirectory, CacheStack stack, TimeProvider time)
+    {
+        CacheDirectory = cacheDirectory;
+        Stack = stack;
+        Time = time;
+        Runner = new PipelineRunner(stack.Cache, new RunnerOptions { Catalog = stack.Index, Time = time });
+        Runs = new RunStore(cacheDirectory);
+    }
+
+    /// <summary>The cache directory (absolute).</summary>
+    public string CacheDirectory { get; }
+
+    /// <summary>The cache tiers.</summary>
+    public CacheStack Stack { get; }
+
+    /// <summary>The runner; memoizes into <see cref="Stack"/>.</summary>
+    public PipelineRunner Runner { get; }
+
+    /// <summary>The run manifests saved under <see cref="CacheDirectory"/>.</summary>
+    public RunStore Runs { get; }
+
+    private TimeProvider Time { get; }
+
+    /// <summary>Runs the pipeline in <paramref name="pipelinePath"/> at the coordinates in <paramref name="coordinatesPath"/> and saves the run.</summary>
+    /// <param name="pipelinePath">Pipeline JSON file (relative paths: against the kernel's current directory).</param>
+    /// <param name="coordinatesPath">Coordinates JSON file.</param>
+    /// <param name="nodeRef">The node to evaluate; the pipeline's output when null.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <exception cref="PipelineException">A file is not valid, or the request does not fit the pipeline.</exception>
+    public Task<PipelineRun> RunAsync(string pipelinePath, string coordinatesPath, string? nodeRef = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (pipeline, coordinates) = Read(pipelinePath, coordinatesPath);
+        return RunAsync(pipeline, coordinates, nodeRef, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="pipeline"/> at <paramref name="coordinates"/> and saves the run.</summary>
+    public async Task<PipelineRun> RunAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef = null,
+        CancellationToken cancellationToken = default)
+    {
+        var run = await Runner.RunAsync(pipeline, coordinates, nodeRef, cancellationToken).ConfigureAwait(false);
+        Runs.Save(run);
+        return run;
+    }
+
+    /// <summary>A dry run: what a run would compute and which tiers hold the rest. Not saved.</summary>
+    public Task<PipelineRun> PlanAsync(string pipelinePath, string coordinatesPath, string? nodeRef = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (pipeline, coordinates) = Read(pipelinePath, coordinatesPath);
+        return Runner.PlanAsync(pipeline, coordinates, nodeRef, cancellationToken);
+    }
+
+    /// <summary>Reopens a saved run — by id, or <c>latest</c> — made by this notebook, the CLI or any other process.</summary>
+    /// <exception cref="PipelineException">No such run, or its manifest is invalid.</exception>
+    public PipelineRun OpenRun(string runId = "latest") => Runs.Open(runId, Runner);
+
+    /// <summary>The saved runs, newest first.</summary>
+    public IReadOnlyList<RunStore.Entry> ListRuns(int limit = 20) => Runs.List(limit);
+
+    /// <summary>A snapshot of every tier's counters.</summary>
+    public CacheStatistics Statistics() =>
+        new(Stack.Cache.Tiers.Select(t => t.GetStatistics()), Time.GetUtcNow());
+
+    /// <inheritdoc/>
+    public void Dispose() => Stack.Dispose();
+
+    /// <inheritdoc/>
+    public ValueTask DisposeAsync() => Stack.DisposeAsync();
+
+    private static (Pipeline, Coordinates) Read(string pipelinePath, string coordinatesPath)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pipelinePath);
+        ArgumentException.ThrowIfNullOrEmpty(coordinatesPath);
+        var pipeline = Pipeline.Parse(File.ReadAllText(pipelinePath), source: pipelinePath);
+        var coordinates = Coordinates.Parse(File.ReadAllText(coordinatesPath), coordinatesPath);
+        return (pipeline, coordinates);
+    }
+}

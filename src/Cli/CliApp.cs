@@ -11,11 +11,11 @@ internal static class CliApp
         podcache — memoizing PODPAC pipeline runtime
 
         Usage:
-          podcache run PIPELINE --coords COORDS [--node REF] [--format json|summary|geotiff] [--out FILE] [--report FILE]
+          podcache run PIPELINE --coords COORDS [--node REF] [--format json|summary|geotiff|png] [--out FILE] [--report FILE]
                        [--cache-dir DIR] [--config FILE]
           podcache plan PIPELINE --coords COORDS [--node REF] [--cache-dir DIR] [--config FILE]
           podcache runs [--limit N] [--json] [--cache-dir DIR]
-          podcache get RUN|latest|MANIFEST [--node REF] [--format json|summary|geotiff] [--out FILE] [--cache-dir DIR]
+          podcache get RUN|latest|MANIFEST [--node REF] [--format json|summary|geotiff|png] [--out FILE] [--cache-dir DIR]
           podcache cache stats|ls [--json] [--cache-dir DIR] [--config FILE]
           podcache cache evict KEY | clear | gc [--cache-dir DIR] [--config FILE]
           podcache inspect KEY [--cache-dir DIR] [--config FILE]

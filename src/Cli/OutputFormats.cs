@@ -9,8 +9,8 @@ internal static class OutputFormats
     public static void Check(string format, bool allowGeoTiff)
     {
         if (format is "json" or "summary") return;
-        if (format == "geotiff" && allowGeoTiff) return;
-        throw new UsageException($"--format '{format}' is not supported; use json, summary{(allowGeoTiff ? " or geotiff" : "")}");
+        if (format is "geotiff" or "png" && allowGeoTiff) return;
+        throw new UsageException($"--format '{format}' is not supported; use json, summary{(allowGeoTiff ? ", geotiff or png" : "")}");
     }
 
     public static async Task WriteAsync(DataArray array, string format, string? outPath, TextWriter stdout, Func<string> summary)
@@ -32,6 +32,25 @@ internal static class OutputFormats
             }
             InputFiles.WriteAtomic(outPath, tiff);
             await stdout.WriteLineAsync($"wrote {outPath} ({tiff.Length} bytes)").ConfigureAwait(false);
+            return;
+        }
+        if (format == "png")
+        {
+            if (outPath is null)
+            {
+                throw new UsageException("--format png needs --out FILE");
+            }
+            byte[] png;
+            try
+            {
+                png = PodCache.Runtime.Rendering.HeatmapRenderer.RenderPng(array);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException("cannot render PNG: " + ex.Message);
+            }
+            InputFiles.WriteAtomic(outPath, png);
+            await stdout.WriteLineAsync($"wrote {outPath} ({png.Length} bytes)").ConfigureAwait(false);
             return;
         }
         string text = format == "json" ? DataArrayJson.ToJson(array) : summary();

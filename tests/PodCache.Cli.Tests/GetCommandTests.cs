@@ -90,4 +90,22 @@ public class GetCommandTests
             Assert.Equal(eRow, aRow, (x, y) => Math.Abs(x - y) <= 1e-12);
         }
     }
+
+    [Fact]
+    public async Task Get_PngFormat_WritesAPngOfTheNode()
+    {
+        using var tmp = new TempDir();
+        string cache = Path.Combine(tmp.Path, "cache");
+        var run = await CliHarness.RunAsync("run", Case("008-convolution-mean-sincoords", "pipeline.json"),
+            "--coords", Case("008-convolution-mean-sincoords", "coords.json"), "--cache-dir", cache);
+        Assert.Equal(0, run.ExitCode);
+        string png = Path.Combine(tmp.Path, "conv.png");
+
+        var got = await CliHarness.RunAsync("get", "latest", "--node", "Convolution", "--format", "png", "--out", png, "--cache-dir", cache);
+
+        Assert.True(got.ExitCode == 0, got.Stderr);
+        var bytes = File.ReadAllBytes(png);
+        Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
+        Assert.Equal(2, (await CliHarness.RunAsync("get", "latest", "--format", "png", "--cache-dir", cache)).ExitCode);
+    }
 }

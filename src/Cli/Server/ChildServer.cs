@@ -24,8 +24,10 @@ internal sealed class ChildServer : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     /// <summary>Starts the server and waits until it listens.</summary>
+    /// <param name="extraArgs">More <c>podcache serve</c> options.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
     /// <exception cref="InvalidOperationException">The server did not start.</exception>
-    public static async Task<ChildServer> StartAsync(CancellationToken cancellationToken)
+    public static async Task<ChildServer> StartAsync(IEnumerable<string> extraArgs, CancellationToken cancellationToken)
     {
         string cacheDir = Path.Combine(Path.GetTempPath(), "podcache-loadtest-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(cacheDir);
@@ -46,7 +48,7 @@ internal sealed class ChildServer : IAsyncDisposable
         {
             psi.FileName = self;
         }
-        foreach (var arg in new[] { "serve", "--http-port", "0", "--bind", "127.0.0.1", "--cache-dir", cacheDir })
+        foreach (var arg in new[] { "serve", "--http-port", "0", "--bind", "127.0.0.1", "--cache-dir", cacheDir }.Concat(extraArgs))
         {
             psi.ArgumentList.Add(arg);
         }

@@ -20,7 +20,7 @@ internal static class LoadTestCommand
     private static readonly HashSet<string> Options =
         ["url", "hits", "misses", "concurrency", "pipeline", "coords", "api-token", "timeout"];
 
-    private static readonly HashSet<string> Flags = ["json"];
+    private static readonly HashSet<string> Flags = ["json", "no-save-runs"];
 
     private const string DefaultPipeline = """
         {"sin": {"node": "algorithm.SinCoords"},
@@ -74,7 +74,7 @@ internal static class LoadTestCommand
         }
         else
         {
-            child = await ChildServer.StartAsync(ct).ConfigureAwait(false);
+            child = await ChildServer.StartAsync(a.Flag("no-save-runs") ? ["--no-save-runs"] : [], ct).ConfigureAwait(false);
             baseUrl = child.BaseAddress;
         }
         try
@@ -98,7 +98,8 @@ internal static class LoadTestCommand
             var missPhase = await RunPhaseAsync(http, "misses", misses, concurrency, i => missBodies[i], ct).ConfigureAwait(false);
             long computedAfter = await ComputedAsync(http, ct).ConfigureAwait(false);
 
-            string where = child is null ? baseUrl.ToString() : $"{baseUrl} (a podcache serve process started for this test, stopped at the end)";
+            string where = child is null ? baseUrl.ToString()
+                : $"{baseUrl} (podcache serve{(a.Flag("no-save-runs") ? " --no-save-runs" : "")}, started for this test with an empty cache directory, stopped at the end)";
             if (a.Flag("json"))
             {
                 var o = new JsonObject

@@ -30,13 +30,13 @@ internal sealed class LocalRunService : IRunService
     private long _saveFailures;
     private int _disposed;
 
-    private LocalRunService(CacheSession session)
+    private LocalRunService(CacheSession session, bool saveRuns)
     {
         _session = session;
         _runner = session.CreateRunner(new CountingMemoCache(session.Cache, Counters));
-        if (session.Stack.Config.DiskEnabled)
+        _store = session.Stack.Config.DiskEnabled ? new RunStore(session.Stack.Config.DiskPath) : null;
+        if (_store is not null && saveRuns)
         {
-            _store = new RunStore(session.Stack.Config.DiskPath);
             // Writing a manifest file costs more than answering a RAM hit, so runs are saved behind the response by
             // one writer; this server answers GET /v1/runs/RUNID from memory meanwhile. Bounded: a burst of runs
             // waits for the disk rather than queueing without limit.
@@ -47,8 +47,15 @@ internal sealed class LocalRunService : IRunService
     }
 
     /// <summary>Opens the cache that <paramref name="configPath"/> and <paramref name="cacheDir"/> describe (as the CLI does).</summary>
+    /// <param name="configPath">The config file, or null for the embedded default.</param>
+    /// <param name="cacheDir">The disk tier's directory, overriding the config.</param>
+    /// <param name="saveRuns">
+    /// Save every run's manifest in the cache directory (the default). Off, runs live only in memory (the last
+    /// 4096), which spares a file write per request; runs saved earlier are still found.
+    /// </param>
     /// <exception cref="UsageException">The configuration is invalid.</exception>
-    public static LocalRunService Open(string? configPath, string? cacheDir) => new(CacheSession.Open(configPath, cacheDir));
+    public static LocalRunService Open(string? configPath, string? cacheDir, bool saveRuns = true) =>
+        new(CacheSession.Open(configPath, cacheDir), saveRuns);
 
     /// <summary>The cache stack the member runs on.</summary>
     public CacheStack Stack => _session.Stack;
@@ -83,7 +90,7 @@ internal sealed class LocalRunService : IRunService
         {
             try
             {
-                // The file RunStore.Save writes, from the text already made for the response.
+                // The file RunStore.Save writes, from the text already kept for GET /v1/runs/RUNID.
                 InputFiles.WriteAtomic(_store!.PathOf(runId), Encoding.UTF8.GetBytes(manifest));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -167,12 +174,12 @@ internal sealed class LocalRunService : IRunService
             },
             ["budgets"] = budgets,
         };
-        if (_store is not null)
+        if (_toSave is not null)
         {
             o["runManifests"] = new JsonObject
             {
-                ["directory"] = _store.Directory,
-                ["pending"] = _toSave!.Reader.Count,
+                ["directory"] = _store!.Directory,
+                ["pending"] = _toSave.Reader.Count,
                 ["failures"] = Interlocked.Read(ref _saveFailures),
             };
         }

@@ -66,6 +66,7 @@ internal sealed class PodCacheServer : IAsyncDisposable
         builder.Services.AddSingleton(service);
         builder.Services.AddSingleton(codecs);
         builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<RunDeadline>();
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("podcache", serviceVersion: typeof(PodCacheServer).Assembly.GetName().Version?.ToString(3)))
             .WithMetrics(m => m
@@ -85,6 +86,7 @@ internal sealed class PodCacheServer : IAsyncDisposable
         app.MapPrometheusScrapingEndpoint("/metrics");
         // Instruments exist from the start, so the first scrape already lists every metric.
         _ = app.Services.GetRequiredService<ServerMetrics>();
+        _ = app.Services.GetRequiredService<RunDeadline>();
 
         try
         {

@@ -5,8 +5,9 @@ using PodCache.Cache.Configuration;
 namespace PodCache.Cli.Server;
 
 /// <summary>
-/// <c>podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N] [--cache-dir DIR]
-/// [--config FILE] [--cluster-port Q --seed HOST:PORT ...]</c>: the HTTP server, until SIGTERM or Ctrl-C.
+/// <c>podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N] [--no-save-runs]
+/// [--cache-dir DIR] [--config FILE] [--cluster-port Q --seed HOST:PORT ...]</c>: the HTTP server, until SIGTERM or
+/// Ctrl-C.
 /// </summary>
 internal static class ServeCommand
 {
@@ -16,7 +17,7 @@ internal static class ServeCommand
     private static readonly HashSet<string> Options =
         ["http-port", "bind", "api-token", "max-body-bytes", "cache-dir", "config", "cluster-port", "seed"];
 
-    private static readonly HashSet<string> Flags = [];
+    private static readonly HashSet<string> Flags = ["no-save-runs"];
 
     public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
     {
@@ -25,7 +26,7 @@ internal static class ServeCommand
         var options = ParseOptions(a);
         CheckClusterOptions(a);
 
-        await using var service = LocalRunService.Open(a.Get("config"), a.Get("cache-dir"));
+        await using var service = LocalRunService.Open(a.Get("config"), a.Get("cache-dir"), saveRuns: !a.Flag("no-save-runs"));
         await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
             cancellationToken).ConfigureAwait(false);
         var stack = service.Stack;

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace PodCache.Cli.Server;
@@ -22,7 +21,7 @@ internal static class ServerErrors
         {
             // The client is gone; there is no one to answer.
         }
-        catch (OperationCanceledException) when (context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (context.RequestServices.GetRequiredService<RunDeadline>().Token.IsCancellationRequested)
         {
             if (!context.Response.HasStarted)
             {

@@ -261,4 +261,16 @@ public class ServerRunTests
         var missing = await Assert.ThrowsAsync<HttpRequestException>(() => new EntryDataClient(http, "members-token").FetchAsync(s.Server.BaseAddress, Key.Hash("nothing"), -1, CancellationToken.None));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
+
+    [Fact]
+    public async Task NoSaveRuns_RunsServedFromMemoryAndNoManifestFiles()
+    {
+        await using var s = await TestServer.StartAsync(saveRuns: false);
+        var manifest = await s.PostRunOkAsync(TestServer.CaseBody("003-sincoords-descending"));
+        var fetched = await s.GetJsonAsync($"v1/runs/{manifest["runId"]}");
+        Assert.Equal(manifest["runId"]!.GetValue<string>(), fetched["runId"]!.GetValue<string>());
+        Assert.Null((await s.GetJsonAsync("v1/stats"))["runManifests"]);
+        await s.Service.DisposeAsync();
+        Assert.False(Directory.Exists(Path.Combine(s.CacheDir, "runs")) && Directory.EnumerateFiles(Path.Combine(s.CacheDir, "runs")).Any());
+    }
 }

@@ -28,10 +28,10 @@ internal sealed class TestServer : IAsyncDisposable
     public string CacheDir => Path.Combine(_dir.Path, "cache");
 
     public static async Task<TestServer> StartAsync(string? apiToken = null, long maxBodyBytes = ServerOptions.DefaultMaxBodyBytes,
-        bool clientSendsToken = true)
+        bool clientSendsToken = true, bool saveRuns = true)
     {
         var dir = new TempDir();
-        var service = LocalRunService.Open(null, Path.Combine(dir.Path, "cache"));
+        var service = LocalRunService.Open(null, Path.Combine(dir.Path, "cache"), saveRuns);
         var options = new ServerOptions { Port = 0, ApiToken = apiToken, MaxBodyBytes = maxBodyBytes }.Validate();
         var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs());
         return new TestServer(dir, service, server, clientSendsToken ? apiToken : null);

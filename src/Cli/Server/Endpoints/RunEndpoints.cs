@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Hosting;
 using PodCache.Cache;
 using PodCache.Runtime.Execution;
 using PodCache.Runtime.Pipelines;
@@ -29,7 +28,7 @@ internal static class RunEndpoints
     }
 
     private static async Task<IResult> PostRunAsync(HttpContext context, IRunService service, ServerOptions options,
-        ServerMetrics metrics, IHostApplicationLifetime lifetime)
+        ServerMetrics metrics, RunDeadline deadline)
     {
         var (body, problem) = await RequestBody.ReadJsonAsync(context, options.MaxBodyBytes).ConfigureAwait(false);
         if (problem is not null) return problem;
@@ -40,9 +39,9 @@ internal static class RunEndpoints
         PipelineRun run;
         try
         {
-            // Server shutdown cancels a run; a client that goes away does not: the computation may be shared with
-            // other requests through single-flight, and its result is cached for the next one anyway.
-            run = await service.RunAsync(request!.Pipeline, request.Coordinates, request.Node, lifetime.ApplicationStopping)
+            // Server shutdown cancels a run (after a grace period); a client that goes away does not: the computation
+            // may be shared with other requests through single-flight, and its result is cached for the next one.
+            run = await service.RunAsync(request!.Pipeline, request.Coordinates, request.Node, deadline.Token)
                 .ConfigureAwait(false);
         }
         catch (PipelineException ex)
@@ -63,7 +62,7 @@ internal static class RunEndpoints
     }
 
     private static async Task<IResult> GetNodeAsync(HttpContext context, string runId, string nodeRef, string? format,
-        IRunService service, IHostApplicationLifetime lifetime)
+        IRunService service, RunDeadline deadline)
     {
         format ??= "json";
         if (!ArrayFormats.IsKnown(format))
@@ -81,7 +80,7 @@ internal static class RunEndpoints
         PipelineRun fetched;
         try
         {
-            fetched = await run.GetResultAsync(nodeRef, lifetime.ApplicationStopping).ConfigureAwait(false);
+            fetched = await run.GetResultAsync(nodeRef, deadline.Token).ConfigureAwait(false);
         }
         catch (PipelineException ex)
         {

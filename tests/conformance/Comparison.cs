@@ -1,8 +1,11 @@
 using System.Text.Json;
 
-namespace PodCache.Cli.Tests;
+namespace PodCache.Tests.Shared;
 
-/// <summary>The comparison rule of tests/conformance/README.md.</summary>
+/// <summary>
+/// The comparison rule of tests/conformance/README.md, shared (as a linked source file) by the test projects that
+/// check conformance cases through the API, the CLI and the HTTP server.
+/// </summary>
 internal static class Comparison
 {
     /// <summary>Compares actual JSON output (SPEC §8) with expected.json; returns the mismatches (empty = match).</summary>

@@ -22,14 +22,16 @@ internal sealed class Executor
     private readonly NodeKeys _keys;
     private readonly Plan _plan;
     private readonly IResultCatalog? _catalog;
+    private readonly IRemoteEvaluator? _remote;
 
     private readonly Action<int, int>? _progress;
     private readonly int _total;
     private int _done;
 
     public Executor(IMemoCache cache, Plan plan, IResultCatalog? catalog, int maxDegreeOfParallelism, CancellationToken cancellationToken,
-        Action<int, int>? progress = null)
+        Action<int, int>? progress = null, IRemoteEvaluator? remote = null)
     {
+        _remote = remote;
         _progress = progress;
         _total = plan.Nodes.Count(n => n.Needed);
         _plan = plan;
@@ -62,9 +64,23 @@ internal sealed class Executor
         }
         else
         {
-            ScheduleCompute(pn);
+            Produce(pn);
         }
         return pn.Completion.Task;
+    }
+
+    /// <summary>Asks the remote evaluator first when there is one (before any input is requested), else computes here.</summary>
+    private void Produce(PlanNode pn)
+    {
+        if (_remote is not null && pn.Node.Cache.Enabled)
+        {
+            pn.AskRemote = true;
+            Post(pn);
+        }
+        else
+        {
+            ScheduleCompute(pn);
+        }
     }
 
     public void Complete() => _block.Complete();
@@ -134,6 +150,23 @@ internal sealed class Executor
                 // Evicted or expired since planning: compute it after all, inputs first.
                 pn.ProbeTier = null;
                 pn.SliceSource = null;
+                Produce(pn);
+                return;
+            }
+            if (pn.AskRemote)
+            {
+                pn.AskRemote = false;
+                var remote = await _remote!.TryEvaluateAsync(pn.ResultKey, () => EvaluationRequest.Create(pn.Node.Ref, pn.Request, _keys),
+                    _cancellationToken).ConfigureAwait(false);
+                if (remote is not null)
+                {
+                    pn.Status = remote.Status;
+                    pn.Seconds = remote.Seconds;
+                    pn.Bytes = remote.Value.SizeBytes;
+                    Report();
+                    completion.TrySetResult(remote.Value);
+                    return;
+                }
                 ScheduleCompute(pn);
                 return;
             }

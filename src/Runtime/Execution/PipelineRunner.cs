@@ -43,7 +43,8 @@ public sealed class PipelineRunner
         {
             pn.Status = CacheStatus.Pruned;
         }
-        var executor = new Executor(Cache, plan, _catalog, _options.MaxDegreeOfParallelism, cancellationToken, _options.Progress);
+        var executor = new Executor(Cache, plan, _catalog, _options.MaxDegreeOfParallelism, cancellationToken, _options.Progress,
+            _options.Remote);
         DataArray output;
         try
         {

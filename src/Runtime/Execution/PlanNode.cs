@@ -43,6 +43,9 @@ internal sealed class PlanNode
 
     public HashSet<string> RequestedSlots { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The next job asks the remote evaluator instead of computing.</summary>
+    public bool AskRemote { get; set; }
+
     public double Seconds { get; set; }
 
     public long Bytes { get; set; }

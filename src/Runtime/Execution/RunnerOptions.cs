@@ -36,4 +36,10 @@ public sealed class RunnerOptions
     /// for progress displays. Keep it cheap.
     /// </summary>
     public Action<int, int>? Progress { get; set; }
+
+    /// <summary>
+    /// Evaluates nodes elsewhere before this runner computes them (a cluster member's key owners); null evaluates
+    /// everything here. Nodes with caching disabled are always evaluated here.
+    /// </summary>
+    public IRemoteEvaluator? Remote { get; set; }
 }

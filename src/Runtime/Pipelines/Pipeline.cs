@@ -53,8 +53,9 @@ public sealed class Pipeline
         PipelineParser.FromJson(definition, registry ?? NodeRegistry.Default, null, []);
 
     /// <summary>
-    /// The pipeline JSON of the subgraph under <paramref name="nodeRef"/>, with it as <c>podpac_output_node</c>
-    /// (provenance of a cached result).
+    /// The pipeline JSON of the subgraph under <paramref name="nodeRef"/> (its inputs, transitively, and the nodes their
+    /// <c>lookup_attrs</c> name), with it as <c>podpac_output_node</c>: provenance of a cached result, and what a cluster
+    /// member sends a key's owner to compute it.
     /// </summary>
     public JsonObject Subgraph(string nodeRef)
     {
@@ -65,9 +66,22 @@ public sealed class Pipeline
         {
             var r = stack.Pop();
             if (!keep.Add(r)) continue;
-            foreach (var input in this[r].Inputs)
+            var node = this[r];
+            foreach (var input in node.Inputs)
             {
                 foreach (var s in input.Refs) stack.Push(s);
+            }
+            // Nodes whose attrs are looked up come along, so the subgraph parses on its own.
+            if (node.Definition["lookup_attrs"] is JsonObject lookups)
+            {
+                foreach (var kv in lookups)
+                {
+                    if (kv.Value is JsonValue v && v.TryGetValue<string>(out var target) && target.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot
+                        && Contains(target[..dot]))
+                    {
+                        stack.Push(target[..dot]);
+                    }
+                }
             }
         }
         var o = new JsonObject();

@@ -1,0 +1,126 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using PodCache.Cache.Keys;
+using PodCache.Runtime.Json;
+using PodCache.Runtime.Nodes;
+using PodCache.Runtime.Pipelines;
+
+namespace PodCache.Runtime.Execution;
+
+/// <summary>
+/// What a cluster member sends a key's owner so the owner can compute the key: the node's ref, its subgraph's
+/// pipeline JSON and the coordinates, as UTF-8 JSON <c>{"node": REF, "pipeline": {...}, "coordinates": {...}}</c>.
+/// The owner treats the bytes as untrusted: <see cref="Parse"/> validates the pipeline and coordinates like any
+/// request, and checks that they produce the very key that was asked for.
+/// </summary>
+public sealed class EvaluationRequest
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private EvaluationRequest(Pipeline pipeline, Coordinates coordinates, string nodeRef)
+    {
+        Pipeline = pipeline;
+        Coordinates = coordinates;
+        NodeRef = nodeRef;
+    }
+
+    /// <summary>The subgraph pipeline.</summary>
+    public Pipeline Pipeline { get; }
+
+    /// <summary>The coordinates the node is evaluated at.</summary>
+    public Coordinates Coordinates { get; }
+
+    /// <summary>The node.</summary>
+    public string NodeRef { get; }
+
+    /// <summary>The request for <paramref name="nodeRef"/> of <paramref name="keys"/>' pipeline at <paramref name="coordinates"/>.</summary>
+    public static byte[] Create(string nodeRef, Coordinates coordinates, NodeKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(nodeRef);
+        ArgumentNullException.ThrowIfNull(coordinates);
+        ArgumentNullException.ThrowIfNull(keys);
+        var o = new JsonObject
+        {
+            ["node"] = nodeRef,
+            ["pipeline"] = keys.Pipeline.Subgraph(nodeRef),
+            ["coordinates"] = coordinates.ToJson(),
+        };
+        return Encoding.UTF8.GetBytes(o.ToJsonString(JsonNumbers.WriteOptions));
+    }
+
+    /// <summary>
+    /// Reads and validates request bytes for <paramref name="expectedKey"/>.
+    /// </summary>
+    /// <param name="bytes">The bytes as received.</param>
+    /// <param name="expectedKey">The ResultKey the request must produce.</param>
+    /// <param name="registry">Node types; the built-in registry when null.</param>
+    /// <exception cref="InvalidDataException">The bytes are not a valid request, or they describe another key (the
+    /// message says which part is wrong).</exception>
+    public static EvaluationRequest Parse(ReadOnlySpan<byte> bytes, Key expectedKey, NodeRegistry? registry = null)
+    {
+        JsonObject root;
+        string text;
+        try
+        {
+            text = StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new InvalidDataException("evaluation request: not UTF-8", ex);
+        }
+        try
+        {
+            // Lenient like every pipeline reader: NaN and Infinity attrs travel as PODPAC writes them.
+            root = LenientJson.Parse(text, out var duplicates) as JsonObject
+                ?? throw new InvalidDataException("evaluation request: must be a JSON object");
+            if (duplicates.Count > 0)
+            {
+                throw new InvalidDataException($"evaluation request: {duplicates[0].Path}: {duplicates[0].Message}");
+            }
+        }
+        catch (LenientJson.SyntaxException ex)
+        {
+            throw new InvalidDataException($"evaluation request: malformed JSON: {ex.Message}", ex);
+        }
+        if (root["node"] is not JsonValue nv || !nv.TryGetValue<string>(out var nodeRef) || nodeRef.Length == 0)
+        {
+            throw new InvalidDataException("evaluation request: node: must be a node ref");
+        }
+        if (root["pipeline"] is not JsonObject pipelineJson)
+        {
+            throw new InvalidDataException("evaluation request: pipeline: must be an object");
+        }
+        Pipeline pipeline;
+        Coordinates coordinates;
+        try
+        {
+            pipeline = Pipeline.FromJson((JsonObject)pipelineJson.DeepClone(), registry);
+        }
+        catch (PipelineException ex)
+        {
+            throw new InvalidDataException($"evaluation request: pipeline: {ex.Message}", ex);
+        }
+        try
+        {
+            coordinates = Coordinates.FromJson(root["coordinates"]);
+        }
+        catch (PipelineException ex)
+        {
+            throw new InvalidDataException($"evaluation request: coordinates: {ex.Message}", ex);
+        }
+        if (!pipeline.Contains(nodeRef))
+        {
+            throw new InvalidDataException($"evaluation request: node: the pipeline has no node '{nodeRef}'");
+        }
+        var keys = new NodeKeys(pipeline);
+        var key = NodeKeys.ResultKey(keys.NodeKey(nodeRef), coordinates.Key);
+        if (key != expectedKey)
+        {
+            // Also what a member sees when its copy of a source file differs from the requester's (another version token).
+            throw new InvalidDataException(
+                $"evaluation request: node '{nodeRef}' at these coordinates has ResultKey {key} here, not the {expectedKey} asked for " +
+                "(a source file that differs between members changes its version token, and with it the key)");
+        }
+        return new EvaluationRequest(pipeline, coordinates, nodeRef);
+    }
+}

@@ -61,9 +61,10 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
     /// <param name="extraTiers">Tiers after disk (S3), in read order.</param>
     /// <param name="time">The clock.</param>
     /// <param name="loggerFactory">Logging; none when null.</param>
+    /// <param name="scopes">Budgets beyond this process and machine (a cluster member's shares), or null.</param>
     /// <exception cref="ConfigurationException">The configuration names a tier that is not available.</exception>
     public static CacheStack Create(CacheConfig config, ValueCodecs codecs, IEnumerable<ICacheTier>? extraTiers = null,
-        TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
+        TimeProvider? time = null, ILoggerFactory? loggerFactory = null, TierBudgetScopes? scopes = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(codecs);
@@ -82,7 +83,7 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
                 var localIndex = index;
                 budget = new MachineRamBudget(index, config.MachineRamMaxBytes, () => ram?.Bytes ?? 0, time);
             }
-            ram = new RamTier(config.RamMaxBytes, EvictionPolicies.Create(config.Policy), time, budget);
+            ram = new RamTier(config.RamMaxBytes, EvictionPolicies.Create(config.Policy), time, SmallestBudgetScope.Of(budget, scopes?.Ram));
             tiers.Add(ram);
             if (config.DiskEnabled)
             {
@@ -93,7 +94,10 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
                     Lz4 = config.DiskLz4,
                     Policy = config.Policy,
                 }, index!, codecs, () => EvictionPolicies.Create(config.Policy), time,
-                    loggerFactory?.CreateLogger<DiskTier>());
+                    loggerFactory?.CreateLogger<DiskTier>())
+                {
+                    Scope = scopes?.Disk,
+                };
                 tiers.Add(disk);
                 var d = disk;
                 ram.Evicted += e =>
@@ -109,7 +113,10 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
             {
                 var s3Options = S3TierOptions.FromJson(s3Json);
                 s3 = new S3Tier(s3Options, index!, codecs, () => EvictionPolicies.Create(config.Policy), time,
-                    loggerFactory?.CreateLogger<S3Tier>());
+                    loggerFactory?.CreateLogger<S3Tier>())
+                {
+                    Scope = scopes?.S3,
+                };
                 tiers.Add(s3);
             }
             if (extraTiers is not null)
@@ -157,3 +164,9 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
         return ValueTask.CompletedTask;
     }
 }
+
+/// <summary>Budgets a <see cref="CacheStack"/>'s tiers answer to beyond their configured maximums (a cluster member's shares).</summary>
+/// <param name="Ram">For the RAM tier (combined with the machine RAM budget), or null.</param>
+/// <param name="Disk">For the disk tier, or null.</param>
+/// <param name="S3">For the S3 tier, or null.</param>
+public sealed record TierBudgetScopes(IBudgetScope? Ram, IBudgetScope? Disk, IBudgetScope? S3);

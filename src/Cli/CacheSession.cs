@@ -40,12 +40,14 @@ internal sealed class CacheSession : IAsyncDisposable
 
     public static ValueCodecs Codecs() => new ValueCodecs().Register(new DataArrayCodec());
 
-    public static CacheSession Open(string? configPath, string? cacheDir)
+    public static CacheSession Open(string? configPath, string? cacheDir) => Open(LoadConfig(configPath, cacheDir), null);
+
+    /// <summary>Opens <paramref name="config"/>'s cache, its tiers answering to <paramref name="scopes"/> too.</summary>
+    public static CacheSession Open(CacheConfig config, TierBudgetScopes? scopes)
     {
-        var config = LoadConfig(configPath, cacheDir);
         try
         {
-            return new CacheSession(CacheStack.Create(config, Codecs(), loggerFactory: StderrLoggerFactory.Instance));
+            return new CacheSession(CacheStack.Create(config, Codecs(), loggerFactory: StderrLoggerFactory.Instance, scopes: scopes));
         }
         catch (ConfigurationException ex)
         {
@@ -57,8 +59,10 @@ internal sealed class CacheSession : IAsyncDisposable
     /// A runner over <paramref name="cache"/> (this session's cache when null) that records sliceable results in the
     /// machine index, so sub-grid reuse works across processes.
     /// </summary>
-    public PipelineRunner CreateRunner(IMemoCache? cache = null) =>
-        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index });
+    /// <param name="cache">The cache; this session's when null.</param>
+    /// <param name="remote">Evaluates nodes on other cluster members first, or null.</param>
+    public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null) =>
+        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote });
 
     public ValueTask DisposeAsync() => Stack.DisposeAsync();
 }

@@ -157,8 +157,10 @@ public sealed class ClusterOptions
     }
 
     /// <summary>
-    /// How long a requester waits for the key's owner to acknowledge a request (default 10 s). On expiry the call fails
-    /// with <see cref="TimeoutException"/> and is <b>not</b> retried: the request may still be delivered.
+    /// How long a requester waits for the key's owner to acknowledge a request (default 10 s; the request is sent again
+    /// every 2 s meanwhile, since a shard region drops what it buffered for a shard being handed off). On expiry the call
+    /// fails with <see cref="TimeoutException"/>. Set it above failure detection plus <see cref="StableAfter"/> so that
+    /// requests made while a crashed member's shards move wait for the new owner.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
     public TimeSpan AskTimeout

@@ -42,8 +42,8 @@ public sealed class ClusterSingleFlight
     /// <param name="request">What the owner's handler needs to compute the key; at most <see cref="MaxRequestBytes"/>.</param>
     /// <param name="cancellationToken">Stops waiting (the owner's computation goes on for the others and its cache).</param>
     /// <exception cref="ArgumentException">The request is larger than <see cref="MaxRequestBytes"/>.</exception>
-    /// <exception cref="TimeoutException">No owner acknowledged within <see cref="ClusterOptions.AskTimeout"/> (not
-    /// retried: the request may still be delivered), or none answered within <see cref="ClusterOptions.ComputeTimeout"/>.</exception>
+    /// <exception cref="TimeoutException">No owner acknowledged within <see cref="ClusterOptions.AskTimeout"/> (the
+    /// request is repeated meanwhile), or none answered within <see cref="ClusterOptions.ComputeTimeout"/>.</exception>
     /// <exception cref="ClusterComputeException">The owner's handler failed, or owners kept being lost.</exception>
     /// <exception cref="ObjectDisposedException">The member has stopped.</exception>
     public async Task<ClusterResult> GetOrComputeAsync(Key key, ReadOnlyMemory<byte> request, CancellationToken cancellationToken = default)

@@ -5,9 +5,12 @@ namespace PodCache.Cache.Cluster;
 
 /// <summary>
 /// One request from this member to a key's owner. Unlike a plain Ask it watches the owner's entity once that has
-/// acknowledged: an owner that dies or hands its shard off makes the request go out again (a known outcome, so resending
-/// is safe), while a request that nobody acknowledged within <see cref="ClusterOptions.AskTimeout"/> fails with a
-/// timeout and is never resent (it may still be delivered).
+/// acknowledged: an owner that dies or hands its shard off makes the request go out again. Until an owner acknowledges,
+/// the request is repeated every <see cref="UnacknowledgedResend"/> — a shard region drops the messages it buffered for
+/// a shard that is being handed off, and a region may route to a member that just died — and fails with a timeout only
+/// when nobody acknowledged within <see cref="ClusterOptions.AskTimeout"/>. Repeating is safe: the owner's entity joins
+/// a computation already running for the key, and a computation that already finished is answered from the owner's
+/// tiers; at worst (a copy reached an old and a new owner during a move) the key is computed twice, never wrongly.
 /// </summary>
 internal sealed class RequestActor : UntypedActor, IWithTimers
 {
@@ -19,6 +22,9 @@ internal sealed class RequestActor : UntypedActor, IWithTimers
     private static readonly TimeSpan HealthyOwnerWait = TimeSpan.FromSeconds(8);
 
     private static readonly TimeSpan RegionCatchUp = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a request nobody has acknowledged yet is sent again.</summary>
+    public static readonly TimeSpan UnacknowledgedResend = TimeSpan.FromSeconds(2);
 
     private readonly IActorRef _region;
     private readonly KeyRequest _request;
@@ -48,6 +54,7 @@ internal sealed class RequestActor : UntypedActor, IWithTimers
         {
             case KeyAccepted a when a.Attempt == _attempt && _entity is null:
                 Timers.Cancel(nameof(AcceptTimeout));
+                Timers.Cancel(nameof(Unacknowledged));
                 _entity = Sender;
                 Context.Watch(_entity);
                 Timers.StartSingleTimer(nameof(ComputeTimeout), new ComputeTimeout(_attempt), _state.Options.ComputeTimeout);
@@ -73,10 +80,14 @@ internal sealed class RequestActor : UntypedActor, IWithTimers
             case ResendNow r when r.Attempt == _attempt:
                 Send();
                 break;
+            case Unacknowledged u when u.Attempt == _attempt && _entity is null:
+                Interlocked.Increment(ref _state.Counters.Resends);
+                _region.Tell(_attempt == 1 ? _request : _request with { Attempt = _attempt }, Self);
+                break;
             case AcceptTimeout a when a.Attempt == _attempt:
                 Interlocked.Increment(ref _state.Counters.Timeouts);
                 Fail(new TimeoutException(
-                    $"No owner acknowledged the request for {_request.Key} within {_state.Options.AskTimeout.TotalSeconds:0.#} s; not retried (it may still be delivered)."));
+                    $"No owner acknowledged the request for {_request.Key} within {_state.Options.AskTimeout.TotalSeconds:0.#} s (sent every {UnacknowledgedResend.TotalSeconds:0} s)."));
                 break;
             case ComputeTimeout c when c.Attempt == _attempt:
                 Interlocked.Increment(ref _state.Counters.Timeouts);
@@ -130,6 +141,7 @@ internal sealed class RequestActor : UntypedActor, IWithTimers
     {
         _region.Tell(_attempt == 1 ? _request : _request with { Attempt = _attempt }, Self);
         Timers.StartSingleTimer(nameof(AcceptTimeout), new AcceptTimeout(_attempt), _state.Options.AskTimeout);
+        Timers.StartPeriodicTimer(nameof(Unacknowledged), new Unacknowledged(_attempt), UnacknowledgedResend);
     }
 
     private void Resend(string reason)
@@ -179,6 +191,8 @@ internal sealed class RequestActor : UntypedActor, IWithTimers
     private sealed record ComputeTimeout(int Attempt);
 
     private sealed record ResendNow(int Attempt);
+
+    private sealed record Unacknowledged(int Attempt);
 
     private sealed class CheckOwner
     {

@@ -37,6 +37,9 @@ public sealed class CacheConfig
     /// <summary>The raw <c>tiers.s3</c> object, read by the S3 tier when present.</summary>
     public JsonObject? S3 { get; set; }
 
+    /// <summary>The raw top-level <c>cluster</c> object (read by <c>podcache serve --cluster-port</c>), when present.</summary>
+    public JsonObject? Cluster { get; set; }
+
     /// <summary>Reads a configuration file.</summary>
     /// <exception cref="ConfigurationException">The file is missing or invalid; the message names the file and path.</exception>
     public static CacheConfig Load(string path)
@@ -78,6 +81,14 @@ public sealed class CacheConfig
             {
                 errors.Add($"{kv.Key}: unknown section; sections are cache, server and cluster");
             }
+        }
+        if (top["cluster"] is JsonObject clusterSection)
+        {
+            config.Cluster = clusterSection;
+        }
+        else if (top.ContainsKey("cluster"))
+        {
+            errors.Add("cluster: must be an object");
         }
         if (top["cache"] is JsonObject cache)
         {

@@ -30,10 +30,14 @@ internal sealed class LocalRunService : IRunService
     private long _saveFailures;
     private int _disposed;
 
-    private LocalRunService(CacheSession session, bool saveRuns)
+    /// <summary>Serves runs over <paramref name="session"/>'s cache, which it then owns.</summary>
+    /// <param name="session">The cache.</param>
+    /// <param name="saveRuns">Save every run's manifest in the cache directory.</param>
+    /// <param name="remote">Evaluates nodes on other members first (a cluster member's key owners), or null.</param>
+    internal LocalRunService(CacheSession session, bool saveRuns, PodCache.Runtime.Execution.IRemoteEvaluator? remote = null)
     {
         _session = session;
-        _runner = session.CreateRunner(new CountingMemoCache(session.Cache, Counters));
+        _runner = session.CreateRunner(new CountingMemoCache(session.Cache, Counters), remote);
         _store = session.Stack.Config.DiskEnabled ? new RunStore(session.Stack.Config.DiskPath) : null;
         if (_store is not null && saveRuns)
         {
@@ -59,6 +63,12 @@ internal sealed class LocalRunService : IRunService
 
     /// <summary>The cache stack the member runs on.</summary>
     public CacheStack Stack => _session.Stack;
+
+    /// <summary>The cache session the member runs on.</summary>
+    public CacheSession Session => _session;
+
+    /// <summary>When the member started.</summary>
+    public DateTimeOffset Started => _started;
 
     /// <inheritdoc/>
     public string Status => Volatile.Read(ref _disposed) == 0 ? "Up" : "Down";

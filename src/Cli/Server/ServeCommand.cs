@@ -15,7 +15,7 @@ internal static class ServeCommand
     public const string TokenVariable = "PODCACHE_API_TOKEN";
 
     private static readonly HashSet<string> Options =
-        ["http-port", "bind", "api-token", "max-body-bytes", "cache-dir", "config", "cluster-port", "seed"];
+        ["http-port", "bind", "api-token", "max-body-bytes", "cache-dir", "config", .. ClusterSettings.FlagNames];
 
     private static readonly HashSet<string> Flags = ["no-save-runs"];
 
@@ -24,7 +24,10 @@ internal static class ServeCommand
         var a = new ArgReader(args, Options, Flags);
         a.NoMorePositionals(0);
         var options = ParseOptions(a);
-        CheckClusterOptions(a);
+        if (ClusterSettings.Requested(a))
+        {
+            return await ServeClusterAsync(a, options, stdout, cancellationToken).ConfigureAwait(false);
+        }
 
         await using var service = LocalRunService.Open(a.Get("config"), a.Get("cache-dir"), saveRuns: !a.Flag("no-save-runs"));
         await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
@@ -72,29 +75,68 @@ internal static class ServeCommand
         }.Validate();
     }
 
-    private static void CheckClusterOptions(ArgReader a)
+    /// <summary>
+    /// A cluster member: the HTTP server starts first (so its URL can be advertised for the side channel; <c>/healthz</c>
+    /// answers 503 until the member is Up), then the member joins. SIGTERM leaves the cluster gracefully (shards handed
+    /// off) before the server stops; a member downed by the cluster exits with 1 so a supervisor restarts it.
+    /// </summary>
+    private static async Task<int> ServeClusterAsync(ArgReader a, ServerOptions options, TextWriter stdout, CancellationToken cancellationToken)
     {
-        string? clusterPort = a.Get("cluster-port");
-        var seeds = a.GetAll("seed");
-        if (clusterPort is null && seeds.Count == 0) return;
-        if (clusterPort is null)
+        var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
+        var clusterOptions = ClusterSettings.Build(config.Cluster, a);
+        await using var service = ClusterRunService.Open(config, clusterOptions, saveRuns: !a.Flag("no-save-runs"), StderrLoggerFactory.Instance);
+        await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
+            cancellationToken).ConfigureAwait(false);
+        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        var advertised = clusterOptions.HttpBaseUrl ?? AdvertisedUrl(server.BaseAddress, clusterOptions.Host);
+        await service.JoinAsync(advertised, http, options.ApiToken, StderrLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
+        var member = service.Member!;
+        var stack = service.Stack;
+        string tiers = string.Join(" + ", stack.Cache.Tiers.Select(t => t.Name));
+        string where = stack.Disk is not null ? $", cache directory {stack.Disk.Root}" : "";
+        string seeds = clusterOptions.Seeds.Count == 0 ? "a new cluster" : "seeds " + string.Join(", ", clusterOptions.Seeds);
+        await stdout.WriteLineAsync(
+            $"podcache serve: listening on {server.BaseAddress.ToString().TrimEnd('/')} (cluster member {member.Address}, joining {seeds}; " +
+            $"advertised {advertised.ToString().TrimEnd('/')}; tiers {tiers}{where}{(options.ApiToken is null ? "" : "; API token required")})")
+            .ConfigureAwait(false);
+        await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        var stopRequested = server.WaitForShutdownAsync(cancellationToken);
+        var finished = await Task.WhenAny(stopRequested, member.WhenTerminated).ConfigureAwait(false);
+        if (finished != stopRequested)
         {
-            throw new UsageException("--seed needs --cluster-port: seeds are the cluster members to join");
+            // SIGTERM also reaches Akka's own shutdown hook, which may stop the actor system (leaving the cluster
+            // gracefully) just before the host reports the stop: that is a requested stop, not a downing.
+            await Task.WhenAny(stopRequested, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
         }
-        if (!int.TryParse(clusterPort, NumberStyles.None, CultureInfo.InvariantCulture, out var q) || q > 65535)
+        if (!stopRequested.IsCompleted)
         {
-            throw new UsageException($"--cluster-port '{clusterPort}': a port is a number from 0 to 65535");
+            await stdout.WriteLineAsync("podcache serve: this member was removed from the cluster (downed); exiting").ConfigureAwait(false);
+            await server.StopAsync().ConfigureAwait(false);
+            return ExitCodes.Failure;
         }
-        foreach (var s in seeds)
+        await stdout.WriteLineAsync("podcache serve: leaving the cluster").ConfigureAwait(false);
+        await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        using (var leave = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
-            int colon = s.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(s.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var sp) || sp is 0 or > 65535)
+            try
             {
-                throw new UsageException($"--seed '{s}': a seed is HOST:PORT, e.g. 127.0.0.1:4053");
+                await service.LeaveAsync(leave.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await stdout.WriteLineAsync("podcache serve: leaving took over 30 s; stopping anyway").ConfigureAwait(false);
             }
         }
-        throw new UsageException(
-            "cluster mode is not available in this build: --cluster-port and --seed need the cluster layer; " +
-            "run without them for a single server");
+        await server.StopAsync().ConfigureAwait(false);
+        await stdout.WriteLineAsync("podcache serve: stopped").ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The URL other members reach this one at: the bound address, or the cluster host when bound to any address.</summary>
+    private static Uri AdvertisedUrl(Uri bound, string clusterHost)
+    {
+        bool any = bound.Host is "0.0.0.0" or "[::]" or "::";
+        return any ? new UriBuilder(bound) { Host = clusterHost }.Uri : bound;
     }
 }

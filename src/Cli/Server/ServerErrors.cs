@@ -38,6 +38,31 @@ internal static class ServerErrors
                     ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload-too-large" : "bad-request", ex.Message).ConfigureAwait(false);
             }
         }
+        catch (ClusterUnavailableException ex)
+        {
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await ProblemResults.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "cluster-unavailable", ex.Message)
+                    .ConfigureAwait(false);
+            }
+        }
+        catch (PodCache.Cache.Cluster.ClusterComputeException ex)
+        {
+            if (!context.Response.HasStarted)
+            {
+                // Another member failed to produce a node this run needs (its message says which and why).
+                await ProblemResults.WriteAsync(context, StatusCodes.Status502BadGateway, "owner-failed", ex.Message).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException ex)
+        {
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Headers.RetryAfter = "1";
+                await ProblemResults.WriteAsync(context, StatusCodes.Status504GatewayTimeout, "owner-timeout", ex.Message).ConfigureAwait(false);
+            }
+        }
 #pragma warning disable CA1031 // The last line of defence: every failure becomes a problem response, never a dropped connection.
         catch (Exception ex)
 #pragma warning restore CA1031

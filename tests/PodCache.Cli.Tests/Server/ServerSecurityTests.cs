@@ -64,14 +64,41 @@ public class ServerSecurityTests
     }
 
     [Theory]
-    [InlineData("--cluster-port", "0")]
-    [InlineData("--seed", "127.0.0.1:4053")]
-    public async Task Serve_ClusterFlags_Exit2WithClearMessage(string flag, string value)
+    [InlineData("--seed needs --cluster-port", "--seed", "127.0.0.1:4053")]
+    [InlineData("--stable-after needs --cluster-port", "--stable-after", "5s")]
+    [InlineData("--cluster-port: a port is a number from 0 to 65535", "--cluster-port", "70000")]
+    [InlineData("--seed 'nohost': a seed is HOST:PORT", "--cluster-port", "0", "--seed", "nohost")]
+    [InlineData("--seed '127.0.0.1:0': a port is a number from 1 to 65535", "--cluster-port", "0", "--seed", "127.0.0.1:0")]
+    [InlineData("--stable-after 'soon': a duration is e.g. 500ms, 5s, 2m or PT5S", "--cluster-port", "0", "--stable-after", "soon")]
+    [InlineData("--stable-after:", "--cluster-port", "0", "--stable-after", "100ms")]
+    [InlineData("--min-members 'x': must be a whole number", "--cluster-port", "0", "--min-members", "x")]
+    [InlineData("--cluster-host:", "--cluster-port", "0", "--cluster-host", "localhost")]
+    [InlineData("--advertise-url 'ftp://x/': must be an absolute http:// or https:// URL", "--cluster-port", "0", "--advertise-url", "ftp://x/")]
+    public async Task Serve_InvalidClusterFlags_Exit2WithClearMessageBeforeListening(string message, params string[] flags)
     {
         using var tmp = new TempDir();
-        var r = await CliHarness.RunAsync("serve", "--http-port", "0", flag, value, "--cache-dir", tmp.Path);
+        var r = await CliHarness.RunAsync(["serve", "--http-port", "0", "--cache-dir", tmp.Path, .. flags]);
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains(flag == "--seed" ? "--seed needs --cluster-port" : "cluster mode is not available in this build", r.Stderr);
+        Assert.Contains(message, r.Stderr);
+        Assert.DoesNotContain("listening", r.Stdout);
+    }
+
+    [Theory]
+    [InlineData("""{"cluster": {"stableAfter": "x"}}""", "cluster.stableAfter 'x': a duration is e.g. 500ms, 5s, 2m or PT5S")]
+    [InlineData("""{"cluster": {"budgets": {"ram": "lots"}}}""", "cluster.budgets.ram: 'lots' is not a size")]
+    [InlineData("""{"cluster": {"budgets": {"gpu": "1GB"}}}""", "cluster.budgets.gpu: unknown tier")]
+    [InlineData("""{"cluster": {"shards": 10}}""", "cluster.shards: unknown key")]
+    [InlineData("""{"cluster": {"seeds": ["127.0.0.1"]}}""", "cluster.seeds[0] '127.0.0.1': a seed is HOST:PORT")]
+    [InlineData("""{"cluster": {"shardCount": 0}}""", "cluster.shardCount:")]
+    [InlineData("""{"cluster": 3}""", "cluster: must be an object")]
+    public async Task Serve_InvalidClusterConfig_Exit2NamingThePath(string config, string message)
+    {
+        using var tmp = new TempDir();
+        string file = tmp.File("config.json", config);
+        var r = await CliHarness.RunAsync("serve", "--http-port", "0", "--cluster-port", "0", "--config", file, "--cache-dir", tmp.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(message, r.Stderr);
+        Assert.DoesNotContain("listening", r.Stdout);
     }
 
     [Theory]

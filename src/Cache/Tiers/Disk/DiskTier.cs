@@ -56,6 +56,15 @@ public sealed class DiskTier : ICacheTier
     /// <summary>The machine-wide budget.</summary>
     public long MaxBytes => _options.MaxBytes;
 
+    /// <summary>
+    /// A budget shared beyond this tier (a cluster member's share of the cluster's disk budget), asked before every
+    /// write; the tier then holds at most the smaller of it and <see cref="MaxBytes"/>. Null: only <see cref="MaxBytes"/>.
+    /// </summary>
+    public Budgets.IBudgetScope? Scope { get; set; }
+
+    /// <summary>The most bytes the tier may hold now: <see cref="MaxBytes"/>, or less when <see cref="Scope"/> says so.</summary>
+    public long CurrentLimit() => Scope is { } scope ? Math.Min(_options.MaxBytes, Math.Max(0, scope.CurrentLimit())) : _options.MaxBytes;
+
     /// <summary>The file that holds <paramref name="key"/>'s entry.</summary>
     public string PathOf(Key key)
     {
@@ -153,7 +162,7 @@ public sealed class DiskTier : ICacheTier
         }
         // Reserve before writing so concurrent writers in all processes together stay within the budget.
         long estimate = entry.SizeBytes + 4096;
-        var victims = _index.Reserve(entry.Key, Name, estimate, _options.MaxBytes, entry.Created, entry.Expires,
+        var victims = _index.Reserve(entry.Key, Name, estimate, CurrentLimit(), entry.Created, entry.Expires,
             entry.ComputeSeconds, ChooseVictims);
         if (victims is null)
         {

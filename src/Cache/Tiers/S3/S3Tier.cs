@@ -79,6 +79,15 @@ public sealed partial class S3Tier : ICacheTier, IDisposable
     /// <summary>The budget of the prefix in bytes.</summary>
     public long MaxBytes => _options.MaxBytes;
 
+    /// <summary>
+    /// A budget shared beyond this tier (a cluster member's share of the cluster's S3 budget), asked before every
+    /// write; the tier then holds at most the smaller of it and <see cref="MaxBytes"/>. Null: only <see cref="MaxBytes"/>.
+    /// </summary>
+    public Budgets.IBudgetScope? Scope { get; set; }
+
+    /// <summary>The most bytes the tier may hold now: <see cref="MaxBytes"/>, or less when <see cref="Scope"/> says so.</summary>
+    public long CurrentLimit() => Scope is { } scope ? Math.Min(_options.MaxBytes, Math.Max(0, scope.CurrentLimit())) : _options.MaxBytes;
+
     /// <summary>Failed S3 requests seen by this process (all processes: the index counter <c>s3.errors</c>).</summary>
     public long ErrorCount => Health.Failures;
 
@@ -277,7 +286,7 @@ public sealed partial class S3Tier : ICacheTier, IDisposable
         long estimate = entry.SizeBytes + 4096 + 3L * (entry.Provenance?.Length ?? 0);
         // Reserve first, so this machine's writers together stay within the budget; other machines' objects are
         // accounted when a read or a reconciliation sees them.
-        var victims = _index.Reserve(entry.Key, Name, estimate, _options.MaxBytes, entry.Created, entry.Expires,
+        var victims = _index.Reserve(entry.Key, Name, estimate, CurrentLimit(), entry.Created, entry.Expires,
             entry.ComputeSeconds, ChooseVictims);
         if (victims is null)
         {

@@ -61,6 +61,9 @@ internal static class ClusterHocon
                 # ignores every request for a shard's home until min-nr-of-members regions have registered, which
                 # for a role-less sharding would be this number, and would never happen again after a member is lost.
                 min-nr-of-members = {{o.MinimumNumberOfMembers}}
+                # With the split-brain resolver Akka waits stable-after again after a removal before shards and
+                # singletons start elsewhere; key entities keep no state, so a short margin only shortens failover.
+                down-removal-margin = {{Seconds(o.DownRemovalMargin)}}
                 roles = [{{ShardingRole.ToHocon()}}]
                 downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
                 split-brain-resolver {

@@ -30,6 +30,7 @@ public sealed class ClusterOptions
     private int _maxRequestBytes = 96 * 1024;
     private TimeSpan _handoffGrace = TimeSpan.FromSeconds(5);
     private TimeSpan _rebalanceInterval = TimeSpan.FromSeconds(10);
+    private TimeSpan _downRemovalMargin = TimeSpan.FromSeconds(1);
     private TimeSpan _refreshInterval = TimeSpan.FromSeconds(1);
     private Uri? _httpBaseUrl;
     private ClusterBudgets _budgets = new();
@@ -255,6 +256,24 @@ public sealed class ClusterOptions
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.FromMilliseconds(50));
             _refreshInterval = value;
+        }
+    }
+
+    /// <summary>
+    /// How long after a downed member is removed its shards (and the shard coordinator, if it ran there) start elsewhere
+    /// (default 1 s). Akka's split-brain resolver otherwise waits <see cref="StableAfter"/> once more, to keep persistent
+    /// actors of a partition's two sides from running at once. PodCache's key entities keep no state: at worst a key is
+    /// computed on both sides of a partition, so the extra wait only lengthens failover.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative or above a minute.</exception>
+    public TimeSpan DownRemovalMargin
+    {
+        get => _downRemovalMargin;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, TimeSpan.FromMinutes(1));
+            _downRemovalMargin = value;
         }
     }
 

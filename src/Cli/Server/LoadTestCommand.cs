@@ -10,15 +10,16 @@ using PodCache.Runtime.Json;
 namespace PodCache.Cli.Server;
 
 /// <summary>
-/// <c>podcache loadtest</c>: a bounded load test of one server over loopback. Without <c>--url</c> it starts its own
-/// <c>podcache serve</c> process on a free port with a fresh cache directory and stops it at the end. It sends a fixed
-/// number of hit requests (one pipeline at one request, after a warm-up that computes it) and of miss requests (the
-/// same pipeline at distinct coordinates), then prints throughput and p50/p99 latency of each phase.
+/// <c>podcache loadtest</c>: a bounded load test of a server, or of a cluster's members, over loopback. Without
+/// <c>--url</c> it starts its own <c>podcache serve</c> processes on free ports with fresh cache directories (with
+/// <c>--members N</c> above 1, a cluster of N members) and stops them at the end. It sends a fixed number of hit
+/// requests (one pipeline at one request, after a warm-up that computes it) and of miss requests (the same pipeline at
+/// distinct coordinates), spread round-robin over the members, then prints throughput and p50/p99 latency of each phase.
 /// </summary>
 internal static class LoadTestCommand
 {
     private static readonly HashSet<string> Options =
-        ["url", "hits", "misses", "concurrency", "pipeline", "coords", "api-token", "timeout"];
+        ["url", "hits", "misses", "concurrency", "pipeline", "coords", "api-token", "timeout", "members"];
 
     private static readonly HashSet<string> Flags = ["json", "no-save-runs"];
 
@@ -66,57 +67,49 @@ internal static class LoadTestCommand
         timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
         var ct = timeout.Token;
 
-        Uri baseUrl;
-        ChildServer? child = null;
-        if (a.Get("url") is { } url)
-        {
-            baseUrl = LoopbackUrl(url);
-        }
-        else
-        {
-            child = await ChildServer.StartAsync(a.Flag("no-save-runs") ? ["--no-save-runs"] : [], ct).ConfigureAwait(false);
-            baseUrl = child.BaseAddress;
-        }
+        var children = new List<ChildServer>();
+        List<Uri> urls;
         try
         {
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false })
+            if (a.GetAll("url") is { Count: > 0 } given)
             {
-                BaseAddress = baseUrl,
-                Timeout = TimeSpan.FromSeconds(120),
-            };
-            if (token is not null)
-            {
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            }
-            string hitBody = Body(pipeline, coords);
-            var missBodies = Enumerable.Range(0, misses).Select(i => Body(pipeline, Shifted(coords, i + 1))).ToArray();
-
-            long computedBefore = await ComputedAsync(http, ct).ConfigureAwait(false);
-            // The first request computes the pipeline; the rest warm up the JIT and the connection pool.
-            await RunPhaseAsync(http, "warmup", WarmupRequests, concurrency, _ => hitBody, ct).ConfigureAwait(false);
-            var hitPhase = await RunPhaseAsync(http, "hits", hits, concurrency, _ => hitBody, ct).ConfigureAwait(false);
-            var missPhase = await RunPhaseAsync(http, "misses", misses, concurrency, i => missBodies[i], ct).ConfigureAwait(false);
-            long computedAfter = await ComputedAsync(http, ct).ConfigureAwait(false);
-
-            string where = child is null ? baseUrl.ToString()
-                : $"{baseUrl} (podcache serve{(a.Flag("no-save-runs") ? " --no-save-runs" : "")}, started for this test with an empty cache directory, stopped at the end)";
-            if (a.Flag("json"))
-            {
-                var o = new JsonObject
+                if (a.Get("members") is not null)
                 {
-                    ["server"] = baseUrl.ToString(),
-                    ["concurrency"] = concurrency,
-                    ["processorCount"] = Environment.ProcessorCount,
-                    ["phases"] = new JsonArray(Json(hitPhase), Json(missPhase)),
-                    ["serverComputed"] = computedAfter - computedBefore,
-                };
-                await stdout.WriteLineAsync(o.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+                    throw new UsageException("--members starts servers for the test; with --url, list every member's URL instead");
+                }
+                urls = [.. given.Select(LoopbackUrl)];
             }
             else
             {
-                await stdout.WriteLineAsync(Table(where, concurrency, [hitPhase, missPhase], computedAfter - computedBefore)).ConfigureAwait(false);
+                int members = PositiveInt(a, "members", 1);
+                if (members > 9)
+                {
+                    throw new UsageException("--members: at most 9 on one machine");
+                }
+                children.AddRange(await StartServersAsync(members, a.Flag("no-save-runs"), ct).ConfigureAwait(false));
+                urls = [.. children.Select(c => c.BaseAddress)];
             }
-            return hitPhase.Errors + missPhase.Errors == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+            var clients = urls.Select(u =>
+            {
+                var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false })
+                {
+                    BaseAddress = u,
+                    Timeout = TimeSpan.FromSeconds(120),
+                };
+                if (token is not null)
+                {
+                    http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                }
+                return http;
+            }).ToArray();
+            try
+            {
+                return await RunAsync(a, stdout, clients, children.Count > 0, hits, misses, concurrency, pipeline, coords, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (var c in clients) c.Dispose();
+            }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -125,14 +118,120 @@ internal static class LoadTestCommand
         }
         finally
         {
-            if (child is not null)
+            foreach (var child in children)
             {
                 await child.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task<Phase> RunPhaseAsync(HttpClient http, string name, int count, int concurrency,
+    private static async Task<int> RunAsync(ArgReader a, TextWriter stdout, HttpClient[] clients, bool started, int hits, int misses,
+        int concurrency, JsonObject pipeline, JsonObject coords, CancellationToken ct)
+    {
+        string hitBody = Body(pipeline, coords);
+        var missBodies = Enumerable.Range(0, misses).Select(i => Body(pipeline, Shifted(coords, i + 1))).ToArray();
+
+        long computedBefore = await ComputedAsync(clients, ct).ConfigureAwait(false);
+        // The first request computes the pipeline; the rest warm up the JIT, the connection pools and every member.
+        await RunPhaseAsync(clients, "warmup", WarmupRequests * clients.Length, concurrency, _ => hitBody, ct).ConfigureAwait(false);
+        var hitPhase = await RunPhaseAsync(clients, "hits", hits, concurrency, _ => hitBody, ct).ConfigureAwait(false);
+        var missPhase = await RunPhaseAsync(clients, "misses", misses, concurrency, i => missBodies[i], ct).ConfigureAwait(false);
+        long computedAfter = await ComputedAsync(clients, ct).ConfigureAwait(false);
+
+        string servers = string.Join(", ", clients.Select(c => c.BaseAddress!.ToString()));
+        string where = !started ? servers
+            : clients.Length == 1
+                ? $"{servers} (podcache serve{(a.Flag("no-save-runs") ? " --no-save-runs" : "")}, started for this test with an empty cache directory, stopped at the end)"
+                : $"a cluster of {clients.Length} podcache serve members started for this test ({servers}; empty cache directories; stopped at the end)";
+        if (a.Flag("json"))
+        {
+            var o = new JsonObject
+            {
+                ["servers"] = new JsonArray([.. clients.Select(c => (JsonNode)c.BaseAddress!.ToString())]),
+                ["members"] = clients.Length,
+                ["concurrency"] = concurrency,
+                ["processorCount"] = Environment.ProcessorCount,
+                ["phases"] = new JsonArray(Json(hitPhase), Json(missPhase)),
+                ["serverComputed"] = computedAfter - computedBefore,
+            };
+            await stdout.WriteLineAsync(o.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+        }
+        else
+        {
+            await stdout.WriteLineAsync(Table(where, concurrency, [hitPhase, missPhase], computedAfter - computedBefore)).ConfigureAwait(false);
+        }
+        return hitPhase.Errors + missPhase.Errors == 0 ? ExitCodes.Ok : ExitCodes.Failure;
+    }
+
+    /// <summary>One server, or a cluster: the first member seeds it, every member waits for all before it is Up.</summary>
+    private static async Task<List<ChildServer>> StartServersAsync(int members, bool noSaveRuns, CancellationToken ct)
+    {
+        var common = noSaveRuns ? new[] { "--no-save-runs" } : [];
+        if (members == 1)
+        {
+            return [await ChildServer.StartAsync(common, ct).ConfigureAwait(false)];
+        }
+        var ports = Enumerable.Range(0, members).Select(_ => FreeLoopbackPort()).ToArray();
+        string seed = $"127.0.0.1:{ports[0]}";
+        var started = new List<ChildServer>();
+        try
+        {
+            var starting = ports.Select(port => ChildServer.StartAsync(
+                [.. common, "--cluster-port", $"{port}", "--seed", seed, "--min-members", $"{members}"], ct)).ToArray();
+            foreach (var t in starting)
+            {
+                try
+                {
+                    started.Add(await t.ConfigureAwait(false));
+                }
+                catch (InvalidOperationException) when (started.Count < members)
+                {
+                    // Reported below, once the others are collected for disposal.
+                }
+            }
+            if (started.Count < members)
+            {
+                throw new InvalidOperationException($"only {started.Count} of {members} cluster members started");
+            }
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+            foreach (var child in started)
+            {
+                while (true)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    try
+                    {
+                        using var r = await http.GetAsync(new Uri(child.BaseAddress, "healthz"), ct).ConfigureAwait(false);
+                        if (r.IsSuccessStatusCode) break;
+                    }
+                    catch (HttpRequestException)
+                    {
+                    }
+                    if (DateTime.UtcNow > deadline)
+                    {
+                        throw new InvalidOperationException($"cluster member {child.BaseAddress} was not Up within 90 s");
+                    }
+                    await Task.Delay(200, ct).ConfigureAwait(false);
+                }
+            }
+            return started;
+        }
+        catch
+        {
+            foreach (var c in started) await c.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<Phase> RunPhaseAsync(HttpClient[] clients, string name, int count, int concurrency,
         Func<int, string> body, CancellationToken ct)
     {
         var latencies = new double[count];
@@ -147,7 +246,7 @@ internal static class LoadTestCommand
             {
                 long start = Stopwatch.GetTimestamp();
                 using var content = new StringContent(body(i), Encoding.UTF8, "application/json");
-                using var response = await http.PostAsync("v1/runs", content, ct).ConfigureAwait(false);
+                using var response = await clients[i % clients.Length].PostAsync("v1/runs", content, ct).ConfigureAwait(false);
                 await response.Content.LoadIntoBufferAsync(ct).ConfigureAwait(false);
                 latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
                 if (response.StatusCode == HttpStatusCode.OK)
@@ -169,10 +268,15 @@ internal static class LoadTestCommand
         return new Phase(name, count, errors, seconds, latencies, byStatus);
     }
 
-    private static async Task<long> ComputedAsync(HttpClient http, CancellationToken ct)
+    private static async Task<long> ComputedAsync(HttpClient[] clients, CancellationToken ct)
     {
-        string json = await http.GetStringAsync(new Uri("v1/stats", UriKind.Relative), ct).ConfigureAwait(false);
-        return JsonNode.Parse(json)?["computed"]?.GetValue<long>() ?? 0;
+        long sum = 0;
+        foreach (var http in clients)
+        {
+            string json = await http.GetStringAsync(new Uri("v1/stats", UriKind.Relative), ct).ConfigureAwait(false);
+            sum += JsonNode.Parse(json)?["computed"]?.GetValue<long>() ?? 0;
+        }
+        return sum;
     }
 
     private static string Table(string where, int concurrency, IReadOnlyList<Phase> phases, long computed)

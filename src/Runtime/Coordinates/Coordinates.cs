@@ -128,6 +128,83 @@ public sealed class Coordinates : IEquatable<Coordinates>
         return new JsonObject { ["coords"] = arr, ["crs"] = Crs };
     }
 
+    /// <summary>
+    /// Lossless JSON for messages between processes: every axis exactly as held (the CoordinatesKey's form, uniform
+    /// axes with their size) and the CRS as given. <see cref="FromExactJson"/> reads it back to coordinates with the
+    /// same key; PODPAC's form (<see cref="ToJson"/>) would be normalised again on reading, which can move a stop by an
+    /// ulp and change the key.
+    /// </summary>
+    public JsonObject ToExactJson()
+    {
+        var arr = new JsonArray();
+        foreach (var a in _axes)
+        {
+            arr.Add(a.ToCanonicalJson());
+        }
+        return new JsonObject { ["axes"] = arr, ["crs"] = Crs };
+    }
+
+    /// <summary>Reads <see cref="ToExactJson"/>'s form (untrusted input: every field is checked).</summary>
+    /// <exception cref="InvalidDataException">Not that form; the message names the field.</exception>
+    public static Coordinates FromExactJson(JsonNode? node)
+    {
+        if (node is not JsonObject o || o["axes"] is not JsonArray axes)
+        {
+            throw new InvalidDataException("axes: must be a list");
+        }
+        string? crs = o["crs"] is JsonValue cv && cv.TryGetValue<string>(out var c) ? c : throw new InvalidDataException("crs: must be a string");
+        var list = new List<Coordinates1D>(axes.Count);
+        for (int i = 0; i < axes.Count; i++)
+        {
+            string p = $"axes[{i}]";
+            if (axes[i] is not JsonObject a || a["name"] is not JsonValue nv || !nv.TryGetValue<string>(out var name) || name.Length == 0)
+            {
+                throw new InvalidDataException($"{p}.name: must be a dim name");
+            }
+            TimeUnit? unit = null;
+            if (a["unit"] is { } un)
+            {
+                unit = un is JsonValue uv && uv.TryGetValue<string>(out var sym) && TimeUnits.TryParseSymbol(sym, out var tu) ? tu
+                    : throw new InvalidDataException($"{p}.unit: not a time unit");
+            }
+            try
+            {
+                if (a["values"] is JsonArray values)
+                {
+                    var v = new double[values.Count];
+                    for (int j = 0; j < v.Length; j++)
+                    {
+                        v[j] = Json.JsonNumbers.TryGetDouble(values[j], out var d) ? d
+                            : throw new InvalidDataException($"{p}.values[{j}]: must be a number");
+                    }
+                    list.Add(new ArrayCoordinates1D(name, v, unit));
+                }
+                else
+                {
+                    list.Add(UniformCoordinates1D.Exact(name, Number(a, "start", p), Number(a, "stop", p), Number(a, "step", p),
+                        Json.JsonNumbers.TryGetDouble(a["size"], out var size) && size == Math.Floor(size) && size is >= 1 and <= int.MaxValue
+                            ? (int)size : throw new InvalidDataException($"{p}.size: must be a positive integer"),
+                        unit));
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                throw new InvalidDataException($"{p}: {ex.Message}", ex);
+            }
+        }
+        try
+        {
+            return new Coordinates(list, crs);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"axes: {ex.Message}", ex);
+        }
+
+        static double Number(JsonObject a, string field, string p) =>
+            Json.JsonNumbers.TryGetDouble(a[field], out var d) ? d : throw new InvalidDataException($"{p}.{field}: must be a number");
+    }
+
     /// <summary>The normalised form hashed for the CoordinatesKey (SPEC §4).</summary>
     public JsonObject ToCanonicalJson()
     {

@@ -61,6 +61,30 @@ public sealed class UniformCoordinates1D : Coordinates1D
         return new UniformCoordinates1D(name, start, newStop, newStep, size, unit);
     }
 
+    /// <summary>
+    /// Rebuilds an axis from the exact values another process held (<see cref="Coordinates.FromExactJson"/>), without
+    /// normalising again: normalisation is not idempotent in floating point, and the key must not change in transit.
+    /// </summary>
+    /// <exception cref="ArgumentException">Non-finite values, a zero step, a size below 1, or a stop that is not
+    /// <c>start + step·(size−1)</c>.</exception>
+    internal static UniformCoordinates1D Exact(string name, double start, double stop, double step, int size, TimeUnit? unit)
+    {
+        if (!double.IsFinite(start) || !double.IsFinite(stop) || !double.IsFinite(step) || step == 0)
+        {
+            throw new ArgumentException("start, stop and step must be finite, and step non-zero");
+        }
+        if (size < 1)
+        {
+            throw new ArgumentException("size must be at least 1");
+        }
+        double expected = start + step * (size - 1);
+        if (size > 1 && Math.Abs(expected - stop) > 1e-9 * Math.Max(1, Math.Max(Math.Abs(stop), Math.Abs(step) * size)))
+        {
+            throw new ArgumentException($"stop {stop} is not start + step·(size−1) = {expected}");
+        }
+        return new UniformCoordinates1D(name, start, stop, step, size, unit);
+    }
+
     /// <summary>Creates an axis of <paramref name="size"/> points from start to stop.</summary>
     /// <exception cref="ArgumentException">Size below 1, or non-finite bounds.</exception>
     public static UniformCoordinates1D FromSize(string name, double start, double stop, int size, TimeUnit? unit = null)

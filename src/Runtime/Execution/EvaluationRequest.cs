@@ -9,7 +9,8 @@ namespace PodCache.Runtime.Execution;
 
 /// <summary>
 /// What a cluster member sends a key's owner so the owner can compute the key: the node's ref, its subgraph's
-/// pipeline JSON and the coordinates, as UTF-8 JSON <c>{"node": REF, "pipeline": {...}, "coordinates": {...}}</c>.
+/// pipeline JSON and the coordinates (<see cref="Coordinates.ToExactJson"/>), as UTF-8 JSON
+/// <c>{"node": REF, "pipeline": {...}, "coordinates": {"axes": [...], "crs": ...}}</c>.
 /// The owner treats the bytes as untrusted: <see cref="Parse"/> validates the pipeline and coordinates like any
 /// request, and checks that they produce the very key that was asked for.
 /// </summary>
@@ -43,7 +44,8 @@ public sealed class EvaluationRequest
         {
             ["node"] = nodeRef,
             ["pipeline"] = keys.Pipeline.Subgraph(nodeRef),
-            ["coordinates"] = coordinates.ToJson(),
+            // Exact, not PODPAC's form: reading that normalises again, which can move a stop by an ulp and change the key.
+            ["coordinates"] = coordinates.ToExactJson(),
         };
         return Encoding.UTF8.GetBytes(o.ToJsonString(JsonNumbers.WriteOptions));
     }
@@ -102,11 +104,11 @@ public sealed class EvaluationRequest
         }
         try
         {
-            coordinates = Coordinates.FromJson(root["coordinates"]);
+            coordinates = Coordinates.FromExactJson(root["coordinates"]);
         }
-        catch (PipelineException ex)
+        catch (InvalidDataException ex)
         {
-            throw new InvalidDataException($"evaluation request: coordinates: {ex.Message}", ex);
+            throw new InvalidDataException($"evaluation request: coordinates.{ex.Message}", ex);
         }
         if (!pipeline.Contains(nodeRef))
         {

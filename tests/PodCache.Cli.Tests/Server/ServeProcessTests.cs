@@ -65,6 +65,31 @@ public class ServeProcessTests
     }
 
     [Fact]
+    public async Task LoadTest_ThreeMemberCluster_AnswersEveryRequestAndComputesEachKeyOnce()
+    {
+        var r = await CliHarness.RunAsync("loadtest", "--members", "3", "--hits", "30", "--misses", "6", "--concurrency", "4",
+            "--timeout", "240", "--no-save-runs");
+        Assert.True(r.ExitCode == 0, r.Stdout + r.Stderr);
+        var lines = r.Stdout.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("server: a cluster of 3 podcache serve members", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("hits ", StringComparison.Ordinal) && l.Contains("hit:ram=30", StringComparison.Ordinal));
+        var misses = lines.Single(l => l.StartsWith("misses ", StringComparison.Ordinal));
+        Assert.Matches(@"^misses\s+6\s+0\s", misses);
+        // Each request of the default pipeline evaluates four keys (the sine at the request grid and at the grid the
+        // convolution grows it to, the mean, the difference): 4 x (the warm-up's request + 6 misses), once cluster-wide.
+        var computed = lines.Single(l => l.StartsWith("node computations on the server during the test: ", StringComparison.Ordinal));
+        Assert.Equal(28, long.Parse(computed.Split(": ")[1].Trim()));
+    }
+
+    [Fact]
+    public async Task LoadTest_MembersWithUrl_Refused()
+    {
+        var r = await CliHarness.RunAsync("loadtest", "--url", "http://127.0.0.1:1", "--members", "3");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--members starts servers for the test", r.Stderr);
+    }
+
+    [Fact]
     public async Task LoadTest_NonLoopbackUrl_Refused()
     {
         var r = await CliHarness.RunAsync("loadtest", "--url", "http://192.0.2.1:8080", "--hits", "1", "--misses", "1");

@@ -49,7 +49,11 @@ public sealed class ClusterMember : IAsyncDisposable
             () => budgets.RamBytes is { } b ? ShardPlacement.Share(b, _state.OwnedShards.Count, shards) : long.MaxValue);
         DiskBudget = new ClusterBudgetScope("disk", budgets.DiskBytes,
             () => budgets.DiskBytes is { } b ? ShardPlacement.Share(b, _state.OwnedShards.Count, shards) : long.MaxValue);
-        S3Budget = new ClusterBudgetScope("s3", budgets.S3Bytes, () => budgets.S3Bytes is { } b ? Math.Max(0, b - OthersS3Bytes()) : long.MaxValue);
+        // Only owners write keys to S3, so the ownership share bounds the sum strictly; what the others report through
+        // Distributed Data bounds it too when objects outlive the ownership that wrote them (shards moved since).
+        S3Budget = new ClusterBudgetScope("s3", budgets.S3Bytes, () => budgets.S3Bytes is { } b
+            ? Math.Min(ShardPlacement.Share(b, _state.OwnedShards.Count, shards), Math.Max(0, b - OthersS3Bytes()))
+            : long.MaxValue);
         state.OnOwnedShardsChanged = owned => OwnedShardsChanged?.Invoke(this, owned);
     }
 
@@ -140,7 +144,10 @@ public sealed class ClusterMember : IAsyncDisposable
     /// <summary>This member's share of the cluster disk budget.</summary>
     public ClusterBudgetScope DiskBudget { get; }
 
-    /// <summary>What this member may hold in the shared S3 tier: the cluster S3 budget minus the other members' usage.</summary>
+    /// <summary>
+    /// What this member may hold in the shared S3 tier: its ownership share of the cluster S3 budget, and never more than
+    /// the budget minus the other members' reported usage.
+    /// </summary>
     public ClusterBudgetScope S3Budget { get; }
 
     /// <summary>Counters of this member's requests and owner computations.</summary>

@@ -269,6 +269,12 @@ internal sealed class ClusterRunService : IRunService
             // The owner answered by reference but no longer holds the value (evicted under its budget), or the transfer
             // failed: compute it here rather than fail the run.
             Interlocked.Increment(ref _fetchFallbacks);
+            // The shared S3 tier may hold it (the owner wrote it there): read it rather than compute it.
+            if (await _local.Session.Cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { Entry.Value: DataArray held } hit)
+            {
+                Counters.RecordHit(hit.Tier);
+                return new RemoteEvaluation(held, CacheStatus.Hit(hit.Tier), 0);
+            }
             _log.LogWarning("Fetching {Key} from its owner failed ({Reason}); computing it here", key, ex.Message);
             return null;
         }

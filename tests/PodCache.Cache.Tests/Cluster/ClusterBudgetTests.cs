@@ -27,18 +27,30 @@ public sealed class ClusterBudgetTests(ClusterFixture fixture)
     }
 
     [Fact(Timeout = 60_000)]
-    public async Task S3Budget_IsTheClusterBudgetMinusTheOtherMembersUsage()
+    public async Task S3Budget_IsTheOwnershipShare_AndNeverMoreThanTheBudgetMinusTheOthersUsage()
     {
         var cluster = fixture.Reset();
+        await cluster.WaitForAllShardsOwnedAsync(Bound);
         cluster.Usage[0] = new MemberUsage(10, 100, 200_000);
         cluster.Usage[1] = new MemberUsage(20, 200, 300_000);
         cluster.Usage[2] = new MemberUsage(30, 300, 0);
 
         await cluster.WaitUntilAsync(() => cluster.Members.All(m => m.GetUsage().S3Bytes == 500_000), Bound, "usage replicated");
 
-        Assert.Equal(1_000_000 - 300_000, cluster.Members[0].S3Budget.CurrentLimit());
-        Assert.Equal(1_000_000 - 200_000, cluster.Members[1].S3Budget.CurrentLimit());
-        Assert.Equal(1_000_000 - 500_000, cluster.Members[2].S3Budget.CurrentLimit());
+        // Others' usage: member 0 sees 300 KB, member 1 200 KB, member 2 500 KB.
+        long[] others = [300_000, 200_000, 500_000];
+        for (int i = 0; i < 3; i++)
+        {
+            var m = cluster.Members[i];
+            long share = 1_000_000L * m.OwnedShards.Count / 100;
+            Assert.Equal(Math.Min(share, 1_000_000 - others[i]), m.S3Budget.CurrentLimit());
+        }
+        Assert.True(cluster.Members.Sum(m => m.S3Budget.CurrentLimit()) <= 1_000_000);
+
+        // A member whose neighbours report more than the budget may write nothing, whatever it owns.
+        cluster.Usage[1] = new MemberUsage(20, 200, 1_200_000);
+        await cluster.WaitUntilAsync(() => cluster.Members[0].GetUsage().S3Bytes == 1_400_000, Bound, "usage replicated");
+        Assert.Equal(0, cluster.Members[0].S3Budget.CurrentLimit());
     }
 
     [Fact(Timeout = 60_000)]

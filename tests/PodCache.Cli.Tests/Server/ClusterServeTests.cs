@@ -40,6 +40,16 @@ public sealed class ClusterServeTests(ITestOutputHelper output)
             {
                 TestCluster.AssertSame(expected, await TestCluster.OutputAsync(cluster.Members[i], runs[i]["runId"]!.GetValue<string>()), $"member {i}");
             }
+            // An intermediate node that was pruned on a member (its owner computed it) comes back through that member,
+            // from the owner, without computing anything again.
+            var remoteRun = runs.First(r => r["nodes"]!["out"]!["status"]!.GetValue<string>() == "hit:remote");
+            var asker = cluster.Members[Array.IndexOf(runs, remoteRun) % 3];
+            Assert.Equal("pruned", remoteRun["nodes"]!["b"]!["status"]!.GetValue<string>());
+            TestCluster.AssertSame(await TestCluster.ExpectedAsync(coords, "b"),
+                await TestCluster.OutputAsync(asker, remoteRun["runId"]!.GetValue<string>(), "b"), "node b");
+            var afterPull = await Task.WhenAll(cluster.Members.Select(TestCluster.StatsAsync));
+            Assert.Equal(keys.Count, afterPull.Sum(s => s["computed"]!.GetValue<long>()));
+
             foreach (var s in stats)
             {
                 Assert.Equal("cluster", s["member"]!["mode"]!.GetValue<string>());

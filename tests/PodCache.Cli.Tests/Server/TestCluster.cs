@@ -102,10 +102,17 @@ internal sealed class TestCluster : IAsyncDisposable
         return JsonNode.Parse(text)!.AsObject();
     }
 
-    /// <summary>The output of run <paramref name="runId"/> as <paramref name="member"/> serves it (msgpack, decoded).</summary>
-    public static async Task<DataArray> OutputAsync(MemberProcess member, string runId)
+    /// <summary>Node <paramref name="nodeRef"/> computed in this process, the reference for every member's answer.</summary>
+    public static async Task<DataArray> ExpectedAsync(string coords, string nodeRef)
     {
-        using var r = await Http.GetAsync(new Uri(member.Ports.HttpBase, $"v1/runs/{runId}/nodes/out?format=msgpack"));
+        var run = await new PipelineRunner(TieredCache.InMemory(1L << 26)).RunAsync(Parsed, Coordinates.Parse(coords));
+        return await run.GetAsync(nodeRef);
+    }
+
+    /// <summary>A node of run <paramref name="runId"/> as <paramref name="member"/> serves it (msgpack, decoded).</summary>
+    public static async Task<DataArray> OutputAsync(MemberProcess member, string runId, string nodeRef = "out")
+    {
+        using var r = await Http.GetAsync(new Uri(member.Ports.HttpBase, $"v1/runs/{runId}/nodes/{nodeRef}?format=msgpack"));
         Assert.True(r.StatusCode == HttpStatusCode.OK, $"member {member.Ports.Index}: {(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}");
         byte[] bytes = await r.Content.ReadAsByteArrayAsync();
         using var ms = new MemoryStream(bytes);

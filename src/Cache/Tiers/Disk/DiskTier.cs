@@ -210,43 +210,8 @@ public sealed class DiskTier : ICacheTier
         return ValueTask.CompletedTask;
     }
 
-    private IReadOnlyList<Index.IndexEntry> ChooseVictims(IReadOnlyList<Index.IndexEntry> candidates, long needed)
-    {
-        var now = _time.GetUtcNow();
-        var victims = new List<Index.IndexEntry>();
-        long freed = 0;
-        // Expired entries go first, whatever the policy says.
-        foreach (var c in candidates)
-        {
-            if (c.Expires is { } e && now >= e)
-            {
-                victims.Add(c);
-                freed += c.Bytes;
-            }
-        }
-        if (freed >= needed) return victims;
-        var policy = _policyFactory();
-        var byKey = new Dictionary<Key, Index.IndexEntry>();
-        foreach (var c in candidates.OrderBy(c => c.LastAccess))
-        {
-            if (victims.Contains(c)) continue;
-            byKey[c.Key] = c;
-            policy.OnInsert(c.Key, c.Bytes, c.ComputeSeconds, c.Created);
-            // Replay a bounded number of hits so frequency counts without replaying every access.
-            for (long h = 0; h < Math.Min(c.Hits, 16); h++)
-            {
-                policy.OnAccess(c.Key, c.LastAccess);
-            }
-        }
-        while (freed < needed && policy.TryPeekVictim(out var k))
-        {
-            policy.OnRemove(k);
-            var v = byKey[k];
-            victims.Add(v);
-            freed += v.Bytes;
-        }
-        return victims;
-    }
+    private IReadOnlyList<Index.IndexEntry> ChooseVictims(IReadOnlyList<Index.IndexEntry> candidates, long needed) =>
+        Index.VictimSelector.Choose(candidates, needed, _time.GetUtcNow(), _policyFactory);
 
     /// <inheritdoc/>
     public ValueTask<bool> DeleteAsync(Key key, CancellationToken cancellationToken = default)

@@ -34,6 +34,8 @@ internal sealed class ClusterRunService : IRunService
     private ClusterMember? _member;
     private EntryDataClient? _fetcher;
     private long _fetchFallbacks, _largeRequests;
+    private readonly SemaphoreSlim _trimGate = new(1, 1);
+    private int _trimRequested;
 
     private ClusterRunService(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory)
     {
@@ -68,6 +70,45 @@ internal sealed class ClusterRunService : IRunService
         _disk.Target = member.DiskBudget;
         _s3.Target = member.S3Budget;
         _member = member;
+        member.OwnedShardsChanged += (_, _) => _ = TrimAsync();
+    }
+
+    /// <summary>Brings the tiers under this member's new shares after shards moved (one trim at a time; later changes re-run it).</summary>
+    private async Task TrimAsync()
+    {
+        Volatile.Write(ref _trimRequested, 1);
+        if (!await _trimGate.WaitAsync(0).ConfigureAwait(false))
+        {
+            return; // The running trim sees the request.
+        }
+        try
+        {
+            while (Interlocked.Exchange(ref _trimRequested, 0) == 1)
+            {
+                var stack = _local.Stack;
+                int ram = stack.Ram.TrimToLimit();
+                int disk = stack.Disk?.TrimToLimit() ?? 0;
+                int s3 = stack.S3 is { } t ? await t.TrimToLimitAsync().ConfigureAwait(false) : 0;
+                if (ram + disk + s3 > 0)
+                {
+                    _log.LogInformation("Shards moved: evicted {Ram} RAM, {Disk} disk and {S3} S3 entries to fit this member's new shares", ram, disk, s3);
+                }
+            }
+        }
+#pragma warning disable CA1031 // A trim runs on a pool thread; a failure must not take the member down (the next write evicts anyway).
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            _log.LogWarning("Trimming the tiers to this member's new shares failed: {Reason}", ex.Message);
+        }
+        finally
+        {
+            _trimGate.Release();
+        }
+        if (Volatile.Read(ref _trimRequested) == 1)
+        {
+            _ = TrimAsync(); // Requested between the last round and the release.
+        }
     }
 
     /// <summary>Leaves the cluster gracefully (shards handed off) and waits until the actor system has stopped.</summary>

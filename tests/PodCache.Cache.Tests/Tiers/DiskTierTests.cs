@@ -28,6 +28,38 @@ public sealed class DiskTierTests : CacheTierContract
         base.Dispose();
     }
 
+    private sealed class VariableScope(long limit) : PodCache.Cache.Budgets.IBudgetScope
+    {
+        public long Limit { get; set; } = limit;
+
+        public long CurrentLimit() => Limit;
+    }
+
+    [Fact]
+    public async Task Scope_CapsTheTier_AndTrimToLimitEvictsWhenItShrinks()
+    {
+        var tier = Create(1 << 22);
+        var scope = new VariableScope(60_000);
+        tier.Scope = scope;
+        Assert.Equal(60_000, tier.CurrentLimit());
+        for (int i = 0; i < 10; i++)
+        {
+            await tier.PutAsync(Entry("s" + i, "v" + i, padTo: 10_000));
+        }
+        Assert.InRange(tier.GetStatistics().Bytes, 1, 60_000);
+
+        scope.Limit = 25_000;
+        int evicted = tier.TrimToLimit();
+        var stats = tier.GetStatistics();
+        Assert.True(evicted > 0);
+        Assert.InRange(stats.Bytes, 1, 25_000);
+        Assert.Equal(stats.Entries, Directory.EnumerateFiles(Path.Combine(_dir, "entries"), "*", SearchOption.AllDirectories).Count());
+
+        scope.Limit = long.MaxValue;
+        Assert.Equal(1 << 22, tier.CurrentLimit());
+        Assert.Equal(0, tier.TrimToLimit());
+    }
+
     [Fact]
     public async Task TryGet_FromAnotherInstance_SeesTheEntry()
     {

@@ -221,6 +221,21 @@ public sealed class DiskTier : ICacheTier
         return ValueTask.FromResult(existed);
     }
 
+    /// <summary>
+    /// Evicts, in the policy's order, until the tier holds no more than <see cref="CurrentLimit"/> — for when
+    /// <see cref="Scope"/> shrinks (a cluster member's share after shards moved away). Returns how many entries went.
+    /// </summary>
+    public int TrimToLimit()
+    {
+        var victims = _index.TrimToBudget(Name, CurrentLimit(), ChooseVictims);
+        foreach (var v in victims)
+        {
+            TryDelete(PathOf(v.Key));
+            Interlocked.Increment(ref _evictions);
+        }
+        return victims.Count;
+    }
+
     /// <summary>Removes every expired entry; returns how many.</summary>
     public int CollectExpired()
     {

@@ -190,6 +190,39 @@ public sealed class RamTier : ICacheTier
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>
+    /// Evicts, in the policy's order, until the tier holds no more than its current limit — for when a shared budget
+    /// shrinks (a cluster member's share after shards moved away). Evicted entries are demoted like any other. Returns
+    /// how many entries were evicted.
+    /// </summary>
+    public int TrimToLimit()
+    {
+        long limit = _scope is null ? MaxBytes : Math.Min(MaxBytes, _scope.CurrentLimit());
+        List<CacheEntry>? evicted = null;
+        lock (_gate)
+        {
+            DrainLocked();
+            while (_bytes > limit && _policy.TryPeekVictim(out var victimKey))
+            {
+                _policy.OnRemove(victimKey);
+                if (_entries.TryRemove(victimKey, out var victim))
+                {
+                    _bytes -= victim.Entry.SizeBytes;
+                    _evictions++;
+                    (evicted ??= []).Add(victim.Entry);
+                }
+            }
+        }
+        if (evicted is not null && Evicted is { } handler)
+        {
+            foreach (var e in evicted)
+            {
+                handler(e);
+            }
+        }
+        return evicted?.Count ?? 0;
+    }
+
     /// <inheritdoc/>
     public ValueTask<bool> DeleteAsync(Key key, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(_entries.TryGetValue(key, out var slot) && RemoveSlot(key, slot, expired: false));

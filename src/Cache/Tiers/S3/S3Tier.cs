@@ -448,6 +448,17 @@ public sealed partial class S3Tier : ICacheTier, IDisposable
         return (created, expires, cost);
     }
 
+    /// <summary>
+    /// Evicts this machine's accounted objects, in the policy's order, until they take no more than
+    /// <see cref="CurrentLimit"/> — for when <see cref="Scope"/> shrinks. Returns how many went.
+    /// </summary>
+    public async Task<int> TrimToLimitAsync(CancellationToken cancellationToken = default)
+    {
+        var victims = _index.TrimToBudget(Name, CurrentLimit(), ChooseVictims);
+        await DeleteVictimsAsync(victims, cancellationToken).ConfigureAwait(false);
+        return victims.Count;
+    }
+
     private async Task DeleteVictimsAsync(IReadOnlyList<IndexEntry> victims, CancellationToken cancellationToken)
     {
         if (victims.Count == 0) return;

@@ -54,9 +54,13 @@ internal sealed class Plan
             {
                 throw new PipelineException($"nodes.{node.Ref}", ex.Message);
             }
-            foreach (var slot in node.Slots)
+            foreach (var input in node.Inputs)
             {
-                pn.Inputs[slot] = plan.Get(pipeline[node.RefOf(slot)], requests[slot], queue);
+                for (int i = 0; i < input.Slots.Count; i++)
+                {
+                    var slot = input.Slots[i];
+                    pn.Inputs[slot] = plan.Get(pipeline[input.Refs[i]], requests[slot], queue);
+                }
             }
         }
         foreach (var (r, list) in plan.AllByRef)

@@ -43,6 +43,15 @@ internal sealed class PlanNode
 
     public HashSet<string> RequestedSlots { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Nodes counting down on this one's completion (one entry per input slot it feeds); null once completed.</summary>
+    public List<PlanNode>? Waiters { get; set; }
+
+    /// <summary>The inputs the node's next job waits for.</summary>
+    public PlanNode[] Awaiting { get; set; } = [];
+
+    /// <summary>How many of <see cref="Awaiting"/> have not completed yet (plus one while they are being requested).</summary>
+    public int Pending;
+
     /// <summary>The next job asks the remote evaluator instead of computing.</summary>
     public bool AskRemote { get; set; }
 

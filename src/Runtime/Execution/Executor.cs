@@ -442,7 +442,7 @@ internal sealed class Executor
             pn.Status = outcome.Status;
             pn.Seconds = outcome.ComputeSeconds;
             if (outcome.Status == CacheStatus.Computed && _catalog is not null && node.Cache.Enabled
-                && _plan.IsSliceable(node.Ref) && SubsetReuse.IsEligible(pn.Request))
+                && SubsetReuse.IsEligible(pn.Request) && _plan.IsSliceable(node.Ref))
             {
                 _catalog.Add(pn.NodeKey, pn.ResultKey, pn.Request.ToJson().ToJsonString());
             }

@@ -73,11 +73,20 @@ internal sealed class Plan
     private readonly Dictionary<string, bool> _sliceable = new(StringComparer.Ordinal);
 
     /// <summary>True when no node in the subgraph of <paramref name="nodeRef"/> depends on the request's extent.</summary>
+    /// <remarks>Thread-safe: the executor's pumps ask concurrently.</remarks>
     public bool IsSliceable(string nodeRef)
+    {
+        lock (_sliceable)
+        {
+            return IsSliceableLocked(nodeRef);
+        }
+    }
+
+    private bool IsSliceableLocked(string nodeRef)
     {
         if (_sliceable.TryGetValue(nodeRef, out var known)) return known;
         var node = Pipeline[nodeRef];
-        bool ok = !node.Type.ExtentDependent && node.Inputs.SelectMany(i => i.Refs).All(IsSliceable);
+        bool ok = !node.Type.ExtentDependent && node.Inputs.SelectMany(i => i.Refs).All(IsSliceableLocked);
         _sliceable[nodeRef] = ok;
         return ok;
     }
@@ -158,8 +167,8 @@ internal sealed class Plan
             {
                 pn.ProbeTier = await cache.ProbeAsync(pn.ResultKey, cancellationToken).ConfigureAwait(false);
             }
-            if (pn.ProbeTier is null && catalog is not null && pn.Node.Cache.Enabled && IsSliceable(pn.Node.Ref)
-                && SubsetReuse.IsEligible(pn.Request))
+            if (pn.ProbeTier is null && catalog is not null && pn.Node.Cache.Enabled && SubsetReuse.IsEligible(pn.Request)
+                && IsSliceable(pn.Node.Ref))
             {
                 await FindSupersetAsync(pn, cache, catalog, cancellationToken).ConfigureAwait(false);
             }

@@ -399,7 +399,7 @@ internal sealed class Executor
                 return;
             }
             var node = pn.Node;
-            var inputs = new Dictionary<string, DataArray>(StringComparer.Ordinal);
+            var inputs = new Dictionary<string, DataArray>(pn.Inputs.Count, StringComparer.Ordinal);
             lock (_gate)
             {
                 foreach (var slot in pn.RequestedSlots)

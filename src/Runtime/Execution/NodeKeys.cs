@@ -10,14 +10,16 @@ namespace PodCache.Runtime.Execution;
 public sealed class NodeKeys
 {
     private readonly Pipeline _pipeline;
-    private readonly Dictionary<string, Key> _keys = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string?> _sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Key> _keys;
+    private readonly Dictionary<string, string?> _sources;
 
     /// <summary>Creates a key calculator for <paramref name="pipeline"/>.</summary>
     public NodeKeys(Pipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         _pipeline = pipeline;
+        _keys = new Dictionary<string, Key>(pipeline.Nodes.Count, StringComparer.Ordinal);
+        _sources = new Dictionary<string, string?>(pipeline.Nodes.Count, StringComparer.Ordinal);
     }
 
     /// <summary>The pipeline the keys are for.</summary>

@@ -12,13 +12,19 @@ namespace PodCache.Runtime.Execution;
 /// </summary>
 internal sealed class Plan
 {
-    private readonly Dictionary<Key, PlanNode> _byKey = new();
+    private readonly Dictionary<Key, PlanNode> _byKey;
     private readonly NodeKeys _keys;
 
     private Plan(Pipeline pipeline, NodeKeys keys)
     {
         Pipeline = pipeline;
         _keys = keys;
+        // Usually one evaluation per node: size for that up front rather than growing (and discarding) tables.
+        int n = pipeline.Nodes.Count;
+        _byKey = new Dictionary<Key, PlanNode>(n);
+        Nodes = new List<PlanNode>(n);
+        ByRef = new Dictionary<string, PlanNode>(n, StringComparer.Ordinal);
+        AllByRef = new Dictionary<string, List<PlanNode>>(n, StringComparer.Ordinal);
     }
 
     public Pipeline Pipeline { get; }
@@ -28,13 +34,13 @@ internal sealed class Plan
     public PlanNode Root { get; private set; } = null!;
 
     /// <summary>Plan nodes in the order they were planned (top-down, breadth-first).</summary>
-    public List<PlanNode> Nodes { get; } = [];
+    public List<PlanNode> Nodes { get; }
 
     /// <summary>For each ref, its primary evaluation: the one at the request's coordinates if any, else the first planned.</summary>
-    public Dictionary<string, PlanNode> ByRef { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, PlanNode> ByRef { get; }
 
     /// <summary>Every evaluation of each ref.</summary>
-    public Dictionary<string, List<PlanNode>> AllByRef { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<PlanNode>> AllByRef { get; }
 
     public static Plan Build(Pipeline pipeline, NodeKeys keys, string rootRef, Coordinates request)
     {
@@ -146,7 +152,7 @@ internal sealed class Plan
     {
         if (!AllByRef.TryGetValue(r, out var list))
         {
-            AllByRef[r] = list = [];
+            AllByRef[r] = list = new List<PlanNode>(1);
         }
         list.Add(pn);
     }

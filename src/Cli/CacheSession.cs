@@ -40,23 +40,6 @@ internal sealed class CacheSession : IAsyncDisposable
 
     public static ValueCodecs Codecs() => new ValueCodecs().Register(new DataArrayCodec());
 
-    /// <summary>
-    /// Starts loading and initialising SQLite (its native library and provider) on a thread-pool thread, so that it
-    /// overlaps with reading and validating the command's input files instead of following them. Touches no file: the
-    /// cache directory and index are still only opened by <see cref="Open"/>, which reports any failure.
-    /// </summary>
-    public static void BeginWarmUp() => _ = Task.Run(static () =>
-    {
-        try
-        {
-            System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Microsoft.Data.Sqlite.SqliteConnection).TypeHandle);
-        }
-        catch (TypeInitializationException)
-        {
-            // Open fails with the same error, where it is reported.
-        }
-    });
-
     public static CacheSession Open(string? configPath, string? cacheDir)
     {
         var config = LoadConfig(configPath, cacheDir);
@@ -78,4 +61,21 @@ internal sealed class CacheSession : IAsyncDisposable
         new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index });
 
     public ValueTask DisposeAsync() => Stack.DisposeAsync();
+
+    /// <summary>
+    /// Starts loading and initialising SQLite (its native library and provider) on a thread-pool thread, so that it
+    /// overlaps with reading and validating the command's input files instead of following them. Touches no file: the
+    /// cache directory and index are still only opened by <c>Open</c>, which reports any failure.
+    /// </summary>
+    public static void BeginWarmUp() => _ = Task.Run(static () =>
+    {
+        try
+        {
+            System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Microsoft.Data.Sqlite.SqliteConnection).TypeHandle);
+        }
+        catch (TypeInitializationException)
+        {
+            // Open fails with the same error, where it is reported.
+        }
+    });
 }

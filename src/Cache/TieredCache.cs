@@ -147,9 +147,9 @@ public sealed class TieredCache : IMemoCache
             {
                 return new CacheOutcome<T>(late, CacheStatus.Hit(lateHit.Tier), 0);
             }
-            var sw = Stopwatch.StartNew();
+            long started = Stopwatch.GetTimestamp();
             var value = await factory(cancellationToken).ConfigureAwait(false);
-            double seconds = sw.Elapsed.TotalSeconds;
+            double seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
             await PutAsync(key, value, options, seconds, cancellationToken).ConfigureAwait(false);
             return new CacheOutcome<T>(value, CacheStatus.Computed, seconds);
         }).ConfigureAwait(false);

@@ -65,4 +65,21 @@ internal sealed class CacheSession : IAsyncDisposable
         new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote });
 
     public ValueTask DisposeAsync() => Stack.DisposeAsync();
+
+    /// <summary>
+    /// Starts loading and initialising SQLite (its native library and provider) on a thread-pool thread, so that it
+    /// overlaps with reading and validating the command's input files instead of following them. Touches no file: the
+    /// cache directory and index are still only opened by <c>Open</c>, which reports any failure.
+    /// </summary>
+    public static void BeginWarmUp() => _ = Task.Run(static () =>
+    {
+        try
+        {
+            System.Runtime.CompilerServices.RuntimeHelpers.RunClassConstructor(typeof(Microsoft.Data.Sqlite.SqliteConnection).TypeHandle);
+        }
+        catch (TypeInitializationException)
+        {
+            // Open fails with the same error, where it is reported.
+        }
+    });
 }

@@ -10,7 +10,7 @@ namespace PodCache.Cache.Keys;
 /// A SHA-256 digest used as a NodeKey, CoordinatesKey or ResultKey. Written as 64 lowercase hex characters.
 /// A key that arrives from outside (CLI, HTTP, cluster message) is accepted only in that form.
 /// </summary>
-public readonly struct Key : IEquatable<Key>, IComparable<Key>
+public readonly struct Key : IEquatable<Key>, IComparable<Key>, ISpanFormattable, IUtf8SpanFormattable
 {
     private readonly ulong _a, _b, _c, _d;
 
@@ -52,8 +52,18 @@ public readonly struct Key : IEquatable<Key>, IComparable<Key>
     public static Key Hash(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return Hash(Encoding.UTF8.GetBytes(text));
+        int max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (max > 1024)
+        {
+            return Hash(Encoding.UTF8.GetBytes(text));
+        }
+        Span<byte> utf8 = stackalloc byte[max];
+        int n = Encoding.UTF8.GetBytes(text, utf8);
+        return Hash(utf8[..n]);
     }
+
+    /// <summary>The number of characters (and UTF-8 bytes) of the text form: 64.</summary>
+    public const int HexLength = 64;
 
     /// <summary>Writes the 32 digest bytes to <paramref name="destination"/>.</summary>
     public void WriteDigest(Span<byte> destination)
@@ -123,6 +133,25 @@ public readonly struct Key : IEquatable<Key>, IComparable<Key>
         Span<byte> digest = stackalloc byte[32];
         WriteDigest(digest);
         return Convert.ToHexStringLower(digest);
+    }
+
+    /// <summary>The 64 lowercase hex characters; <paramref name="format"/> and <paramref name="formatProvider"/> are ignored.</summary>
+    public string ToString(string? format, IFormatProvider? formatProvider) => ToString();
+
+    /// <summary>Writes the 64 lowercase hex characters; false when <paramref name="destination"/> is shorter.</summary>
+    public bool TryFormat(Span<char> destination, out int charsWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        WriteDigest(digest);
+        return Convert.TryToHexStringLower(digest, destination, out charsWritten);
+    }
+
+    /// <summary>Writes the 64 lowercase hex characters as UTF-8; false when <paramref name="utf8Destination"/> is shorter.</summary>
+    public bool TryFormat(Span<byte> utf8Destination, out int bytesWritten, ReadOnlySpan<char> format = default, IFormatProvider? provider = null)
+    {
+        Span<byte> digest = stackalloc byte[32];
+        WriteDigest(digest);
+        return Convert.TryToHexStringLower(digest, utf8Destination, out bytesWritten);
     }
 
     /// <inheritdoc/>

@@ -14,6 +14,7 @@ internal static class RunCommand
 
     public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, TextWriter stderr, bool plan, CancellationToken ct)
     {
+        CacheSession.BeginWarmUp();
         var a = new ArgReader(args, plan ? PlanOptions : RunOptions, Flags);
         string pipelinePath = a.Positional(0, "PIPELINE: the pipeline JSON file");
         a.NoMorePositionals(1);

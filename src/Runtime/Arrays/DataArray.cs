@@ -170,8 +170,31 @@ public sealed class DataArray : ICacheValue
     public DataArray TransposeToRequest(Coordinates request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (HasDimsOf(request))
+        {
+            return this;
+        }
         var order = request.Dims.Where(Coordinates.Contains).Concat(Dims.Where(d => !request.Contains(d))).ToArray();
         return Transpose(order);
+    }
+
+    /// <summary>True when the dims are exactly the request's, in its order (the common case: nothing to transpose).</summary>
+    private bool HasDimsOf(Coordinates request)
+    {
+        if (request.Rank != Rank)
+        {
+            return false;
+        }
+        var mine = Dims;
+        var theirs = request.Dims;
+        for (int i = 0; i < mine.Count; i++)
+        {
+            if (mine[i] != theirs[i])
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <inheritdoc/>

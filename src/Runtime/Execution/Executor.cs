@@ -1,4 +1,3 @@
-using System.Threading.Tasks.Dataflow;
 using PodCache.Cache;
 using PodCache.Cache.Index;
 using PodCache.Runtime.Nodes;
@@ -7,17 +6,28 @@ using PodCache.Runtime.Pipelines;
 namespace PodCache.Runtime.Execution;
 
 /// <summary>
-/// Executes a plan bottom-up on a TPL Dataflow block: a node is posted once its inputs are ready, independent
-/// branches run in parallel up to the degree of parallelism, and every computation goes through the cache's
-/// single-flight <c>GetOrCompute</c>. Nodes the plan found cached are loaded, and computed after all if they have
-/// been evicted since.
+/// Executes a plan bottom-up: a node becomes ready once its inputs are, ready nodes run on up to
+/// <c>maxDegreeOfParallelism</c> pumps on the thread pool, and every computation goes through the cache's single-flight
+/// <c>GetOrCompute</c>. Nodes the plan found cached are loaded, and computed after all if they have been evicted since.
 /// </summary>
+/// <remarks>
+/// A node waiting for inputs is counted down by their completion (no task continuation per edge), and the pump whose
+/// job made a node ready runs it next itself, so a chain of cheap nodes costs no thread hop per node. Only what is
+/// ready beyond that is handed to another pump, and never more pumps than the degree of parallelism. The caller of
+/// <see cref="Request"/> never runs a node itself: a node may block (a gate, a slow source), and the caller may be
+/// starting other runs.
+/// </remarks>
 internal sealed class Executor
 {
     private readonly IMemoCache _cache;
-    private readonly ActionBlock<PlanNode> _block;
     private readonly CancellationToken _cancellationToken;
+    // Guards each plan node's Completion, Waiters and RequestedSlots.
     private readonly Lock _gate = new();
+
+    private readonly Lock _readyGate = new();
+    private readonly Queue<PlanNode> _ready = new();
+    private readonly int _maxPumps;
+    private int _pumps;
 
     private readonly NodeKeys _keys;
     private readonly Plan _plan;
@@ -39,12 +49,7 @@ internal sealed class Executor
         _catalog = catalog;
         _cache = cache;
         _cancellationToken = cancellationToken;
-        _block = new ActionBlock<PlanNode>(RunJobAsync, new ExecutionDataflowBlockOptions
-        {
-            MaxDegreeOfParallelism = maxDegreeOfParallelism,
-            CancellationToken = cancellationToken,
-            EnsureOrdered = false,
-        });
+        _maxPumps = maxDegreeOfParallelism;
     }
 
     /// <summary>Ensures <paramref name="pn"/> is being produced; returns its result task.</summary>
@@ -58,79 +63,298 @@ internal sealed class Executor
             }
             pn.Completion = new TaskCompletionSource<DataArray>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
-        if (pn.ProbeTier is not null)
-        {
-            Post(pn);
-        }
-        else
-        {
-            Produce(pn);
-        }
+        var toStart = new Stack<PlanNode>();
+        toStart.Push(pn);
+        StartAll(toStart);
+        // Enqueue leaves the first ready node to the pump whose job made it ready; here there is no such pump.
+        TryStartPump();
         return pn.Completion.Task;
     }
 
+    /// <summary>Nothing runs after the run's root completes; kept so the runner can say it is done with the executor.</summary>
+    public void Complete()
+    {
+    }
+
+    /// <summary>
+    /// Registers <paramref name="waiter"/> to be counted down when <paramref name="input"/> completes; true when it
+    /// already has (nothing registered). A newly requested input is pushed onto <paramref name="toStart"/>.
+    /// </summary>
+    private bool RequestFor(PlanNode input, PlanNode waiter, Stack<PlanNode> toStart)
+    {
+        lock (_gate)
+        {
+            if (input.Completion is { } existing)
+            {
+                if (existing.Task.IsCompleted)
+                {
+                    return true;
+                }
+                (input.Waiters ??= []).Add(waiter);
+                return false;
+            }
+            input.Completion = new TaskCompletionSource<DataArray>(TaskCreationOptions.RunContinuationsAsynchronously);
+            (input.Waiters ??= []).Add(waiter);
+        }
+        toStart.Push(input);
+        return false;
+    }
+
+    /// <summary>Starts every node on the stack (and the inputs they request) without recursing once per node.</summary>
+    private void StartAll(Stack<PlanNode> toStart)
+    {
+        while (toStart.TryPop(out var pn))
+        {
+            if (pn.ProbeTier is not null)
+            {
+                Enqueue(pn);
+            }
+            else
+            {
+                Produce(pn, toStart);
+            }
+        }
+    }
+
     /// <summary>Asks the remote evaluator first when there is one (before any input is requested), else computes here.</summary>
-    private void Produce(PlanNode pn)
+    private void Produce(PlanNode pn, Stack<PlanNode> toStart)
     {
         if (_remote is not null && pn.Node.Cache.Enabled)
         {
             pn.AskRemote = true;
-            Post(pn);
+            Enqueue(pn);
         }
         else
         {
-            ScheduleCompute(pn);
+            ScheduleCompute(pn, toStart);
         }
     }
 
-    public void Complete() => _block.Complete();
-
-    private void Post(PlanNode pn)
-    {
-        if (!_block.Post(pn))
-        {
-            pn.Completion!.TrySetCanceled(_cancellationToken.IsCancellationRequested ? _cancellationToken : new CancellationToken(true));
-        }
-    }
-
-    private void ScheduleCompute(PlanNode pn)
+    private void ScheduleCompute(PlanNode pn, Stack<PlanNode> toStart)
     {
         var slots = pn.Node.Implementation.InitialInputs(pn.Node.Slots);
+        var inputs = new PlanNode[slots.Count];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = pn.Inputs[slots[i]];
+        }
         lock (_gate)
         {
             pn.RequestedSlots.Clear();
             pn.RequestedSlots.UnionWith(slots);
         }
-        WhenInputsReady(pn, slots.Select(s => Request(pn.Inputs[s])).ToArray());
+        WhenInputsReady(pn, inputs, toStart);
     }
 
-    private void WhenInputsReady(PlanNode pn, Task<DataArray>[] inputs)
+    /// <summary>Runs <paramref name="pn"/>'s next job once every node in <paramref name="inputs"/> has completed.</summary>
+    private void WhenInputsReady(PlanNode pn, PlanNode[] inputs, Stack<PlanNode> toStart)
     {
-        if (inputs.Length == 0)
+        pn.Awaiting = inputs;
+        // One extra count held while registering, so the inputs completing meanwhile cannot make it ready early.
+        Volatile.Write(ref pn.Pending, inputs.Length + 1);
+        foreach (var input in inputs)
         {
-            Post(pn);
+            if (RequestFor(input, pn, toStart))
+            {
+                Interlocked.Decrement(ref pn.Pending);
+            }
+        }
+        if (Interlocked.Decrement(ref pn.Pending) == 0)
+        {
+            InputsReady(pn, failed: null);
+        }
+    }
+
+    private void SetResult(PlanNode pn, DataArray value)
+    {
+        pn.Completion!.TrySetResult(value);
+        Finished(pn);
+    }
+
+    private void SetException(PlanNode pn, Exception ex)
+    {
+        pn.Completion!.TrySetException(ex);
+        Finished(pn);
+    }
+
+    private void SetCanceled(PlanNode pn, CancellationToken token)
+    {
+        pn.Completion!.TrySetCanceled(token);
+        Finished(pn);
+    }
+
+    /// <summary>
+    /// Counts down the nodes waiting for <paramref name="done"/> (whose task has completed). A failure travels up
+    /// iteratively: a long chain above a failed node must not recurse once per node.
+    /// </summary>
+    private void Finished(PlanNode done)
+    {
+        var completed = new Stack<PlanNode>();
+        completed.Push(done);
+        while (completed.TryPop(out var pn))
+        {
+            List<PlanNode>? waiters;
+            lock (_gate)
+            {
+                waiters = pn.Waiters;
+                pn.Waiters = null;
+            }
+            if (waiters is null)
+            {
+                continue;
+            }
+            foreach (var waiter in waiters)
+            {
+                if (Interlocked.Decrement(ref waiter.Pending) != 0)
+                {
+                    continue;
+                }
+                InputsReady(waiter, completed);
+            }
+        }
+    }
+
+    /// <summary>
+    /// All awaited inputs have completed: fail as <c>Task.WhenAll</c> would (all the inputs' exceptions, else canceled),
+    /// or queue the node's job. A failed node goes onto <paramref name="failed"/> to count down its own waiters, or is
+    /// finished here when there is none.
+    /// </summary>
+    private void InputsReady(PlanNode pn, Stack<PlanNode>? failed)
+    {
+        List<Exception>? errors = null;
+        bool canceled = false;
+        foreach (var input in pn.Awaiting)
+        {
+            var task = input.Completion!.Task;
+            if (task.IsFaulted)
+            {
+                (errors ??= []).AddRange(task.Exception!.InnerExceptions);
+            }
+            else if (task.IsCanceled)
+            {
+                canceled = true;
+            }
+        }
+        if (errors is null && !canceled)
+        {
+            Enqueue(pn);
             return;
         }
-        Task.WhenAll(inputs).ContinueWith(t =>
+        if (errors is not null)
         {
-            if (t.IsCanceled)
+            pn.Completion!.TrySetException(errors);
+        }
+        else
+        {
+            pn.Completion!.TrySetCanceled();
+        }
+        if (failed is null)
+        {
+            Finished(pn);
+        }
+        else
+        {
+            failed.Push(pn);
+        }
+    }
+
+    private void Enqueue(PlanNode pn)
+    {
+        int queued;
+        lock (_readyGate)
+        {
+            _ready.Enqueue(pn);
+            queued = _ready.Count;
+        }
+        // Nodes become ready inside a job (which its pump follows by taking the next ready node itself: no hop) or in
+        // Request (which starts pumps afterwards). So one ready node needs no new pump; more than one do.
+        if (queued > 1)
+        {
+            TryStartPump();
+        }
+    }
+
+    private bool TryDequeue(out PlanNode pn)
+    {
+        lock (_readyGate)
+        {
+            return _ready.TryDequeue(out pn!);
+        }
+    }
+
+    private bool HasReady()
+    {
+        lock (_readyGate)
+        {
+            return _ready.Count > 0;
+        }
+    }
+
+    private void TryStartPump()
+    {
+        while (true)
+        {
+            int pumps = Volatile.Read(ref _pumps);
+            if (pumps >= _maxPumps || !HasReady())
             {
-                pn.Completion!.TrySetCanceled();
+                return;
             }
-            else if (t.IsFaulted)
+            if (Interlocked.CompareExchange(ref _pumps, pumps + 1, pumps) == pumps)
             {
-                pn.Completion!.TrySetException(t.Exception!.InnerExceptions);
+                ThreadPool.UnsafeQueueUserWorkItem(static e => e.Pump(), this, preferLocal: false);
+                return;
             }
-            else
+        }
+    }
+
+    /// <summary>
+    /// Runs ready nodes one after another while holding one of the <c>maxDegreeOfParallelism</c> slots. A job that goes
+    /// asynchronous keeps the slot, and the pump carries on when it completes.
+    /// </summary>
+    private void Pump()
+    {
+        while (true)
+        {
+            while (TryDequeue(out var pn))
             {
-                Post(pn);
+                var job = RunJobAsync(pn);
+                if (!job.IsCompleted)
+                {
+                    // Whatever the job made ready before it went asynchronous is for the other pumps.
+                    TryStartPump();
+                    job.ContinueWith(static (_, e) => ((Executor)e!).Pump(), this, CancellationToken.None,
+                        TaskContinuationOptions.None, TaskScheduler.Default);
+                    return;
+                }
             }
-        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            Interlocked.Decrement(ref _pumps);
+            // A node queued between the last dequeue and the release found every slot taken: take it (or leave it to
+            // the pump that did).
+            if (!HasReady() || !TryTakeSlot())
+            {
+                return;
+            }
+        }
+    }
+
+    private bool TryTakeSlot()
+    {
+        while (true)
+        {
+            int pumps = Volatile.Read(ref _pumps);
+            if (pumps >= _maxPumps)
+            {
+                return false;
+            }
+            if (Interlocked.CompareExchange(ref _pumps, pumps + 1, pumps) == pumps)
+            {
+                return true;
+            }
+        }
     }
 
     private async Task RunJobAsync(PlanNode pn)
     {
-        var completion = pn.Completion!;
         try
         {
             _cancellationToken.ThrowIfCancellationRequested();
@@ -144,13 +368,15 @@ internal sealed class Executor
                     pn.Status = CacheStatus.Hit(hit.Tier);
                     pn.Bytes = value.SizeBytes;
                     Report();
-                    completion.TrySetResult(value);
+                    SetResult(pn, value);
                     return;
                 }
                 // Evicted or expired since planning: compute it after all, inputs first.
                 pn.ProbeTier = null;
                 pn.SliceSource = null;
-                Produce(pn);
+                var toStart = new Stack<PlanNode>();
+                Produce(pn, toStart);
+                StartAll(toStart);
                 return;
             }
             if (pn.AskRemote)
@@ -164,14 +390,16 @@ internal sealed class Executor
                     pn.Seconds = remote.Seconds;
                     pn.Bytes = remote.Value.SizeBytes;
                     Report();
-                    completion.TrySetResult(remote.Value);
+                    SetResult(pn, remote.Value);
                     return;
                 }
-                ScheduleCompute(pn);
+                var toStart = new Stack<PlanNode>();
+                ScheduleCompute(pn, toStart);
+                StartAll(toStart);
                 return;
             }
             var node = pn.Node;
-            var inputs = new Dictionary<string, DataArray>(StringComparer.Ordinal);
+            var inputs = new Dictionary<string, DataArray>(pn.Inputs.Count, StringComparer.Ordinal);
             lock (_gate)
             {
                 foreach (var slot in pn.RequestedSlots)
@@ -195,7 +423,9 @@ internal sealed class Executor
                 {
                     pn.RequestedSlots.Add(next);
                 }
-                WhenInputsReady(pn, [Request(pn.Inputs[next])]);
+                var toStart = new Stack<PlanNode>();
+                WhenInputsReady(pn, [pn.Inputs[next]], toStart);
+                StartAll(toStart);
                 return;
             }
             var outcome = await _cache.GetOrComputeAsync(pn.ResultKey, _ =>
@@ -212,21 +442,21 @@ internal sealed class Executor
             pn.Status = outcome.Status;
             pn.Seconds = outcome.ComputeSeconds;
             if (outcome.Status == CacheStatus.Computed && _catalog is not null && node.Cache.Enabled
-                && _plan.IsSliceable(node.Ref) && SubsetReuse.IsEligible(pn.Request))
+                && SubsetReuse.IsEligible(pn.Request) && _plan.IsSliceable(node.Ref))
             {
                 _catalog.Add(pn.NodeKey, pn.ResultKey, pn.Request.ToJson().ToJsonString());
             }
             pn.Bytes = outcome.Value.SizeBytes;
             Report();
-            completion.TrySetResult(outcome.Value);
+            SetResult(pn, outcome.Value);
         }
         catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested)
         {
-            completion.TrySetCanceled(_cancellationToken);
+            SetCanceled(pn, _cancellationToken);
         }
         catch (Exception ex)
         {
-            completion.TrySetException(ex);
+            SetException(pn, ex);
         }
     }
 
@@ -251,8 +481,22 @@ internal sealed class Executor
             Enabled = o.Enabled,
             Tiers = o.Tiers,
             Expires = o.Expires,
-            DependsOn = pn.Inputs.Values.Select(i => i.ResultKey).Distinct().ToArray(),
+            DependsOn = DistinctInputKeys(pn),
             ProvenanceFactory = () => ProvenanceRecord.Create(pn.Node.Ref, pn.Request, _keys).ToJsonString(Json.JsonNumbers.WriteOptions),
         };
+    }
+
+    private static PodCache.Cache.Keys.Key[] DistinctInputKeys(PlanNode pn)
+    {
+        var keys = new List<PodCache.Cache.Keys.Key>(pn.Inputs.Count);
+        var seen = pn.Inputs.Count > 8 ? new HashSet<PodCache.Cache.Keys.Key>() : null;
+        foreach (var input in pn.Inputs.Values)
+        {
+            if (seen?.Add(input.ResultKey) ?? !keys.Contains(input.ResultKey))
+            {
+                keys.Add(input.ResultKey);
+            }
+        }
+        return keys.ToArray();
     }
 }

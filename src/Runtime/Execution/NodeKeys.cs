@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json.Nodes;
 using PodCache.Cache.Keys;
 using PodCache.Runtime.Pipelines;
 
@@ -12,14 +10,16 @@ namespace PodCache.Runtime.Execution;
 public sealed class NodeKeys
 {
     private readonly Pipeline _pipeline;
-    private readonly Dictionary<string, Key> _keys = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string?> _sources = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Key> _keys;
+    private readonly Dictionary<string, string?> _sources;
 
     /// <summary>Creates a key calculator for <paramref name="pipeline"/>.</summary>
     public NodeKeys(Pipeline pipeline)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         _pipeline = pipeline;
+        _keys = new Dictionary<string, Key>(pipeline.Nodes.Count, StringComparer.Ordinal);
+        _sources = new Dictionary<string, string?>(pipeline.Nodes.Count, StringComparer.Ordinal);
     }
 
     /// <summary>The pipeline the keys are for.</summary>
@@ -59,43 +59,54 @@ public sealed class NodeKeys
         {
             return k;
         }
-        var node = _pipeline[nodeRef];
-        // The canonical object, written directly in sorted member order (attrs, inputs, node, source, version) so the
-        // node's attrs need not be cloned into a new tree for every key.
-        var sb = new StringBuilder(256);
-        sb.Append("{\"attrs\":").Append(node.CanonicalAttrs).Append(",\"inputs\":{");
-        bool first = true;
-        foreach (var input in node.Inputs.OrderBy(i => i.Name, StringComparer.Ordinal))
+        // Inputs first, depth-first with an explicit stack: a long chain must not recurse once per node.
+        var pending = new Stack<string>();
+        pending.Push(nodeRef);
+        Key[]? inputKeys = null;
+        while (pending.Count > 0)
         {
-            if (!first) sb.Append(',');
-            first = false;
-            sb.Append(CanonicalJson.Serialize(JsonValue.Create(input.Name))).Append(':');
-            if (input.IsList)
+            string r = pending.Peek();
+            if (_keys.ContainsKey(r))
             {
-                sb.Append('[');
-                for (int i = 0; i < input.Refs.Count; i++)
+                pending.Pop();
+                continue;
+            }
+            var template = NodeKeyTemplate.For(_pipeline[r]);
+            var refs = template.InputRefs;
+            bool ready = true;
+            foreach (var input in refs)
+            {
+                if (!_keys.ContainsKey(input))
                 {
-                    if (i > 0) sb.Append(',');
-                    sb.Append('"').Append(NodeKeyLocked(input.Refs[i]).ToString()).Append('"');
+                    pending.Push(input);
+                    ready = false;
                 }
-                sb.Append(']');
             }
-            else
+            if (!ready)
             {
-                sb.Append('"').Append(NodeKeyLocked(input.Refs[0]).ToString()).Append('"');
+                continue;
             }
+            if (inputKeys is null || inputKeys.Length < refs.Length)
+            {
+                inputKeys = new Key[Math.Max(refs.Length, 4)];
+            }
+            for (int i = 0; i < refs.Length; i++)
+            {
+                inputKeys[i] = _keys[refs[i]];
+            }
+            _keys[r] = template.Hash(inputKeys.AsSpan(0, refs.Length), SourceLocked(r));
+            pending.Pop();
         }
-        sb.Append("},\"node\":").Append(CanonicalJson.Serialize(JsonValue.Create(node.Type.Name)));
-        if (SourceLocked(nodeRef) is { } token)
-        {
-            sb.Append(",\"source\":").Append(CanonicalJson.Serialize(JsonValue.Create(token)));
-        }
-        sb.Append(",\"version\":").Append(CanonicalJson.FormatNumber(node.Type.Version)).Append('}');
-        k = Key.Hash(sb.ToString());
-        _keys[nodeRef] = k;
-        return k;
+        return _keys[nodeRef];
     }
 
-    /// <summary>The ResultKey of a node key at coordinates.</summary>
-    public static Key ResultKey(Key nodeKey, Key coordinatesKey) => Key.Hash($"{nodeKey}:{coordinatesKey}");
+    /// <summary>The ResultKey of a node key at coordinates: <c>H(NodeKey + ":" + CoordinatesKey)</c>.</summary>
+    public static Key ResultKey(Key nodeKey, Key coordinatesKey)
+    {
+        Span<byte> text = stackalloc byte[2 * Key.HexLength + 1];
+        nodeKey.TryFormat(text, out _);
+        text[Key.HexLength] = (byte)':';
+        coordinatesKey.TryFormat(text[(Key.HexLength + 1)..], out _);
+        return Key.Hash(text);
+    }
 }

@@ -12,13 +12,19 @@ namespace PodCache.Runtime.Execution;
 /// </summary>
 internal sealed class Plan
 {
-    private readonly Dictionary<Key, PlanNode> _byKey = new();
+    private readonly Dictionary<Key, PlanNode> _byKey;
     private readonly NodeKeys _keys;
 
     private Plan(Pipeline pipeline, NodeKeys keys)
     {
         Pipeline = pipeline;
         _keys = keys;
+        // Usually one evaluation per node: size for that up front rather than growing (and discarding) tables.
+        int n = pipeline.Nodes.Count;
+        _byKey = new Dictionary<Key, PlanNode>(n);
+        Nodes = new List<PlanNode>(n);
+        ByRef = new Dictionary<string, PlanNode>(n, StringComparer.Ordinal);
+        AllByRef = new Dictionary<string, List<PlanNode>>(n, StringComparer.Ordinal);
     }
 
     public Pipeline Pipeline { get; }
@@ -28,13 +34,13 @@ internal sealed class Plan
     public PlanNode Root { get; private set; } = null!;
 
     /// <summary>Plan nodes in the order they were planned (top-down, breadth-first).</summary>
-    public List<PlanNode> Nodes { get; } = [];
+    public List<PlanNode> Nodes { get; }
 
     /// <summary>For each ref, its primary evaluation: the one at the request's coordinates if any, else the first planned.</summary>
-    public Dictionary<string, PlanNode> ByRef { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, PlanNode> ByRef { get; }
 
     /// <summary>Every evaluation of each ref.</summary>
-    public Dictionary<string, List<PlanNode>> AllByRef { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, List<PlanNode>> AllByRef { get; }
 
     public static Plan Build(Pipeline pipeline, NodeKeys keys, string rootRef, Coordinates request)
     {
@@ -54,9 +60,13 @@ internal sealed class Plan
             {
                 throw new PipelineException($"nodes.{node.Ref}", ex.Message);
             }
-            foreach (var slot in node.Slots)
+            foreach (var input in node.Inputs)
             {
-                pn.Inputs[slot] = plan.Get(pipeline[node.RefOf(slot)], requests[slot], queue);
+                for (int i = 0; i < input.Slots.Count; i++)
+                {
+                    var slot = input.Slots[i];
+                    pn.Inputs[slot] = plan.Get(pipeline[input.Refs[i]], requests[slot], queue);
+                }
             }
         }
         foreach (var (r, list) in plan.AllByRef)
@@ -69,11 +79,20 @@ internal sealed class Plan
     private readonly Dictionary<string, bool> _sliceable = new(StringComparer.Ordinal);
 
     /// <summary>True when no node in the subgraph of <paramref name="nodeRef"/> depends on the request's extent.</summary>
+    /// <remarks>Thread-safe: the executor's pumps ask concurrently.</remarks>
     public bool IsSliceable(string nodeRef)
+    {
+        lock (_sliceable)
+        {
+            return IsSliceableLocked(nodeRef);
+        }
+    }
+
+    private bool IsSliceableLocked(string nodeRef)
     {
         if (_sliceable.TryGetValue(nodeRef, out var known)) return known;
         var node = Pipeline[nodeRef];
-        bool ok = !node.Type.ExtentDependent && node.Inputs.SelectMany(i => i.Refs).All(IsSliceable);
+        bool ok = !node.Type.ExtentDependent && node.Inputs.SelectMany(i => i.Refs).All(IsSliceableLocked);
         _sliceable[nodeRef] = ok;
         return ok;
     }
@@ -133,7 +152,7 @@ internal sealed class Plan
     {
         if (!AllByRef.TryGetValue(r, out var list))
         {
-            AllByRef[r] = list = [];
+            AllByRef[r] = list = new List<PlanNode>(1);
         }
         list.Add(pn);
     }
@@ -154,8 +173,8 @@ internal sealed class Plan
             {
                 pn.ProbeTier = await cache.ProbeAsync(pn.ResultKey, cancellationToken).ConfigureAwait(false);
             }
-            if (pn.ProbeTier is null && catalog is not null && pn.Node.Cache.Enabled && IsSliceable(pn.Node.Ref)
-                && SubsetReuse.IsEligible(pn.Request))
+            if (pn.ProbeTier is null && catalog is not null && pn.Node.Cache.Enabled && SubsetReuse.IsEligible(pn.Request)
+                && IsSliceable(pn.Node.Ref))
             {
                 await FindSupersetAsync(pn, cache, catalog, cancellationToken).ConfigureAwait(false);
             }

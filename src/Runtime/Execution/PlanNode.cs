@@ -12,12 +12,13 @@ internal sealed class PlanNode
         Request = request;
         NodeKey = nodeKey;
         ResultKey = resultKey;
-        Refs.Add(node.Ref);
+        Refs = new List<string>(1) { node.Ref };
+        Inputs = new Dictionary<string, PlanNode>(node.Slots.Count, StringComparer.Ordinal);
     }
 
     public PipelineNode Node { get; }
 
-    public List<string> Refs { get; } = [];
+    public List<string> Refs { get; }
 
     public Coordinates Request { get; }
 
@@ -25,7 +26,7 @@ internal sealed class PlanNode
 
     public Key ResultKey { get; }
 
-    public Dictionary<string, PlanNode> Inputs { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, PlanNode> Inputs { get; }
 
     /// <summary>Tier holding the result at plan time, if any.</summary>
     public string? ProbeTier { get; set; }
@@ -41,7 +42,19 @@ internal sealed class PlanNode
 
     public string Status { get; set; } = "pruned";
 
-    public HashSet<string> RequestedSlots { get; } = new(StringComparer.Ordinal);
+    /// <summary>The input slots requested so far (created when the node is first scheduled to compute).</summary>
+    public HashSet<string> RequestedSlots => _requestedSlots ??= new HashSet<string>(StringComparer.Ordinal);
+
+    private HashSet<string>? _requestedSlots;
+
+    /// <summary>Nodes counting down on this one's completion (one entry per input slot it feeds); null once completed.</summary>
+    public List<PlanNode>? Waiters { get; set; }
+
+    /// <summary>The inputs the node's next job waits for.</summary>
+    public PlanNode[] Awaiting { get; set; } = [];
+
+    /// <summary>How many of <see cref="Awaiting"/> have not completed yet (plus one while they are being requested).</summary>
+    public int Pending;
 
     /// <summary>The next job asks the remote evaluator instead of computing.</summary>
     public bool AskRemote { get; set; }

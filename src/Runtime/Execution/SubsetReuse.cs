@@ -15,8 +15,21 @@ internal static class SubsetReuse
     /// <summary>A cached superset found for a request.</summary>
     public sealed record Source(Key ResultKey, Coordinates Coordinates, IReadOnlyDictionary<string, int> Offsets);
 
-    public static bool IsEligible(Coordinates request) =>
-        request.Rank > 0 && request.Axes.All(a => a is UniformCoordinates1D && a.Size > 0);
+    public static bool IsEligible(Coordinates request)
+    {
+        if (request.Rank == 0)
+        {
+            return false;
+        }
+        foreach (var a in request.Axes)
+        {
+            if (a is not UniformCoordinates1D || a.Size <= 0)
+            {
+                return false;
+            }
+        }
+        return true;
+    }
 
     /// <summary>
     /// Index offsets of <paramref name="request"/> inside <paramref name="candidate"/> per dim, or false when the request

@@ -37,6 +37,9 @@ public sealed class PipelineNode
 
     private string? _canonicalAttrs;
 
+    /// <summary>The constant parts of this node's key object, built on first use (see <c>NodeKeys</c>).</summary>
+    internal Execution.NodeKeyTemplate? KeyTemplate { get; set; }
+
     /// <summary>The inputs as written: a name with one ref or a list of refs.</summary>
     public IReadOnlyList<PipelineInput> Inputs { get; }
 

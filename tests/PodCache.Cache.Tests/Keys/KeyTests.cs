@@ -18,6 +18,30 @@ public class KeyTests
         Assert.Equal(k, Key.Parse(k.ToString()));
     }
 
+    [Fact]
+    public void TryFormat_Utf8AndChars_SameTextAsToString()
+    {
+        var k = Key.Hash("abc");
+        Span<byte> utf8 = stackalloc byte[70];
+        Span<char> chars = stackalloc char[70];
+
+        Assert.True(k.TryFormat(utf8, out int bytes));
+        Assert.True(k.TryFormat(chars, out int written));
+
+        Assert.Equal(k.ToString(), System.Text.Encoding.UTF8.GetString(utf8[..bytes]));
+        Assert.Equal(k.ToString(), chars[..written].ToString());
+        Assert.Equal(k.ToString(), $"{k}");
+        Assert.False(k.TryFormat(utf8[..63], out _));
+    }
+
+    [Fact]
+    public void Hash_LongText_SameAsHashOfItsUtf8Bytes()
+    {
+        string text = string.Concat(Enumerable.Repeat("é€x", 700));
+        Assert.Equal(Key.Hash(System.Text.Encoding.UTF8.GetBytes(text)), Key.Hash(text));
+        Assert.Equal(Key.Hash(System.Text.Encoding.UTF8.GetBytes("é€x")), Key.Hash("é€x"));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("abc")]

@@ -146,4 +146,71 @@ public class NodeKeysTests
         // Uniform and explicit spellings of the same points are different requests (PODPAC grows them differently).
         Assert.NotEqual(c1.Key, c4.Key);
     }
+
+    [Fact]
+    public void NodeKey_ListInputsSeveralInputsAndSourceToken_IsHashOfCanonicalObject()
+    {
+        var r = new NodeRegistry();
+        r.Register(new NodeType("test.Versioned", [], 3, [new AttrSpec("n", AttrType.Number, 0.0)], InputSpec.None, false,
+            _ => new VersionedNode("mtime=\"5\" \u00e9")));
+        r.Register(NodeRegistry.Default.Types.Single(t => t.Name == "algorithm.Arithmetic"));
+        r.Register(NodeRegistry.Default.Types.Single(t => t.Name == "compositor.OrderedCompositor"));
+        var p = Pipeline.Parse("""
+            {"v": {"node": "test.Versioned", "attrs": {"n": 2}},
+             "w": {"node": "test.Versioned"},
+             "a": {"node": "algorithm.Arithmetic", "inputs": {"Z": "v", "B": "w", "A": "v"}, "attrs": {"eqn": "A + B + Z"}},
+             "c": {"node": "compositor.OrderedCompositor", "inputs": {"sources": ["a", "w", "v"]}}}
+            """, r);
+        var keys = new NodeKeys(p);
+        var vObj = new JsonObject
+        {
+            ["node"] = "test.Versioned",
+            ["version"] = 3,
+            ["attrs"] = p["v"].Attrs.DeepClone(),
+            ["inputs"] = new JsonObject(),
+            ["source"] = "mtime=\"5\" \u00e9",
+        };
+        Assert.Equal(PodCache.Cache.Keys.CanonicalJson.Hash(vObj), keys.NodeKey("v"));
+        var aObj = new JsonObject
+        {
+            ["node"] = "algorithm.Arithmetic",
+            ["version"] = 1,
+            ["attrs"] = p["a"].Attrs.DeepClone(),
+            ["inputs"] = new JsonObject
+            {
+                ["Z"] = keys.NodeKey("v").ToString(),
+                ["B"] = keys.NodeKey("w").ToString(),
+                ["A"] = keys.NodeKey("v").ToString(),
+            },
+            ["source"] = null,
+        };
+        aObj.Remove("source");
+        Assert.Equal(PodCache.Cache.Keys.CanonicalJson.Hash(aObj), keys.NodeKey("a"));
+        var cObj = new JsonObject
+        {
+            ["node"] = "compositor.OrderedCompositor",
+            ["version"] = p["c"].Type.Version,
+            ["attrs"] = p["c"].Attrs.DeepClone(),
+            ["inputs"] = new JsonObject
+            {
+                ["sources"] = new JsonArray(keys.NodeKey("a").ToString(), keys.NodeKey("w").ToString(), keys.NodeKey("v").ToString()),
+            },
+        };
+        Assert.Equal(PodCache.Cache.Keys.CanonicalJson.Hash(cObj), keys.NodeKey("c"));
+    }
+
+    [Fact]
+    public void ResultKey_IsHashOfNodeKeyColonCoordinatesKeyText()
+    {
+        var nk = PodCache.Cache.Keys.Key.Hash("node");
+        var ck = PodCache.Cache.Keys.Key.Hash("coords");
+        Assert.Equal(PodCache.Cache.Keys.Key.Hash(nk.ToString() + ":" + ck.ToString()), NodeKeys.ResultKey(nk, ck));
+    }
+
+    private sealed class VersionedNode(string token) : Node
+    {
+        public override DataArray Evaluate(NodeContext context) => DataArray.Filled(context.Request, 1);
+
+        public override string? ResolveSourceVersion() => token;
+    }
 }

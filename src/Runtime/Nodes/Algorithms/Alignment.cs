@@ -9,6 +9,10 @@ internal static class Alignment
     /// <summary>The output coordinates of aligning <paramref name="inputs"/> for <paramref name="request"/>.</summary>
     public static Coordinates OutputCoordinates(IReadOnlyList<DataArray> inputs, Coordinates request)
     {
+        if (SharedLayout(inputs, request) is { } shared)
+        {
+            return shared;
+        }
         var dims = new List<string>();
         foreach (var d in request.Dims)
         {
@@ -38,8 +42,47 @@ internal static class Alignment
         return new Coordinates(axes, request.Crs);
     }
 
+    /// <summary>
+    /// The inputs' coordinates when they all share one object whose CRS is the request's and whose dims are already in
+    /// output order (the request's dims first, in its order): the general path would rebuild exactly that. Else null.
+    /// </summary>
+    private static Coordinates? SharedLayout(IReadOnlyList<DataArray> inputs, Coordinates request)
+    {
+        if (inputs.Count == 0)
+        {
+            return null;
+        }
+        var c = inputs[0].Coordinates;
+        for (int i = 1; i < inputs.Count; i++)
+        {
+            if (!ReferenceEquals(inputs[i].Coordinates, c))
+            {
+                return null;
+            }
+        }
+        if (c.Crs != request.Crs)
+        {
+            return null;
+        }
+        var dims = c.Dims;
+        int k = 0;
+        foreach (var d in request.Dims)
+        {
+            if (c.Contains(d))
+            {
+                if (dims[k] != d)
+                {
+                    return null;
+                }
+                k++;
+            }
+        }
+        return c;
+    }
+
     private static bool SamePoints(Coordinates1D a, Coordinates1D b)
     {
+        if (ReferenceEquals(a, b)) return true;
         if (a.Size != b.Size || a.IsTime != b.IsTime) return false;
         if (a.Unit == b.Unit) return a.Points.SequenceEqual(b.Points);
         var pa = AxisValues.Comparable(a);

@@ -1,3 +1,4 @@
+using System.Threading.Tasks.Dataflow;
 using PodCache.Cache;
 using PodCache.Cache.Index;
 using PodCache.Runtime.Nodes;
@@ -7,7 +8,8 @@ namespace PodCache.Runtime.Execution;
 
 /// <summary>
 /// Executes a plan bottom-up: a node becomes ready once its inputs are, ready nodes run on up to
-/// <c>maxDegreeOfParallelism</c> pumps on the thread pool, and every computation goes through the cache's single-flight
+/// <c>maxDegreeOfParallelism</c> pumps — invocations of a TPL Dataflow <see cref="ActionBlock{T}"/> with that degree of
+/// parallelism — and every computation goes through the cache's single-flight
 /// <c>GetOrCompute</c>. Nodes the plan found cached are loaded, and computed after all if they have been evicted since.
 /// </summary>
 /// <remarks>
@@ -27,6 +29,9 @@ internal sealed class Executor
     private readonly Lock _readyGate = new();
     private readonly Queue<PlanNode> _ready = new();
     private readonly int _maxPumps;
+    // The pumps run on this block: TPL Dataflow bounds them by the degree of parallelism and schedules them on the
+    // pool. A pump is posted only when a slot is free and more than one node is ready, not once per node.
+    private readonly ActionBlock<bool> _pumpBlock;
     private int _pumps;
 
     private readonly NodeKeys _keys;
@@ -50,6 +55,11 @@ internal sealed class Executor
         _cache = cache;
         _cancellationToken = cancellationToken;
         _maxPumps = maxDegreeOfParallelism;
+        _pumpBlock = new ActionBlock<bool>(_ => PumpAsync(), new ExecutionDataflowBlockOptions
+        {
+            MaxDegreeOfParallelism = maxDegreeOfParallelism,
+            EnsureOrdered = false,
+        });
     }
 
     /// <summary>Ensures <paramref name="pn"/> is being produced; returns its result task.</summary>
@@ -301,17 +311,23 @@ internal sealed class Executor
             }
             if (Interlocked.CompareExchange(ref _pumps, pumps + 1, pumps) == pumps)
             {
-                ThreadPool.UnsafeQueueUserWorkItem(static e => e.Pump(), this, preferLocal: false);
+                // The slot is taken: the block (same degree of parallelism) has room for it, now or as the pump
+                // that just gave its slot back finishes.
+                if (!_pumpBlock.Post(true))
+                {
+                    Interlocked.Decrement(ref _pumps);
+                }
                 return;
             }
         }
     }
 
     /// <summary>
-    /// Runs ready nodes one after another while holding one of the <c>maxDegreeOfParallelism</c> slots. A job that goes
-    /// asynchronous keeps the slot, and the pump carries on when it completes.
+    /// Runs ready nodes one after another while holding one of the <c>maxDegreeOfParallelism</c> slots (a pump is one
+    /// invocation of the Dataflow block, which never runs more at once). A job that goes asynchronous keeps the slot,
+    /// and the pump carries on when it completes.
     /// </summary>
-    private void Pump()
+    private async Task PumpAsync()
     {
         while (true)
         {
@@ -322,9 +338,7 @@ internal sealed class Executor
                 {
                     // Whatever the job made ready before it went asynchronous is for the other pumps.
                     TryStartPump();
-                    job.ContinueWith(static (_, e) => ((Executor)e!).Pump(), this, CancellationToken.None,
-                        TaskContinuationOptions.None, TaskScheduler.Default);
-                    return;
+                    await job.ConfigureAwait(false);
                 }
             }
             Interlocked.Decrement(ref _pumps);

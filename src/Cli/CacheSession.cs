@@ -61,8 +61,9 @@ internal sealed class CacheSession : IAsyncDisposable
     /// </summary>
     /// <param name="cache">The cache; this session's when null.</param>
     /// <param name="remote">Evaluates nodes on other cluster members first, or null.</param>
-    public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null) =>
-        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote });
+    /// <param name="progress">Called with (done, total) as nodes finish, or null.</param>
+    public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null, Action<int, int>? progress = null) =>
+        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress });
 
     public ValueTask DisposeAsync() => Stack.DisposeAsync();
 

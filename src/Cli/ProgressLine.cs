@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PodCache.Cli;
 
 /// <summary>
@@ -9,12 +7,19 @@ namespace PodCache.Cli;
 internal sealed class ProgressLine : IDisposable
 {
     private readonly TextWriter _err;
-    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly TimeProvider _time;
+    private readonly long _started;
     private readonly Lock _gate = new();
     private bool _shown;
     private long _lastDraw;
 
-    private ProgressLine(TextWriter err) => _err = err;
+    /// <summary>A progress line on <paramref name="err"/> (tests give a writer and a clock; the CLI uses <see cref="ForTerminal"/>).</summary>
+    internal ProgressLine(TextWriter err, TimeProvider? time = null)
+    {
+        _err = err;
+        _time = time ?? TimeProvider.System;
+        _started = _time.GetTimestamp();
+    }
 
     /// <summary>A progress line when stderr is an interactive terminal and not disabled; null otherwise.</summary>
     public static ProgressLine? ForTerminal(TextWriter stderr, bool disabled) =>
@@ -22,7 +27,7 @@ internal sealed class ProgressLine : IDisposable
 
     public void Update(int done, int total)
     {
-        long ms = _clock.ElapsedMilliseconds;
+        long ms = (long)_time.GetElapsedTime(_started).TotalMilliseconds;
         if (ms < 500 || (ms - Interlocked.Read(ref _lastDraw) < 100 && done < total))
         {
             return;

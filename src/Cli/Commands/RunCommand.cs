@@ -29,7 +29,9 @@ internal static class RunCommand
             throw new UsageException($"--node '{nodeRef}': {pipelinePath} has no such node; its nodes are {string.Join(", ", pipeline.Nodes.Select(n => n.Ref))}");
         }
         await using var session = CacheSession.Open(a.Get("config"), a.Get("cache-dir"));
-        var runner = session.CreateRunner();
+        // Long runs show a progress line on a terminal's stderr (not when redirected, not with --no-progress).
+        var progress = plan ? null : ProgressLine.ForTerminal(stderr, a.Flag("no-progress"));
+        var runner = session.CreateRunner(progress: progress is null ? null : progress.Update);
         if (plan)
         {
             var p = await runner.PlanAsync(pipeline, coords, nodeRef, ct).ConfigureAwait(false);
@@ -38,7 +40,12 @@ internal static class RunCommand
             if (a.Get("report") is { } planReport) InputFiles.WriteAtomic(planReport, Encoding.UTF8.GetBytes(text));
             return ExitCodes.Ok;
         }
-        var run = await runner.RunAsync(pipeline, coords, nodeRef, ct).ConfigureAwait(false);
+        PipelineRun run;
+        using (progress)
+        {
+            // Disposed (the line erased) before anything is printed.
+            run = await runner.RunAsync(pipeline, coords, nodeRef, ct).ConfigureAwait(false);
+        }
         if (a.Get("report") is { } report)
         {
             InputFiles.WriteAtomic(report, Encoding.UTF8.GetBytes(run.ToJsonString()));

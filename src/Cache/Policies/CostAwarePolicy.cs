@@ -77,8 +77,9 @@ public sealed class CostAwarePolicy : IEvictionPolicy
         var weight = Weight(sizeBytes, costSeconds);
         if (_entries.TryGet(key, out var entry))
         {
+            // A new weight may lower the priority: re-key now.
             entry.Weight = weight;
-            Touch(entry);
+            Touch(entry, lazily: false);
             return;
         }
         _entries.Add(key, weight, _clock, LogSum2(_inflation, weight + _clock));
@@ -90,7 +91,7 @@ public sealed class CostAwarePolicy : IEvictionPolicy
         if (_entries.TryGet(key, out var entry))
         {
             Advance(now);
-            Touch(entry);
+            Touch(entry, lazily: true);
         }
     }
 
@@ -126,17 +127,26 @@ public sealed class CostAwarePolicy : IEvictionPolicy
     {
         if (_entries.TryGet(key, out var entry))
         {
-            priority = entry.Priority;
+            priority = entry.CurrentPriority;
             return true;
         }
         priority = 0;
         return false;
     }
 
-    private void Touch(ScoredEntry entry)
+    private void Touch(ScoredEntry entry, bool lazily)
     {
         entry.Frequency = LogSum2(entry.Frequency, _clock);
-        _entries.Update(entry, LogSum2(_inflation, entry.Weight + entry.Frequency));
+        var priority = LogSum2(_inflation, entry.Weight + entry.Frequency);
+        if (lazily)
+        {
+            // An access only raises the priority (frequency and inflation never fall): the heap re-keys lazily.
+            _entries.UpdateLazily(entry, priority);
+        }
+        else
+        {
+            _entries.Update(entry, priority);
+        }
     }
 
     private double Weight(long sizeBytes, double costSeconds)
@@ -181,6 +191,7 @@ public sealed class CostAwarePolicy : IEvictionPolicy
         {
             entry.Frequency -= shift;
             entry.Priority -= shift;
+            entry.PendingPriority -= shift;
         }
         _entries.Reheapify();
     }

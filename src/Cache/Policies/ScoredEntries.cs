@@ -49,11 +49,40 @@ internal sealed class ScoredEntries
     public void Update(ScoredEntry entry, double priority)
     {
         Debug.Assert(entry.HeapIndex >= 0 && _heap[entry.HeapIndex] == entry);
+        entry.Dirty = false;
         entry.Priority = priority;
         entry.Sequence = ++_sequence;
         // The new key may be smaller (priority fell) or larger; one of the two sifts is a no-op.
         SiftUp(entry.HeapIndex);
         SiftDown(entry.HeapIndex);
+    }
+
+    /// <summary>
+    /// Gives a touched entry a new priority that is not lower than its current one, without moving it in the heap now:
+    /// the heap keeps the old key as a lower bound and re-keys the entry only when it reaches the top
+    /// (<see cref="TryPeekMin"/>). Since keys only grow, the clean entry at the top is the true minimum, so the victims
+    /// are exactly those of <see cref="Update"/> — at the cost of one sift per entry that reaches the top dirty,
+    /// instead of one per touch. For policies whose priorities only rise on access (cost-aware).
+    /// </summary>
+    public void UpdateLazily(ScoredEntry entry, double priority)
+    {
+        Debug.Assert(entry.HeapIndex >= 0 && _heap[entry.HeapIndex] == entry);
+        Debug.Assert(!(priority < entry.CurrentPriority), "a lazy update may only raise the priority");
+        entry.PendingPriority = priority;
+        entry.PendingSequence = ++_sequence;
+        entry.Dirty = true;
+    }
+
+    /// <summary>Applies pending keys at the top of the heap until the entry there is clean.</summary>
+    private void SettleRoot()
+    {
+        while (_count > 0 && _heap[0] is { Dirty: true } top)
+        {
+            top.Dirty = false;
+            top.Priority = top.PendingPriority;
+            top.Sequence = top.PendingSequence;
+            SiftDown(0);
+        }
     }
 
     /// <summary>Stops tracking <paramref name="key"/>.</summary>
@@ -67,6 +96,8 @@ internal sealed class ScoredEntries
             wasVictim = false;
             return false;
         }
+        // "Lowest" must mean what an eager heap would say.
+        SettleRoot();
         var index = entry.HeapIndex;
         wasVictim = index == 0;
         var last = _heap[--_count];
@@ -84,6 +115,7 @@ internal sealed class ScoredEntries
 
     public bool TryPeekMin([MaybeNullWhen(false)] out ScoredEntry entry)
     {
+        SettleRoot();
         if (_count == 0)
         {
             entry = null;

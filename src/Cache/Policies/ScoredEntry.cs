@@ -20,6 +20,21 @@ internal sealed class ScoredEntry(Key key)
     /// <summary>Position in the heap array; -1 once removed.</summary>
     public int HeapIndex = -1;
 
+    /// <summary>
+    /// True when a touch gave the entry a higher key (<see cref="PendingPriority"/>, <see cref="PendingSequence"/>) that
+    /// the heap has not been told yet (<see cref="ScoredEntries.UpdateLazily"/>).
+    /// </summary>
+    public bool Dirty;
+
+    /// <summary>The priority the entry's last touch gave it, while <see cref="Dirty"/>.</summary>
+    public double PendingPriority;
+
+    /// <summary>The touch stamp of that touch, while <see cref="Dirty"/>.</summary>
+    public long PendingSequence;
+
+    /// <summary>The priority the entry has now: the pending one while dirty.</summary>
+    public double CurrentPriority => Dirty ? PendingPriority : Priority;
+
     /// <summary>Policy-specific value weight, e.g. cost/size or its logarithm.</summary>
     public double Weight;
 

@@ -263,7 +263,17 @@ internal sealed class ClusterRunService : IRunService
         // Untrusted bytes: parsed and validated like any request, and they must produce this very key.
         var what = EvaluationRequest.Parse(request.Payload.Span, key);
         var runner = _local.Session.CreateRunner(new CountingMemoCache(cache, Counters), new Evaluator(this, key));
-        var run = await runner.RunAsync(what.Pipeline, what.Coordinates, what.NodeRef, cancellationToken).ConfigureAwait(false);
+        PipelineRun run;
+        try
+        {
+            run = await runner.RunAsync(what.Pipeline, what.Coordinates, what.NodeRef, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PipelineException ex)
+        {
+            // The request's own fault (a node cannot evaluate these coordinates): the requester answers 400 with these
+            // paths, as a single server would, not 502.
+            throw new OwnerPipelineException(ex.Errors);
+        }
         var info = run.Nodes[what.NodeRef];
         return Answer(run.Output!, info.Status, info.Seconds);
     }
@@ -304,6 +314,10 @@ internal sealed class ClusterRunService : IRunService
         try
         {
             result = await member.SingleFlight.GetOrComputeAsync(key, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterComputeException ex) when (OwnerPipelineException.TryRead(ex.Message, out var errors))
+        {
+            throw new PipelineException(errors);
         }
         catch (Exception ex) when (ex is HttpRequestException or InvalidDataException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
@@ -380,3 +394,61 @@ internal sealed class ClusterRunService : IRunService
 
 /// <summary>The member cannot serve yet (joining) or any more (leaving, downed); the server answers 503.</summary>
 internal sealed class ClusterUnavailableException(string message) : Exception(message);
+
+/// <summary>
+/// A pipeline error on a key's owner, carried to the requester inside the owner's failure message (the cluster layer
+/// sends exceptions as text): a marker, then the errors as a JSON list of <c>{"path", "message"}</c>.
+/// </summary>
+internal sealed class OwnerPipelineException(IReadOnlyList<PipelineError> errors) : Exception(Encode(errors))
+{
+    private const string Marker = "podcache-pipeline-errors:";
+    // The cluster layer clips failure text at 4,096 characters: at most 4 errors of 400-character fields fit whole.
+    private const int MaxErrors = 4;
+    private const int MaxChars = 400;
+
+    private static string Encode(IReadOnlyList<PipelineError> errors)
+    {
+        var list = new JsonArray();
+        foreach (var e in errors.Take(MaxErrors))
+        {
+            list.Add(new JsonObject { ["path"] = Clip(e.Path), ["message"] = Clip(e.Message) });
+        }
+        return Marker + list.ToJsonString();
+    }
+
+    private static string Clip(string s) => s.Length <= MaxChars ? s : s[..MaxChars] + "...";
+
+    /// <summary>Reads the errors back from a failure message that carries them (untrusted text: checked).</summary>
+    public static bool TryRead(string message, out IReadOnlyList<PipelineError> errors)
+    {
+        errors = [];
+        int at = message.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return false;
+        }
+        try
+        {
+            if (JsonNode.Parse(message.AsSpan(at + Marker.Length).ToString()) is not JsonArray list || list.Count is 0 or > 100)
+            {
+                return false;
+            }
+            var read = new List<PipelineError>(list.Count);
+            foreach (var item in list)
+            {
+                if (item is not JsonObject o || o["path"] is not JsonValue p || !p.TryGetValue<string>(out var path)
+                    || o["message"] is not JsonValue m || !m.TryGetValue<string>(out var text))
+                {
+                    return false;
+                }
+                read.Add(new PipelineError(Clip(path), Clip(text)));
+            }
+            errors = read;
+            return true;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+}

@@ -50,6 +50,21 @@ public sealed class ClusterServeTests(ITestOutputHelper output)
             var afterPull = await Task.WhenAll(cluster.Members.Select(TestCluster.StatsAsync));
             Assert.Equal(keys.Count, afterPull.Sum(s => s["computed"]!.GetValue<long>()));
 
+            // A node that cannot evaluate the request fails on its owner; every member answers 400 naming the node, as a
+            // single server does, not 502.
+            const string crsPipeline = """
+                {"a": {"node": "data.Array", "attrs": {"source": [[1, 2], [3, 4]], "coordinates": {"coords": [{"name": "lat", "values": [1, 2]}, {"name": "lon", "values": [3, 4]}], "crs": "EPSG:4326"}}},
+                 "out": {"node": "algorithm.Arithmetic", "inputs": {"A": "a"}, "attrs": {"eqn": "A * 2"}}}
+                """;
+            const string crsCoords = """{"coords": [{"name": "lat", "values": [1, 2]}, {"name": "lon", "values": [3, 4]}], "crs": "EPSG:3857"}""";
+            foreach (var m in cluster.Members)
+            {
+                var ex = await Assert.ThrowsAsync<HttpRequestException>(() => TestCluster.RunAsync(m, TestServer.Body(crsPipeline, crsCoords)));
+                Assert.Equal(System.Net.HttpStatusCode.BadRequest, ex.StatusCode);
+                Assert.Contains("\"path\":\"pipeline.a\"", ex.Message);
+                Assert.Contains("CRS transforms are not supported", ex.Message);
+            }
+
             foreach (var s in stats)
             {
                 Assert.Equal("cluster", s["member"]!["mode"]!.GetValue<string>());

@@ -1,13 +1,8 @@
 using System.Text.Json.Nodes;
 using BenchmarkDotNet.Attributes;
-using PodCache.Cache;
-using PodCache.Cache.Configuration;
-using PodCache.Cache.Serialization;
 using PodCache.Runtime;
-using PodCache.Runtime.Execution;
 using PodCache.Runtime.Nodes;
 using PodCache.Runtime.Pipelines;
-using PodCache.Runtime.Serialization;
 
 namespace PodCache.Benchmarks;
 
@@ -19,13 +14,8 @@ namespace PodCache.Benchmarks;
 /// once, no keys, cache or executor) — so the ratios are what memoized execution costs or saves on it.
 /// </summary>
 [MemoryDiagnoser]
-public class ExamplePipelineBenchmarks
+public class ExamplePipelineBenchmarks : MemoizedRunBenchmarks
 {
-    private Pipeline _pipeline = null!;
-    private Coordinates _coords = null!;
-    private PipelineRunner _warm = null!;
-    private string _dir = null!;
-
     [GlobalSetup]
     public void Setup()
     {
@@ -35,13 +25,7 @@ public class ExamplePipelineBenchmarks
         var json = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "pipeline.json")))!;
         var attrs = (JsonObject)json["elevation"]!["attrs"]!;
         attrs["source"] = Path.Combine(root, attrs["source"]!.GetValue<string>());
-        _pipeline = Pipeline.FromJson(json);
-        _coords = Coordinates.Parse(File.ReadAllText(Path.Combine(folder, "coords.json")));
-        _warm = new PipelineRunner(TieredCache.InMemory(1L << 30));
-        _warm.RunAsync(_pipeline, _coords).Wait();
-        _dir = Path.Combine(Path.GetTempPath(), "podcache-example-bench-" + Guid.NewGuid().ToString("N"));
-        using var stack = Open();
-        new PipelineRunner(stack.Cache).RunAsync(_pipeline, _coords).Wait();
+        Prepare(Pipeline.FromJson(json), Coordinates.Parse(File.ReadAllText(Path.Combine(folder, "coords.json"))));
     }
 
     private static string RepositoryRoot()
@@ -56,20 +40,11 @@ public class ExamplePipelineBenchmarks
         throw new InvalidOperationException("examples/pipelines/anomaly not found above " + AppContext.BaseDirectory);
     }
 
-    private CacheStack Open() => CacheStack.Create(new CacheConfig { DiskPath = _dir }, new ValueCodecs().Register(new DataArrayCodec()));
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, true);
-    }
-
     [Benchmark(Baseline = true)]
     public DataArray DirectNodes()
     {
         var done = new Dictionary<(string, PodCache.Cache.Keys.Key), DataArray>();
-        return Evaluate(_pipeline.OutputRef, _coords, done);
+        return Evaluate(Pipeline.OutputRef, Coords, done);
     }
 
     /// <summary>Each node's own PlanInputs and Evaluate, inputs first, each (node, coordinates) once.</summary>
@@ -79,7 +54,7 @@ public class ExamplePipelineBenchmarks
         {
             return known;
         }
-        var node = _pipeline[nodeRef];
+        var node = Pipeline[nodeRef];
         var requests = node.Implementation.PlanInputs(request, node.Slots);
         var inputs = new Dictionary<string, DataArray>(StringComparer.Ordinal);
         foreach (var slot in node.Slots)
@@ -89,27 +64,5 @@ public class ExamplePipelineBenchmarks
         var value = node.Implementation.Evaluate(new NodeContext(request, inputs, node.Slots, nodeRef)).TransposeToRequest(request);
         done[(nodeRef, request.Key)] = value;
         return value;
-    }
-
-    [Benchmark]
-    public async Task<DataArray> Cold()
-    {
-        var run = await new PipelineRunner(TieredCache.InMemory(1L << 30)).RunAsync(_pipeline, _coords);
-        return run.Output!;
-    }
-
-    [Benchmark]
-    public async Task<DataArray> WarmRam()
-    {
-        var run = await _warm.RunAsync(_pipeline, _coords);
-        return run.Output!;
-    }
-
-    [Benchmark]
-    public async Task<DataArray> WarmAfterRestartDisk()
-    {
-        using var stack = Open();
-        var run = await new PipelineRunner(stack.Cache).RunAsync(_pipeline, _coords);
-        return run.Output!;
     }
 }

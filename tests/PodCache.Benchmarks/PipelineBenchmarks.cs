@@ -1,21 +1,16 @@
 using BenchmarkDotNet.Attributes;
-using PodCache.Cache;
-using PodCache.Cache.Configuration;
-using PodCache.Cache.Serialization;
 using PodCache.Runtime;
-using PodCache.Runtime.Execution;
 using PodCache.Runtime.Pipelines;
-using PodCache.Runtime.Serialization;
 
 namespace PodCache.Benchmarks;
 
 /// <summary>
 /// The pipeline SinCoords → mean-5 Convolution → Arithmetic <c>A * 100 - B / 7</c> with B = Arange over lat 60..20
 /// step -0.05, lon -130..-60 step 0.05 (801 x 1401): cold (fresh cache), warm (RAM hit), warm after restart (disk
-/// hit in a fresh process-like stack), against the same computation as plain C# loops.
+/// hit in a fresh process-like stack; <see cref="MemoizedRunBenchmarks"/>), against the same computation as plain C# loops.
 /// </summary>
 [MemoryDiagnoser]
-public class PipelineBenchmarks
+public class PipelineBenchmarks : MemoizedRunBenchmarks
 {
     private const string Json = """
         {"sin": {"node": "algorithm.SinCoords"},
@@ -24,31 +19,9 @@ public class PipelineBenchmarks
          "out": {"node": "algorithm.Arithmetic", "inputs": {"A": "smooth", "B": "idx"}, "attrs": {"eqn": "A * 100 - B / 7"}}}
         """;
 
-    private Pipeline _pipeline = null!;
-    private Coordinates _coords = null!;
-    private PipelineRunner _warm = null!;
-    private string _dir = null!;
-
     [GlobalSetup]
-    public void Setup()
-    {
-        _pipeline = Pipeline.Parse(Json);
-        _coords = Coordinates.Parse("""{"coords": [{"name": "lat", "start": 60, "stop": 20, "step": -0.05}, {"name": "lon", "start": -130, "stop": -60, "step": 0.05}]}""");
-        _warm = new PipelineRunner(TieredCache.InMemory(1L << 30));
-        _warm.RunAsync(_pipeline, _coords).Wait();
-        _dir = Path.Combine(Path.GetTempPath(), "podcache-pipe-bench-" + Guid.NewGuid().ToString("N"));
-        using var stack = Open();
-        new PipelineRunner(stack.Cache).RunAsync(_pipeline, _coords).Wait();
-    }
-
-    private CacheStack Open() => CacheStack.Create(new CacheConfig { DiskPath = _dir }, new ValueCodecs().Register(new DataArrayCodec()));
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_dir, true);
-    }
+    public void Setup() => Prepare(Pipeline.Parse(Json),
+        Coordinates.Parse("""{"coords": [{"name": "lat", "start": 60, "stop": 20, "step": -0.05}, {"name": "lon", "start": -130, "stop": -60, "step": 0.05}]}"""));
 
     [Benchmark(Baseline = true)]
     public double PlainLoops()
@@ -87,27 +60,5 @@ public class PipelineBenchmarks
             }
         }
         return result[^1];
-    }
-
-    [Benchmark]
-    public async Task<double> Cold()
-    {
-        var run = await new PipelineRunner(TieredCache.InMemory(1L << 30)).RunAsync(_pipeline, _coords);
-        return run.Output!.Values[^1];
-    }
-
-    [Benchmark]
-    public async Task<double> WarmRam()
-    {
-        var run = await _warm.RunAsync(_pipeline, _coords);
-        return run.Output!.Values[^1];
-    }
-
-    [Benchmark]
-    public async Task<double> WarmAfterRestartDisk()
-    {
-        using var stack = Open();
-        var run = await new PipelineRunner(stack.Cache).RunAsync(_pipeline, _coords);
-        return run.Output!.Values[^1];
     }
 }

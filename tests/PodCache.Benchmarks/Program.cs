@@ -6,7 +6,7 @@ using BenchmarkDotNet.Running;
 // `--quick NAME [ITERATIONS]` times one benchmark method with a stopwatch (for profiling sessions, not for reporting).
 if (args.Length is 2 or 3 && args[0] == "--quick")
 {
-    var type = typeof(PodCache.Benchmarks.BenchConfig).Assembly.GetTypes().First(t => t.GetMethod(args[1]) is not null);
+    var type = typeof(PodCache.Benchmarks.BenchConfig).Assembly.GetTypes().First(t => !t.IsAbstract && t.GetMethod(args[1]) is not null);
     var instance = Activator.CreateInstance(type)!;
     type.GetMethods().FirstOrDefault(m => m.GetCustomAttributes(typeof(BenchmarkDotNet.Attributes.GlobalSetupAttribute), false).Length > 0)?.Invoke(instance, null);
     var method = type.GetMethod(args[1])!;

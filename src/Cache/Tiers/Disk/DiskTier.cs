@@ -63,7 +63,7 @@ public sealed class DiskTier : ICacheTier
     public Budgets.IBudgetScope? Scope { get; set; }
 
     /// <summary>The most bytes the tier may hold now: <see cref="MaxBytes"/>, or less when <see cref="Scope"/> says so.</summary>
-    public long CurrentLimit() => Scope is { } scope ? Math.Min(_options.MaxBytes, Math.Max(0, scope.CurrentLimit())) : _options.MaxBytes;
+    public long CurrentLimit() => Budgets.BudgetLimit.Of(_options.MaxBytes, Scope);
 
     /// <summary>The file that holds <paramref name="key"/>'s entry.</summary>
     public string PathOf(Key key)
@@ -169,11 +169,7 @@ public sealed class DiskTier : ICacheTier
             _log.LogDebug("Entry {Key} ({Bytes} B) does not fit the disk budget now; not written", entry.Key, estimate);
             return ValueTask.CompletedTask;
         }
-        foreach (var v in victims)
-        {
-            TryDelete(PathOf(v.Key));
-            Interlocked.Increment(ref _evictions);
-        }
+        DeleteVictims(victims);
         string final = PathOf(entry.Key);
         string tmp = Path.Combine(_tmp, $"{entry.Key}.{_index.Self.Pid}.{_index.Self.StartTicks}.{Guid.NewGuid():N}.tmp");
         try
@@ -228,12 +224,18 @@ public sealed class DiskTier : ICacheTier
     public int TrimToLimit()
     {
         var victims = _index.TrimToBudget(Name, CurrentLimit(), ChooseVictims);
+        DeleteVictims(victims);
+        return victims.Count;
+    }
+
+    /// <summary>Deletes the files of entries whose index rows were already given up.</summary>
+    private void DeleteVictims(IReadOnlyList<Index.IndexEntry> victims)
+    {
         foreach (var v in victims)
         {
             TryDelete(PathOf(v.Key));
             Interlocked.Increment(ref _evictions);
         }
-        return victims.Count;
     }
 
     /// <summary>Removes every expired entry; returns how many.</summary>

@@ -151,7 +151,7 @@ public sealed class RamTier : ICacheTier
     public ValueTask PutAsync(CacheEntry entry, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        long limit = _scope is null ? MaxBytes : Math.Min(MaxBytes, _scope.CurrentLimit());
+        long limit = Budgets.BudgetLimit.Of(MaxBytes, _scope);
         if (entry.SizeBytes > limit)
         {
             return ValueTask.CompletedTask;
@@ -166,27 +166,12 @@ public sealed class RamTier : ICacheTier
                 _policy.OnRemove(entry.Key);
             }
             // Make room first, so the budget holds even while the new entry is being added.
-            while (_bytes + entry.SizeBytes > limit && _policy.TryPeekVictim(out var victimKey))
-            {
-                _policy.OnRemove(victimKey);
-                if (_entries.TryRemove(victimKey, out var victim))
-                {
-                    _bytes -= victim.Entry.SizeBytes;
-                    _evictions++;
-                    (evicted ??= []).Add(victim.Entry);
-                }
-            }
+            EvictLocked(limit - entry.SizeBytes, ref evicted);
             _entries[entry.Key] = new Slot(entry);
             _bytes += entry.SizeBytes;
             _policy.OnInsert(entry.Key, entry.SizeBytes, entry.ComputeSeconds, _time.GetUtcNow());
         }
-        if (evicted is not null && Evicted is { } handler)
-        {
-            foreach (var e in evicted)
-            {
-                handler(e);
-            }
-        }
+        RaiseEvicted(evicted);
         return ValueTask.CompletedTask;
     }
 
@@ -197,22 +182,35 @@ public sealed class RamTier : ICacheTier
     /// </summary>
     public int TrimToLimit()
     {
-        long limit = _scope is null ? MaxBytes : Math.Min(MaxBytes, _scope.CurrentLimit());
+        long limit = Budgets.BudgetLimit.Of(MaxBytes, _scope);
         List<CacheEntry>? evicted = null;
         lock (_gate)
         {
             DrainLocked();
-            while (_bytes > limit && _policy.TryPeekVictim(out var victimKey))
+            EvictLocked(limit, ref evicted);
+        }
+        RaiseEvicted(evicted);
+        return evicted?.Count ?? 0;
+    }
+
+    /// <summary>Evicts in the policy's order until the tier holds at most <paramref name="targetBytes"/>; under the lock.</summary>
+    private void EvictLocked(long targetBytes, ref List<CacheEntry>? evicted)
+    {
+        while (_bytes > targetBytes && _policy.TryPeekVictim(out var victimKey))
+        {
+            _policy.OnRemove(victimKey);
+            if (_entries.TryRemove(victimKey, out var victim))
             {
-                _policy.OnRemove(victimKey);
-                if (_entries.TryRemove(victimKey, out var victim))
-                {
-                    _bytes -= victim.Entry.SizeBytes;
-                    _evictions++;
-                    (evicted ??= []).Add(victim.Entry);
-                }
+                _bytes -= victim.Entry.SizeBytes;
+                _evictions++;
+                (evicted ??= []).Add(victim.Entry);
             }
         }
+    }
+
+    /// <summary>Tells <see cref="Evicted"/> (demotion to disk) outside the lock.</summary>
+    private void RaiseEvicted(List<CacheEntry>? evicted)
+    {
         if (evicted is not null && Evicted is { } handler)
         {
             foreach (var e in evicted)
@@ -220,7 +218,6 @@ public sealed class RamTier : ICacheTier
                 handler(e);
             }
         }
-        return evicted?.Count ?? 0;
     }
 
     /// <inheritdoc/>

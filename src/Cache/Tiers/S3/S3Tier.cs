@@ -86,7 +86,7 @@ public sealed partial class S3Tier : ICacheTier, IDisposable
     public Budgets.IBudgetScope? Scope { get; set; }
 
     /// <summary>The most bytes the tier may hold now: <see cref="MaxBytes"/>, or less when <see cref="Scope"/> says so.</summary>
-    public long CurrentLimit() => Scope is { } scope ? Math.Min(_options.MaxBytes, Math.Max(0, scope.CurrentLimit())) : _options.MaxBytes;
+    public long CurrentLimit() => Budgets.BudgetLimit.Of(_options.MaxBytes, Scope);
 
     /// <summary>Failed S3 requests seen by this process (all processes: the index counter <c>s3.errors</c>).</summary>
     public long ErrorCount => Health.Failures;

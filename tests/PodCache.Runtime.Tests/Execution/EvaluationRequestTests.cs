@@ -10,11 +10,11 @@ using PodCache.Runtime.Pipelines;
 namespace PodCache.Runtime.Tests.Execution;
 
 /// <summary>
-/// The seam a cluster member routes nodes through (<see cref="IRemoteEvaluator"/>) and the request an owner receives
-/// (<see cref="EvaluationRequest"/>): asked before inputs, falls back to local evaluation, and the request rebuilds the
-/// exact key on the other side — also for the grown grid a Convolution asks of its source.
+/// The request a cluster owner receives (<see cref="EvaluationRequest"/>): it rebuilds the exact key on the other side
+/// — also for the grown grid a Convolution asks of its source — and anything tampered or foreign is refused. How the
+/// executor uses the seam is in <see cref="RemoteEvaluatorTests"/>.
 /// </summary>
-public class RemoteEvaluationTests
+public class EvaluationRequestTests
 {
     private const string ConvolutionPipeline = """
         {"sin": {"node": "algorithm.SinCoords"},
@@ -56,39 +56,6 @@ public class RemoteEvaluationTests
             Assert.Equal(key, NodeKeys.ResultKey(keys.NodeKey(parsed.NodeRef), parsed.Coordinates.Key));
         }
         Assert.Equal(CacheStatus.Computed, run.Nodes["out"].Status);
-    }
-
-    [Fact]
-    public async Task AnOwnerThatAnswers_IsAskedBeforeAnyInput_AndItsStatusIsReported()
-    {
-        var pipeline = Pipeline.Parse(ConvolutionPipeline);
-        var coords = Coordinates.Parse(Coords);
-        var reference = await new PipelineRunner(TieredCache.InMemory(1L << 26)).RunAsync(pipeline, coords);
-        var outKey = reference.Nodes["out"].ResultKey;
-        var evaluator = new RecordingEvaluator(k => k == outKey ? reference.Output : null);
-        var counting = new CountingCache(TieredCache.InMemory(1L << 26));
-
-        var run = await new PipelineRunner(counting, new RunnerOptions { Remote = evaluator }).RunAsync(pipeline, coords);
-
-        Assert.Equal([outKey], evaluator.Asked.Select(a => a.Key).ToArray());
-        Assert.Equal(0, counting.Computations);
-        Assert.Equal("hit:remote", run.Nodes["out"].Status);
-        Assert.Equal(0.5, run.Nodes["out"].Seconds);
-        Assert.Equal(CacheStatus.Pruned, run.Nodes["sin"].Status);
-        Assert.Equal(reference.Output!.Values.ToArray(), run.Output!.Values.ToArray());
-    }
-
-    [Fact]
-    public async Task NodesWithCachingDisabled_AreNeverSent()
-    {
-        var pipeline = Pipeline.Parse("""
-            {"sin": {"node": "algorithm.SinCoords", "cache": {"enabled": false}},
-             "out": {"node": "algorithm.Arithmetic", "inputs": {"A": "sin"}, "attrs": {"eqn": "A * 2"}}}
-            """);
-        var evaluator = new RecordingEvaluator(_ => null);
-        var run = await new PipelineRunner(TieredCache.InMemory(1L << 26), new RunnerOptions { Remote = evaluator })
-            .RunAsync(pipeline, Coordinates.Parse(Coords));
-        Assert.Equal([run.Nodes["out"].ResultKey], evaluator.Asked.Select(a => a.Key).ToArray());
     }
 
     [Fact]
@@ -145,31 +112,5 @@ public class RemoteEvaluationTests
         Assert.False(sub.ContainsKey("params"));
         var reparsed = Pipeline.FromJson(sub);
         Assert.Equal(new NodeKeys(pipeline).NodeKey("d"), new NodeKeys(reparsed).NodeKey("d"));
-    }
-
-    private sealed class CountingCache(IMemoCache inner) : IMemoCache
-    {
-        private int _computations;
-
-        public int Computations => _computations;
-
-        public IReadOnlyList<PodCache.Cache.Tiers.ICacheTier> Tiers => inner.Tiers;
-
-        public ValueTask<CacheLookup?> GetAsync(Key key, CancellationToken cancellationToken = default) => inner.GetAsync(key, cancellationToken);
-
-        public ValueTask<string?> ProbeAsync(Key key, CancellationToken cancellationToken = default) => inner.ProbeAsync(key, cancellationToken);
-
-        public ValueTask PutAsync(Key key, ICacheValue value, EntryOptions? options = null, double computeSeconds = 0, CancellationToken cancellationToken = default) =>
-            inner.PutAsync(key, value, options, computeSeconds, cancellationToken);
-
-        public ValueTask<bool> DeleteAsync(Key key, CancellationToken cancellationToken = default) => inner.DeleteAsync(key, cancellationToken);
-
-        public Task<CacheOutcome<T>> GetOrComputeAsync<T>(Key key, Func<CancellationToken, ValueTask<T>> factory, EntryOptions? options = null,
-            CancellationToken cancellationToken = default) where T : ICacheValue =>
-            inner.GetOrComputeAsync(key, ct =>
-            {
-                Interlocked.Increment(ref _computations);
-                return factory(ct);
-            }, options, cancellationToken);
     }
 }

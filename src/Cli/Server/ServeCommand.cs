@@ -32,12 +32,9 @@ internal static class ServeCommand
         await using var service = LocalRunService.Open(a.Get("config"), a.Get("cache-dir"), saveRuns: !a.Flag("no-save-runs"));
         await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
             cancellationToken).ConfigureAwait(false);
-        var stack = service.Stack;
-        string tiers = string.Join(" + ", stack.Cache.Tiers.Select(t => t.Name));
-        string where = stack.Disk is not null ? $", cache directory {stack.Disk.Root}" : "";
         await stdout.WriteLineAsync(
-            $"podcache serve: listening on {server.BaseAddress.ToString().TrimEnd('/')} (single server; tiers {tiers}{where}" +
-            $"{(options.ApiToken is null ? "" : "; API token required")})").ConfigureAwait(false);
+            $"podcache serve: listening on {server.BaseAddress.ToString().TrimEnd('/')} (single server; {Describe(service.Stack, options)})")
+            .ConfigureAwait(false);
         await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
 
         await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
@@ -91,13 +88,10 @@ internal static class ServeCommand
         var advertised = clusterOptions.HttpBaseUrl ?? AdvertisedUrl(server.BaseAddress, clusterOptions.Host);
         await service.JoinAsync(advertised, http, options.ApiToken, StderrLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
         var member = service.Member!;
-        var stack = service.Stack;
-        string tiers = string.Join(" + ", stack.Cache.Tiers.Select(t => t.Name));
-        string where = stack.Disk is not null ? $", cache directory {stack.Disk.Root}" : "";
         string seeds = clusterOptions.Seeds.Count == 0 ? "a new cluster" : "seeds " + string.Join(", ", clusterOptions.Seeds);
         await stdout.WriteLineAsync(
             $"podcache serve: listening on {server.BaseAddress.ToString().TrimEnd('/')} (cluster member {member.Address}, joining {seeds}; " +
-            $"advertised {advertised.ToString().TrimEnd('/')}; tiers {tiers}{where}{(options.ApiToken is null ? "" : "; API token required")})")
+            $"advertised {advertised.ToString().TrimEnd('/')}; {Describe(service.Stack, options)})")
             .ConfigureAwait(false);
         await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
 
@@ -132,6 +126,12 @@ internal static class ServeCommand
         await stdout.WriteLineAsync("podcache serve: stopped").ConfigureAwait(false);
         return ExitCodes.Ok;
     }
+
+    /// <summary>The tiers and cache directory a server runs on, and whether it wants a token (its first line).</summary>
+    private static string Describe(PodCache.Cache.CacheStack stack, ServerOptions options) =>
+        $"tiers {string.Join(" + ", stack.Cache.Tiers.Select(t => t.Name))}" +
+        (stack.Disk is not null ? $", cache directory {stack.Disk.Root}" : "") +
+        (options.ApiToken is null ? "" : "; API token required");
 
     /// <summary>The URL other members reach this one at: the bound address, or the cluster host when bound to any address.</summary>
     private static Uri AdvertisedUrl(Uri bound, string clusterHost)

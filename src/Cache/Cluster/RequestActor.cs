@@ -82,7 +82,7 @@ internal sealed class RequestActor : UntypedActor, IWithTimers
                 break;
             case Unacknowledged u when u.Attempt == _attempt && _entity is null:
                 Interlocked.Increment(ref _state.Counters.Resends);
-                _region.Tell(_attempt == 1 ? _request : _request with { Attempt = _attempt }, Self);
+                TellRegion();
                 break;
             case AcceptTimeout a when a.Attempt == _attempt:
                 Interlocked.Increment(ref _state.Counters.Timeouts);
@@ -137,9 +137,11 @@ internal sealed class RequestActor : UntypedActor, IWithTimers
         return healthy && DateTime.UtcNow - _lostAt > HealthyOwnerWait;
     }
 
+    private void TellRegion() => _region.Tell(_attempt == 1 ? _request : _request with { Attempt = _attempt }, Self);
+
     private void Send()
     {
-        _region.Tell(_attempt == 1 ? _request : _request with { Attempt = _attempt }, Self);
+        TellRegion();
         Timers.StartSingleTimer(nameof(AcceptTimeout), new AcceptTimeout(_attempt), _state.Options.AskTimeout);
         Timers.StartPeriodicTimer(nameof(Unacknowledged), new Unacknowledged(_attempt), UnacknowledgedResend);
     }

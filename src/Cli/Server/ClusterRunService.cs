@@ -244,8 +244,10 @@ internal sealed class ClusterRunService : IRunService
 
     private MemberUsage Usage()
     {
+        // Published every refresh interval: one SUM per tier in the index, not the tiers' statistics (every row read).
         var stack = _local.Stack;
-        return new MemberUsage(stack.Ram.Bytes, stack.Disk?.GetStatistics().Bytes ?? 0, stack.S3?.GetStatistics().Bytes ?? 0);
+        long Bytes(object? tier, string name) => tier is not null && stack.Index is { } index ? index.Bytes(name) : 0;
+        return new MemberUsage(stack.Ram.Bytes, Bytes(stack.Disk, TierNames.Disk), Bytes(stack.S3, TierNames.S3));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Numerics;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -6,10 +7,11 @@ using System.Text.Json.Nodes;
 namespace PodCache.Cache.Keys;
 
 /// <summary>
-/// RFC 8785 (JSON Canonicalization Scheme) serialisation of <see cref="JsonNode"/> trees: members sorted by
-/// UTF-16 code units, no whitespace, numbers in ECMAScript shortest form, minimal string escapes.
-/// Non-finite numbers, which JSON cannot hold, are written as the strings <c>"NaN"</c>, <c>"Infinity"</c> and
-/// <c>"-Infinity"</c> (the spelling PODPAC uses).
+/// The canonical text that keys hash: RFC 8785 (JSON Canonicalization Scheme) for structure — members sorted by
+/// UTF-16 code units, no whitespace, minimal string escapes — with numbers written so that no two values that
+/// evaluation can tell apart share a text (docs/keys.md): integers (values backed by an integer type, or integer
+/// literals of JSON text) exactly, at any size; floats in ECMAScript shortest form with <c>.0</c> added where that
+/// form looks like an integer, <c>-0.0</c> for negative zero, and bare <c>NaN</c>, <c>Infinity</c>, <c>-Infinity</c>.
 /// </summary>
 public static class CanonicalJson
 {
@@ -69,10 +71,21 @@ public static class CanonicalJson
 
     private static void WriteValue(StringBuilder sb, JsonValue value)
     {
-        // Fast paths for the CLR types JSON values are usually backed by.
+        // A value read from JSON text may be backed by a JsonElement, whose TryGetValue<double> converts (and rounds):
+        // classify it by its text first.
+        if (value.TryGetValue<JsonElement>(out var el))
+        {
+            WriteElement(sb, el);
+            return;
+        }
         if (value.TryGetValue<string>(out var str))
         {
             WriteString(sb, str);
+            return;
+        }
+        if (value.TryGetValue<bool>(out var bl))
+        {
+            sb.Append(bl ? "true" : "false");
             return;
         }
         if (value.TryGetValue<double>(out var dbl))
@@ -82,17 +95,32 @@ public static class CanonicalJson
         }
         if (value.TryGetValue<long>(out var lng))
         {
-            WriteNumber(sb, lng);
+            sb.Append(lng.ToString(CultureInfo.InvariantCulture));
             return;
         }
         if (value.TryGetValue<int>(out var i32))
         {
-            WriteNumber(sb, i32);
+            sb.Append(i32.ToString(CultureInfo.InvariantCulture));
             return;
         }
-        if (value.TryGetValue<bool>(out var bl))
+        if (value.TryGetValue<float>(out var f))
         {
-            sb.Append(bl ? "true" : "false");
+            WriteNumber(sb, f);
+            return;
+        }
+        if (value.TryGetValue<Half>(out var h))
+        {
+            WriteNumber(sb, (double)h);
+            return;
+        }
+        if (value.TryGetValue<decimal>(out var m))
+        {
+            WriteNumber(sb, (double)m);
+            return;
+        }
+        if (value.TryGetValue<BigInteger>(out var big))
+        {
+            sb.Append(big.ToString(CultureInfo.InvariantCulture));
             return;
         }
         switch (value.GetValueKind())
@@ -110,40 +138,85 @@ public static class CanonicalJson
                 sb.Append("null");
                 return;
         }
-        if (value.TryGetValue<double>(out var d))
-        {
-            WriteNumber(sb, d);
-            return;
-        }
-        if (value.TryGetValue<float>(out var f))
-        {
-            WriteNumber(sb, f);
-            return;
-        }
-        if (value.TryGetValue<JsonElement>(out var el) && el.ValueKind == JsonValueKind.Number)
-        {
-            WriteNumber(sb, el.GetDouble());
-            return;
-        }
-        // Integers of any CLR type: route through double as ECMAScript does.
-        WriteNumber(sb, double.Parse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture));
+        // Any other integer CLR type (ulong, short, Int128, ...): its JSON text has no fraction or exponent.
+        WriteNumberText(sb, value.ToJsonString());
     }
 
-    /// <summary>Appends <paramref name="d"/> in ECMAScript <c>Number.prototype.toString</c> form.</summary>
+    private static void WriteElement(StringBuilder sb, JsonElement el)
+    {
+        switch (el.ValueKind)
+        {
+            case JsonValueKind.String:
+                WriteString(sb, el.GetString()!);
+                return;
+            case JsonValueKind.Number:
+                WriteNumberText(sb, el.GetRawText());
+                return;
+            case JsonValueKind.True:
+                sb.Append("true");
+                return;
+            case JsonValueKind.False:
+                sb.Append("false");
+                return;
+            case JsonValueKind.Null:
+                sb.Append("null");
+                return;
+            case JsonValueKind.Object:
+                Write(sb, JsonObject.Create(el));
+                return;
+            default:
+                Write(sb, JsonArray.Create(el));
+                return;
+        }
+    }
+
+    /// <summary>
+    /// A number given as JSON text: an integer literal (no fraction, no exponent) exactly, as Python's <c>json</c>
+    /// loads it (an <c>int</c> of any size); anything else as the float it denotes.
+    /// </summary>
+    private static void WriteNumberText(StringBuilder sb, string text)
+    {
+        if (text.AsSpan().IndexOfAny('.', 'e', 'E') < 0
+            && BigInteger.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            sb.Append(integer.ToString(CultureInfo.InvariantCulture));
+            return;
+        }
+        WriteNumber(sb, double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// Appends the hashed form of the float <paramref name="d"/>: ECMAScript <c>Number.prototype.toString</c>
+    /// (<see cref="FormatNumber"/>) with <c>.0</c> appended when that has neither a fraction nor an exponent, so that
+    /// a float never reads like an integer (<c>1.0</c> vs <c>1</c>); negative zero as <c>-0.0</c>; NaN and the
+    /// infinities as the bare tokens <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c>, so that they never read like
+    /// the strings <c>"NaN"</c>, <c>"Infinity"</c>. This deviates from RFC 8785 on purpose (see docs/keys.md): every
+    /// difference evaluation can see is kept.
+    /// </summary>
     public static void WriteNumber(StringBuilder sb, double d)
     {
         ArgumentNullException.ThrowIfNull(sb);
         if (double.IsNaN(d))
         {
-            sb.Append("\"NaN\"");
+            sb.Append("NaN");
             return;
         }
         if (double.IsInfinity(d))
         {
-            sb.Append(d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+            sb.Append(d > 0 ? "Infinity" : "-Infinity");
             return;
         }
-        sb.Append(FormatNumber(d));
+        if (d == 0)
+        {
+            sb.Append(double.IsNegative(d) ? "-0.0" : "0.0");
+            return;
+        }
+        string s = FormatNumber(d);
+        sb.Append(s);
+        if (s.AsSpan().IndexOfAny('.', 'e') < 0)
+        {
+            sb.Append(".0");
+        }
     }
 
     /// <summary>ECMAScript <c>Number.prototype.toString</c> of a finite double (RFC 8785 §3.2.2.3).</summary>

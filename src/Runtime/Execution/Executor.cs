@@ -376,16 +376,17 @@ internal sealed class Executor
             {
                 var slice = pn.SliceSource;
                 var hit = await _cache.GetAsync(slice?.ResultKey ?? pn.ResultKey, _cancellationToken).ConfigureAwait(false);
-                if (hit is { Entry.Value: DataArray cached })
+                if (hit is { Entry.Value: DataArray cached }
+                    && (slice is null ? cached : SubsetReuse.TrySlice(cached, pn.Request, slice.Offsets)?.TransposeToRequest(pn.Request)) is { } value)
                 {
-                    var value = slice is null ? cached : SubsetReuse.Slice(cached, pn.Request, slice.Offsets).TransposeToRequest(pn.Request);
                     pn.Status = CacheStatus.Hit(hit.Tier);
                     pn.Bytes = value.SizeBytes;
                     Report();
                     SetResult(pn, value);
                     return;
                 }
-                // Evicted or expired since planning: compute it after all, inputs first.
+                // Evicted or expired since planning (or the larger grid does not hold the request's points exactly):
+                // compute it after all, inputs first.
                 pn.ProbeTier = null;
                 pn.SliceSource = null;
                 var toStart = new Stack<PlanNode>();
@@ -458,7 +459,7 @@ internal sealed class Executor
             if (outcome.Status == CacheStatus.Computed && _catalog is not null && node.Cache.Enabled
                 && SubsetReuse.IsEligible(pn.Request) && _plan.IsSliceable(node.Ref))
             {
-                _catalog.Add(pn.NodeKey, pn.ResultKey, pn.Request.ToJson().ToJsonString());
+                _catalog.Add(pn.NodeKey, pn.ResultKey, SubsetReuse.CatalogForm(pn.Request));
             }
             pn.Bytes = outcome.Value.SizeBytes;
             Report();

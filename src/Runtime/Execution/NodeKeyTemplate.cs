@@ -8,7 +8,7 @@ namespace PodCache.Runtime.Execution;
 
 /// <summary>
 /// The parts of a node's canonical key object that do not change between runs, as UTF-8, in RFC 8785 member order
-/// (attrs, inputs, node, source, version). A key is these parts with the inputs' NodeKeys (and the run's source token)
+/// (attrs, inputs, node, schema, source, version). A key is these parts with the inputs' NodeKeys (and the run's source token)
 /// spliced in, hashed without building a string or a JSON tree.
 /// </summary>
 internal sealed class NodeKeyTemplate
@@ -32,7 +32,7 @@ internal sealed class NodeKeyTemplate
                 Encoding.UTF8.GetBytes((i > 0 ? "," : "") + CanonicalJson.Serialize(JsonValue.Create(input.Name)) + ":"),
                 input.IsList, input.Refs))
             .ToArray();
-        _node = Encoding.UTF8.GetBytes("},\"node\":" + CanonicalJson.Serialize(JsonValue.Create(node.Type.Name)));
+        _node = Encoding.UTF8.GetBytes("},\"node\":" + CanonicalJson.Serialize(JsonValue.Create(node.Type.Name)) + ",\"schema\":" + KeySchema.Version);
         _version = Encoding.UTF8.GetBytes(",\"version\":" + CanonicalJson.FormatNumber(node.Type.Version) + "}");
         InputRefs = _inputs.SelectMany(i => i.Refs).ToArray();
     }

@@ -97,21 +97,18 @@ internal sealed class Plan
         return ok;
     }
 
-    private static async Task FindSupersetAsync(PlanNode pn, IMemoCache cache, IResultCatalog catalog, CancellationToken ct)
+    private async Task FindSupersetAsync(PlanNode pn, IMemoCache cache, IResultCatalog catalog, CancellationToken ct)
     {
         foreach (var (member, data) in catalog.Find(pn.NodeKey))
         {
-            Coordinates candidate;
-            try
-            {
-                candidate = Coordinates.Parse(data);
-            }
-            catch (PipelineException)
+            // The catalogued coordinates must be exactly those the member was computed at (its key says so).
+            var candidate = SubsetReuse.ReadCatalogForm(data);
+            if (candidate is null || NodeKeys.ResultKey(pn.NodeKey, candidate.Key) != member)
             {
                 catalog.Remove(pn.NodeKey, member);
                 continue;
             }
-            if (!SubsetReuse.TryMap(candidate, pn.Request, out var offsets))
+            if (!SubsetReuse.TryMap(candidate, pn.Request, out _) || !IsExactSubset(pn, candidate, out var offsets))
             {
                 continue;
             }
@@ -125,6 +122,55 @@ internal sealed class Plan
             pn.SliceSource = new SubsetReuse.Source(member, candidate, offsets);
             return;
         }
+    }
+
+    /// <summary>
+    /// True when slicing the result of <paramref name="pn"/>'s node at <paramref name="candidate"/> gives bit for bit
+    /// what computing it fresh gives: the candidate's own plan asks every node of the subgraph for coordinates of which
+    /// this plan's are a bitwise sub-grid (so every extent-independent node computes each cell from the same values).
+    /// <paramref name="offsets"/> are then the offsets of the request in the candidate.
+    /// </summary>
+    private bool IsExactSubset(PlanNode pn, Coordinates candidate, out Dictionary<string, int> offsets)
+    {
+        offsets = [];
+        Plan shadow;
+        try
+        {
+            shadow = Build(Pipeline, _keys, pn.Node.Ref, candidate);
+        }
+        catch (PipelineException)
+        {
+            return false;
+        }
+        var pending = new Stack<(PlanNode Small, PlanNode Big)>();
+        var seen = new HashSet<(PlanNode, PlanNode)>();
+        pending.Push((pn, shadow.Root));
+        bool root = true;
+        while (pending.Count > 0)
+        {
+            var (small, big) = pending.Pop();
+            if (!SubsetReuse.TryMapExact(big.Request, small.Request, out var o))
+            {
+                return false;
+            }
+            if (root)
+            {
+                offsets = o;
+                root = false;
+            }
+            foreach (var (slot, child) in small.Inputs)
+            {
+                if (!big.Inputs.TryGetValue(slot, out var bigChild))
+                {
+                    return false;
+                }
+                if (seen.Add((child, bigChild)))
+                {
+                    pending.Push((child, bigChild));
+                }
+            }
+        }
+        return true;
     }
 
     private PlanNode Get(PipelineNode node, Coordinates request, Queue<PlanNode> queue)

@@ -1,12 +1,15 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace PodCache.Runtime.Json;
 
 /// <summary>
 /// Reads JSON as PODPAC writes it: standard JSON plus the bare tokens <c>NaN</c>, <c>Infinity</c> and
-/// <c>-Infinity</c>. Integers become <see cref="long"/> values, other numbers <see cref="double"/>.
+/// <c>-Infinity</c>. Integers become <see cref="long"/> values (beyond its range: values backed by their exact text),
+/// other numbers <see cref="double"/> (integral ones such as <c>1.0</c> or <c>-0.0</c>: backed by their text, so they
+/// stay floats when written out again and read back).
 /// Syntax errors carry line and column; duplicate member names are reported, not silently merged.
 /// </summary>
 internal sealed class LenientJson
@@ -234,11 +237,24 @@ internal sealed class LenientJson
             _pos = start;
             throw Error($"malformed number '{span.ToString()}'");
         }
-        if (!isFloat && long.TryParse(span, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
+        if (!isFloat)
         {
-            return JsonValue.Create(l);
+            // An integer literal is a Python int, exact at any size: beyond long it keeps its text.
+            return long.TryParse(span, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
+                ? JsonValue.Create(l)
+                : AsText(span);
         }
-        return JsonValue.Create(double.Parse(span, NumberStyles.Float, CultureInfo.InvariantCulture));
+        double d = double.Parse(span, NumberStyles.Float, CultureInfo.InvariantCulture);
+        // A float that System.Text.Json would write back like an integer (1.0 as "1", -0.0 as "-0") keeps its text, so
+        // that a pipeline written out (a run manifest, a cluster request) reads back as the same float.
+        return d == Math.Floor(d) && Math.Abs(d) < 1e15 ? AsText(span) : JsonValue.Create(d);
+    }
+
+    /// <summary>A number backed by its own JSON text (a <see cref="JsonElement"/>).</summary>
+    private static JsonValue AsText(ReadOnlySpan<char> number)
+    {
+        using var doc = JsonDocument.Parse(number.ToString());
+        return JsonValue.Create(doc.RootElement.Clone())!;
     }
 
     private static bool IsJsonNumber(ReadOnlySpan<char> s)

@@ -10,8 +10,9 @@ namespace PodCache.Runtime.Nodes.Sources;
 /// Like <c>data.Array</c> it does not interpolate: it returns the file's own points that cover the request
 /// (SEMANTICS §4), decoding only the strips or tiles of that window.
 /// <para>
-/// <c>source</c> is a file path; a relative path is resolved against the process's current directory when the node
-/// is planned and evaluated (so <c>examples/data/terrain.tif</c> works when run from the repository root).
+/// <c>source</c> is a file path; a relative path is resolved against the process's current directory when the
+/// pipeline is read (so <c>examples/data/terrain.tif</c> works when run from the repository root), and the resolved
+/// absolute path is what the NodeKey hashes (with the version token), not the spelling.
 /// Cells equal to the file's GDAL_NODATA value (cast to the sample type, as GDAL does) or to any of <c>nan_vals</c>
 /// become <c>nan_val</c> (default NaN). The source version token is the file's length and modification time
 /// (<c>version_token: "mtime"</c>) or the SHA-256 of its content (<c>"hash"</c>), so a rewritten file gets new keys.
@@ -60,6 +61,21 @@ internal sealed class RasterNode : Node
         {
             ctx.Error("source", "must be a file path");
         }
+        else
+        {
+            try
+            {
+                // The file is its resolved path, not its spelling: `dem.tif` run from two folders is two sources, and
+                // `./dem.tif`, `dem.tif` and the absolute path are one. The NodeKey hashes this path (plus the version
+                // token), so it replaces the spelling in the attrs.
+                source = Path.GetFullPath(source);
+                ctx.Attrs["source"] = source;
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                ctx.Error("source", $"is not a valid file path: {ex.Message}");
+            }
+        }
         double band = ctx.GetDouble("band");
         if (!(band >= 1 && band <= ushort.MaxValue && Math.Floor(band) == band))
         {
@@ -81,7 +97,7 @@ internal sealed class RasterNode : Node
     {
         try
         {
-            var file = new FileInfo(Path.GetFullPath(_source));
+            var file = new FileInfo(_source);
             if (!file.Exists)
             {
                 return "missing";
@@ -115,7 +131,7 @@ internal sealed class RasterNode : Node
             throw new NodeEvaluationException(
                 $"the request's CRS '{request.Crs}' is not EPSG:4326; CRS transforms are not supported");
         }
-        string path = Path.GetFullPath(_source);
+        string path = _source;
         FileStream stream;
         try
         {

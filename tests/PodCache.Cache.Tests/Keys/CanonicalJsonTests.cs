@@ -39,10 +39,66 @@ public class CanonicalJsonTests
     }
 
     [Fact]
-    public void Serialize_NonFiniteNumbers_WrittenAsPodpacTokens()
+    public void Serialize_NonFiniteNumbers_WrittenAsBareTokensUnlikeStrings()
     {
         var arr = new JsonArray(JsonValue.Create(double.NaN), JsonValue.Create(double.PositiveInfinity), JsonValue.Create(double.NegativeInfinity));
-        Assert.Equal("[\"NaN\",\"Infinity\",\"-Infinity\"]", CanonicalJson.Serialize(arr));
+        Assert.Equal("[NaN,Infinity,-Infinity]", CanonicalJson.Serialize(arr));
+        Assert.NotEqual(CanonicalJson.Hash(JsonValue.Create("NaN")), CanonicalJson.Hash(JsonValue.Create(double.NaN)));
+        Assert.NotEqual(CanonicalJson.Hash(JsonValue.Create("Infinity")), CanonicalJson.Hash(JsonValue.Create(double.PositiveInfinity)));
+    }
+
+    [Theory]
+    [InlineData(0.0, "0.0")]
+    [InlineData(-0.0, "-0.0")]
+    [InlineData(1.0, "1.0")]
+    [InlineData(-3.0, "-3.0")]
+    [InlineData(9007199254740992.0, "9007199254740992.0")]
+    [InlineData(1e21, "1e+21")]
+    [InlineData(0.5, "0.5")]
+    [InlineData(1e-7, "1e-7")]
+    public void Serialize_Float_IsEcmaScriptFormWithPointZeroWhereItLooksLikeAnInteger(double value, string expected)
+    {
+        Assert.Equal(expected, CanonicalJson.Serialize(JsonValue.Create(value)));
+    }
+
+    [Fact]
+    public void Serialize_NegativeZero_DiffersFromZero()
+    {
+        Assert.NotEqual(CanonicalJson.Hash(JsonValue.Create(0.0)), CanonicalJson.Hash(JsonValue.Create(-0.0)));
+        Assert.NotEqual(CanonicalJson.Hash(JsonNode.Parse("[0.0]")), CanonicalJson.Hash(JsonNode.Parse("[-0.0]")));
+    }
+
+    [Fact]
+    public void Serialize_IntegerBeyond2To53_IsExact()
+    {
+        Assert.Equal("9007199254740993", CanonicalJson.Serialize(JsonValue.Create(9007199254740993L)));
+        Assert.NotEqual(CanonicalJson.Hash(JsonValue.Create(9007199254740993L)), CanonicalJson.Hash(JsonValue.Create(9007199254740992L)));
+        // Read from JSON text (JsonElement-backed), at any size.
+        Assert.Equal("[123456789012345678901234567890,0,1.0,-0.0,2.5]", CanonicalJson.Serialize(JsonNode.Parse("[123456789012345678901234567890, -0, 1E0, -0e0, 2.50]")));
+        Assert.Equal("[18446744073709551615,7]", CanonicalJson.Serialize(new JsonArray(JsonValue.Create(ulong.MaxValue), JsonValue.Create((short)7))));
+    }
+
+    [Fact]
+    public void Serialize_IntegerAndIntegralFloat_Differ_SpellingsOfOneFloat_Agree()
+    {
+        Assert.NotEqual(CanonicalJson.Hash(JsonValue.Create(1L)), CanonicalJson.Hash(JsonValue.Create(1.0)));
+        Assert.NotEqual(CanonicalJson.Hash(JsonNode.Parse("1")), CanonicalJson.Hash(JsonNode.Parse("1.0")));
+        Assert.Equal(CanonicalJson.Hash(JsonNode.Parse("1.0")), CanonicalJson.Hash(JsonNode.Parse("1e0")));
+        Assert.Equal(CanonicalJson.Hash(JsonNode.Parse("1.0")), CanonicalJson.Hash(JsonValue.Create(1.0)));
+        Assert.Equal(CanonicalJson.Hash(JsonNode.Parse("7")), CanonicalJson.Hash(JsonValue.Create(7)));
+    }
+
+    [Fact]
+    public void Serialize_DistinctDoubles_DistinctText()
+    {
+        // Bits in, text out: two doubles share a text only when they are the same double (any NaN is one NaN).
+        Gen.Select(Gen.Double, Gen.Double, Gen.Int[0, 3]).Sample((a, b, nudge) =>
+        {
+            if (nudge > 0 && double.IsFinite(a)) b = nudge == 1 ? Math.BitIncrement(a) : nudge == 2 ? Math.BitDecrement(a) : -a;
+            bool sameText = CanonicalJson.Serialize(JsonValue.Create(a)) == CanonicalJson.Serialize(JsonValue.Create(b));
+            bool same = BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b) || (double.IsNaN(a) && double.IsNaN(b));
+            return sameText == same;
+        }, iter: 20000);
     }
 
     [Fact]

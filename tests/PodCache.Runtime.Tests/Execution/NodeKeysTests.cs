@@ -77,6 +77,7 @@ public class NodeKeysTests
         {
             ["node"] = "algorithm.SinCoords",
             ["version"] = 1,
+            ["schema"] = KeySchema.Version,
             ["attrs"] = p["s"].Attrs.DeepClone(),
             ["inputs"] = new JsonObject(),
         };
@@ -84,6 +85,7 @@ public class NodeKeysTests
         var convObj = new JsonObject
         {
             ["version"] = 1,
+            ["schema"] = KeySchema.Version,
             ["inputs"] = new JsonObject { ["source"] = keys.NodeKey("s").ToString() },
             ["node"] = "algorithm.Convolution",
             ["attrs"] = p["c"].Attrs.DeepClone(),
@@ -166,6 +168,7 @@ public class NodeKeysTests
         {
             ["node"] = "test.Versioned",
             ["version"] = 3,
+            ["schema"] = KeySchema.Version,
             ["attrs"] = p["v"].Attrs.DeepClone(),
             ["inputs"] = new JsonObject(),
             ["source"] = "mtime=\"5\" \u00e9",
@@ -175,6 +178,7 @@ public class NodeKeysTests
         {
             ["node"] = "algorithm.Arithmetic",
             ["version"] = 1,
+            ["schema"] = KeySchema.Version,
             ["attrs"] = p["a"].Attrs.DeepClone(),
             ["inputs"] = new JsonObject
             {
@@ -190,6 +194,7 @@ public class NodeKeysTests
         {
             ["node"] = "compositor.OrderedCompositor",
             ["version"] = p["c"].Type.Version,
+            ["schema"] = KeySchema.Version,
             ["attrs"] = p["c"].Attrs.DeepClone(),
             ["inputs"] = new JsonObject
             {

@@ -713,4 +713,56 @@ public sealed class RasterNodeTests : IDisposable
         Assert.Equal(57.0, first.Output![5, 7]);
         Assert.Equal(-1.0, rewritten.Output![5, 7]);
     }
+
+    /// <summary>Two copies of <c>dem.tif</c> as <c>cp -p</c> leaves them: same name, length and mtime, other pixels.</summary>
+    private (string First, string Second) TwinFiles()
+    {
+        Directory.CreateDirectory(_dir.File("one"));
+        Directory.CreateDirectory(_dir.File("two"));
+        string first = new TestTiff().WriteTo(Path.Combine(_dir.File("one"), "dem.tif"));
+        string second = new TestTiff { Value = (b, r, c) => 1000 + 10 * r + c }.WriteTo(Path.Combine(_dir.File("two"), "dem.tif"));
+        var t0 = new DateTime(2026, 3, 4, 5, 6, 7, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(first, t0);
+        File.SetLastWriteTimeUtc(second, t0);
+        Assert.Equal(new FileInfo(first).Length, new FileInfo(second).Length);
+        return (first, second);
+    }
+
+    [Fact]
+    public async Task RunAsync_SameNameLengthAndMtimeInTwoFolders_EachRunReturnsItsOwnPixels()
+    {
+        var (first, second) = TwinFiles();
+        var runner = new PipelineRunner(TieredCache.InMemory(1L << 26));
+        var coords = Coordinates.Parse(FullGrid);
+        var p1 = PodCache.Runtime.Pipelines.Pipeline.Parse(Pipeline(Path.GetRelativePath(Environment.CurrentDirectory, first)));
+        var p2 = PodCache.Runtime.Pipelines.Pipeline.Parse(Pipeline(second));
+
+        var a = (await runner.RunAsync(p1, coords)).Output!;
+        var run = await runner.RunAsync(p2, coords);
+
+        Assert.Equal("computed", run.Nodes["r"].Status);
+        AssertMatchesPixels(a, (r, c) => 10 * r + c);
+        AssertMatchesPixels(run.Output!, (r, c) => 1000 + 10 * r + c);
+        Assert.Equal(new NodeKeys(p1).SourceVersion("r"), new NodeKeys(p2).SourceVersion("r"));
+        Assert.NotEqual(new NodeKeys(p1).NodeKey("r"), new NodeKeys(p2).NodeKey("r"));
+    }
+
+    [Fact]
+    public void NodeKey_SpellingsOfOneFile_ShareTheKey_AndTheKeyHoldsTheResolvedPath()
+    {
+        var (first, _) = TwinFiles();
+        string relative = Path.GetRelativePath(Environment.CurrentDirectory, first);
+        string dir = Path.GetDirectoryName(relative)!;
+        string[] spellings =
+        [
+            first, relative, Path.Combine(".", relative), Path.Combine(dir, "..", Path.GetFileName(dir), "dem.tif"),
+            Path.Combine(Path.GetDirectoryName(first)!, ".", "dem.tif"),
+        ];
+
+        var keys = spellings.Select(s => new NodeKeys(PodCache.Runtime.Pipelines.Pipeline.Parse(Pipeline(s))).NodeKey("r")).Distinct().ToList();
+        var attrs = PodCache.Runtime.Pipelines.Pipeline.Parse(Pipeline(relative))["r"].Attrs;
+
+        Assert.Single(keys);
+        Assert.Equal(first, attrs["source"]!.GetValue<string>());
+    }
 }

@@ -90,11 +90,47 @@ internal sealed class Plan
 
     private bool IsSliceableLocked(string nodeRef)
     {
-        if (_sliceable.TryGetValue(nodeRef, out var known)) return known;
-        var node = Pipeline[nodeRef];
-        bool ok = !node.Type.ExtentDependent && node.Inputs.SelectMany(i => i.Refs).All(IsSliceableLocked);
-        _sliceable[nodeRef] = ok;
-        return ok;
+        // Post-order with an explicit stack: a long chain must not recurse once per node.
+        var pending = new Stack<string>();
+        pending.Push(nodeRef);
+        while (pending.Count > 0)
+        {
+            string r = pending.Peek();
+            if (_sliceable.ContainsKey(r))
+            {
+                pending.Pop();
+                continue;
+            }
+            var node = Pipeline[r];
+            if (node.Type.ExtentDependent)
+            {
+                _sliceable[r] = false;
+                pending.Pop();
+                continue;
+            }
+            bool ready = true, ok = true;
+            foreach (var input in node.Inputs)
+            {
+                foreach (var s in input.Refs)
+                {
+                    if (!_sliceable.TryGetValue(s, out var known))
+                    {
+                        pending.Push(s);
+                        ready = false;
+                    }
+                    else
+                    {
+                        ok &= known;
+                    }
+                }
+            }
+            if (ready)
+            {
+                _sliceable[r] = ok;
+                pending.Pop();
+            }
+        }
+        return _sliceable[nodeRef];
     }
 
     private static async Task FindSupersetAsync(PlanNode pn, IMemoCache cache, IResultCatalog catalog, CancellationToken ct)

@@ -385,8 +385,11 @@ internal static class PipelineParser
         var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 = in progress, 2 = done
         var reported = new HashSet<string>(StringComparer.Ordinal);
         var stack = new List<string>();
+        // Depth-first with an explicit stack of (node, its input refs, next one to visit): a long chain must not
+        // recurse once per node. The order is the recursive visit's: inputs first, in the order they are listed.
+        var frames = new Stack<(Draft Draft, string[] Refs, int Next)>();
 
-        void Visit(Draft d)
+        bool Enter(Draft d)
         {
             if (state.TryGetValue(d.Ref, out var s))
             {
@@ -400,25 +403,30 @@ internal static class PipelineParser
                         errors.Add($"nodes.{d.Ref}.inputs", $"cycle: {string.Join(" -> ", cycle)}");
                     }
                 }
-                return;
+                return false;
             }
             state[d.Ref] = 1;
             stack.Add(d.Ref);
-            foreach (var input in d.Inputs)
-            {
-                foreach (var r in input.Refs)
-                {
-                    Visit(byRef[r]);
-                }
-            }
-            stack.RemoveAt(stack.Count - 1);
-            state[d.Ref] = 2;
-            order.Add(d);
+            frames.Push((d, d.Inputs.SelectMany(i => i.Refs).ToArray(), 0));
+            return true;
         }
 
-        foreach (var d in drafts)
+        foreach (var root in drafts)
         {
-            Visit(d);
+            if (!Enter(root)) continue;
+            while (frames.Count > 0)
+            {
+                var (d, refs, next) = frames.Pop();
+                if (next < refs.Length)
+                {
+                    frames.Push((d, refs, next + 1));
+                    Enter(byRef[refs[next]]);
+                    continue;
+                }
+                stack.RemoveAt(stack.Count - 1);
+                state[d.Ref] = 2;
+                order.Add(d);
+            }
         }
         return order;
     }

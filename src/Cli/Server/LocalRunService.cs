@@ -144,14 +144,16 @@ internal sealed class LocalRunService : IRunService
     {
         if (Stack.Disk?.ReadHeader(key) is { } header)
         {
-            return CacheReport.Describe(key, header, Stack.Disk.PathOf(key));
+            return await CacheReport.WithFullProvenanceAsync(CacheReport.Describe(key, header, Stack.Disk.PathOf(key)), Stack.Cache,
+                cancellationToken).ConfigureAwait(false);
         }
         foreach (var tier in Stack.Cache.Tiers)
         {
             if (tier.Name == TierNames.Disk) continue;
             if (await tier.TryGetAsync(key, cancellationToken).ConfigureAwait(false) is { } entry)
             {
-                return CacheReport.Describe(entry, tier.Name);
+                return await CacheReport.WithFullProvenanceAsync(CacheReport.Describe(entry, tier.Name), Stack.Cache, cancellationToken)
+                    .ConfigureAwait(false);
             }
         }
         return null;

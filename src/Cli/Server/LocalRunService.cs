@@ -67,6 +67,9 @@ internal sealed class LocalRunService : IRunService
     /// <summary>The cache session the member runs on.</summary>
     public CacheSession Session => _session;
 
+    /// <inheritdoc/>
+    public PodCache.Runtime.Execution.RuntimeLimits Limits => _session.Limits;
+
     /// <summary>When the member started.</summary>
     public DateTimeOffset Started => _started;
 

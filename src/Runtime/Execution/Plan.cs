@@ -42,9 +42,16 @@ internal sealed class Plan
     /// <summary>Every evaluation of each ref.</summary>
     public Dictionary<string, List<PlanNode>> AllByRef { get; }
 
-    public static Plan Build(Pipeline pipeline, NodeKeys keys, string rootRef, Coordinates request)
+    public static Plan Build(Pipeline pipeline, NodeKeys keys, string rootRef, Coordinates request, RuntimeLimits? limits = null)
     {
-        var plan = new Plan(pipeline, keys);
+        limits ??= RuntimeLimits.Default;
+        long requested = RuntimeLimits.Cells(request);
+        if (requested > limits.MaxCellsPerRequest)
+        {
+            throw new PipelineException("coords",
+                $"{RuntimeLimits.DescribeCells(requested)} ({string.Join(" x ", request.Shape)}); a request may have at most {limits.MaxCellsPerRequest:N0} (limits.maxCellsPerRequest)");
+        }
+        var plan = new Plan(pipeline, keys) { _limits = limits };
         var queue = new Queue<PlanNode>();
         plan.Root = plan.Get(pipeline[rootRef], request, queue);
         while (queue.Count > 0)
@@ -163,8 +170,23 @@ internal sealed class Plan
         }
     }
 
+    private RuntimeLimits _limits = RuntimeLimits.Default;
+
     private PlanNode Get(PipelineNode node, Coordinates request, Queue<PlanNode> queue)
     {
+        // Each node's request is known here, before anything is computed or allocated: a Convolution's grown request
+        // is checked before its source is evaluated, and a grid past one array's length never reaches a node.
+        long cells = RuntimeLimits.Cells(request);
+        if (cells > _limits.MaxCellsPerNode)
+        {
+            throw new PipelineException($"nodes.{node.Ref}",
+                $"would be evaluated at {RuntimeLimits.DescribeCells(cells)} ({string.Join(" x ", request.Dims.Zip(request.Shape, (d, s) => $"{d}: {s}"))}); a node may produce at most {_limits.MaxCellsPerNode:N0} (limits.maxCellsPerNode)");
+        }
+        if (TimeUnits.FindUnrepresentable(request) is { } problem)
+        {
+            // A Convolution over time grows its source's request; past year 9999 no date can be formed.
+            throw new PipelineException($"nodes.{node.Ref}", "would be evaluated at coordinates where " + problem);
+        }
         var nodeKey = _keys.NodeKey(node.Ref);
         var resultKey = NodeKeys.ResultKey(nodeKey, request.Key);
         if (_byKey.TryGetValue(resultKey, out var existing))

@@ -23,7 +23,7 @@ public class PlanTests
         var ex = await Assert.ThrowsAsync<PipelineException>(() => runner.RunAsync(Mean(999), Grid3));
         var e = Assert.Single(ex.Errors);
         Assert.Equal("nodes.sin", e.Path);
-        Assert.Equal("would be evaluated at 1,004,004 points (lat: 1002, lon: 1002); a node may produce at most 1,000,000 (limits.maxCellsPerNode)", e.Message);
+        Assert.Equal("would be evaluated at 1,004,004 points (lat: 1002 x lon: 1002); a node may produce at most 1,000,000 (limits.maxCellsPerNode)", e.Message);
         Assert.Equal(0, cache.Tiers[0].GetStatistics().Entries);
         var ok = await runner.RunAsync(Mean(997), Grid3);
         Assert.Equal(3, ok.Output!.Shape[0]);

@@ -18,7 +18,7 @@ public sealed class RuntimeLimits
     private int _maxJsonDepth = 64;
     private long _maxDocumentBytes = 64L << 20;
     private int _maxNodes = 10_000;
-    private int _maxInputsPerNode = 256;
+    private int _maxInputsPerNode = 1024;
     private long _maxCellsPerRequest = 1L << 28;
     private long _maxCellsPerNode = 1L << 28;
     private long _maxKernelCells = 1L << 20;
@@ -68,7 +68,7 @@ public sealed class RuntimeLimits
         }
     }
 
-    /// <summary>The most inputs one node may read, counting each ref of a list (default 256).</summary>
+    /// <summary>The most inputs one node may read, counting each ref of a list (default 1,024).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Below 1.</exception>
     public int MaxInputsPerNode
     {
@@ -148,7 +148,7 @@ public sealed class RuntimeLimits
 
     /// <summary>
     /// Reads the <c>limits</c> section: <c>{"maxJsonDepth": 64, "maxDocumentBytes": "64MiB", "maxNodes": 10000,
-    /// "maxInputsPerNode": 256, "maxCellsPerRequest": 268435456, "maxCellsPerNode": 268435456, "maxKernelCells": 1048576}</c>;
+    /// "maxInputsPerNode": 1024, "maxCellsPerRequest": 268435456, "maxCellsPerNode": 268435456, "maxKernelCells": 1048576}</c>;
     /// every key is optional. Sizes in bytes take a number or a size string (<see cref="ByteSize"/>).
     /// </summary>
     /// <param name="section">The section; the defaults when null.</param>

@@ -13,7 +13,7 @@ public class RuntimeLimitsTests
         Assert.Equal(64, l.MaxJsonDepth);
         Assert.Equal(64L << 20, l.MaxDocumentBytes);
         Assert.Equal(10_000, l.MaxNodes);
-        Assert.Equal(256, l.MaxInputsPerNode);
+        Assert.Equal(1024, l.MaxInputsPerNode);
         Assert.Equal(1L << 28, l.MaxCellsPerRequest);
         Assert.Equal(1L << 28, l.MaxCellsPerNode);
         Assert.Equal(1L << 20, l.MaxKernelCells);

@@ -75,6 +75,19 @@ internal static class CacheReport
         ["provenance"] = entry.Provenance is { } p ? ParseProvenance(p) : null,
     };
 
+    /// <summary>
+    /// <paramref name="described"/> with its provenance made whole: an entry stores its own node and the key of its
+    /// run's pipeline record, which is read from <paramref name="cache"/> to give the entry's subgraph pipeline JSON.
+    /// </summary>
+    public static async ValueTask<JsonObject> WithFullProvenanceAsync(JsonObject described, IMemoCache cache, CancellationToken cancellationToken)
+    {
+        if (described["provenance"] is JsonObject p)
+        {
+            described["provenance"] = await PodCache.Runtime.Execution.ProvenanceRecord.ExpandAsync(p, cache, cancellationToken).ConfigureAwait(false);
+        }
+        return described;
+    }
+
     private static JsonNode? ParseProvenance(string json)
     {
         try

@@ -12,9 +12,30 @@ namespace PodCache.Cli;
 /// </summary>
 internal sealed class CacheSession : IAsyncDisposable
 {
-    private CacheSession(CacheStack stack) => Stack = stack;
+    private CacheSession(CacheStack stack, RuntimeLimits limits)
+    {
+        Stack = stack;
+        Limits = limits;
+    }
 
     public CacheStack Stack { get; }
+
+    /// <summary>The configuration's <c>limits</c> section, or the defaults.</summary>
+    public RuntimeLimits Limits { get; }
+
+    /// <summary>The <c>limits</c> section of <paramref name="config"/>, validated.</summary>
+    /// <exception cref="UsageException">An invalid limit, named by its path.</exception>
+    public static RuntimeLimits LimitsOf(CacheConfig config, string? configPath = null)
+    {
+        try
+        {
+            return RuntimeLimits.FromJson(config.Limits, configPath ?? "podcache.json");
+        }
+        catch (ConfigurationException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
 
     public IMemoCache Cache => Stack.Cache;
 
@@ -23,12 +44,23 @@ internal sealed class CacheSession : IAsyncDisposable
         CacheConfig config;
         try
         {
+            if (configPath is not null)
+            {
+                // A device or FIFO given as the configuration would block or never end.
+                PodCache.Runtime.Pipelines.InputFile.EnsureRegular(configPath, "configuration");
+            }
             config = configPath is null ? new CacheConfig() : CacheConfig.Load(configPath);
         }
         catch (ConfigurationException ex)
         {
             throw new UsageException(ex.Message);
         }
+        catch (InvalidDataException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+        // Validated here, where the file's name is known; sessions read it again.
+        LimitsOf(config, configPath);
         cacheDir ??= configPath is null ? Environment.GetEnvironmentVariable("PODCACHE_CACHE_DIR") : null;
         if (cacheDir is not null)
         {
@@ -47,7 +79,8 @@ internal sealed class CacheSession : IAsyncDisposable
     {
         try
         {
-            return new CacheSession(CacheStack.Create(config, Codecs(), loggerFactory: StderrLoggerFactory.Instance, scopes: scopes));
+            var limits = LimitsOf(config);
+            return new CacheSession(CacheStack.Create(config, Codecs(), loggerFactory: StderrLoggerFactory.Instance, scopes: scopes), limits);
         }
         catch (ConfigurationException ex)
         {
@@ -63,7 +96,7 @@ internal sealed class CacheSession : IAsyncDisposable
     /// <param name="remote">Evaluates nodes on other cluster members first, or null.</param>
     /// <param name="progress">Called with (done, total) as nodes finish, or null.</param>
     public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null, Action<int, int>? progress = null) =>
-        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress });
+        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress, Limits = Limits });
 
     public ValueTask DisposeAsync() => Stack.DisposeAsync();
 

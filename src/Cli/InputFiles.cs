@@ -1,4 +1,5 @@
 using PodCache.Runtime;
+using PodCache.Runtime.Execution;
 using PodCache.Runtime.Pipelines;
 
 namespace PodCache.Cli;
@@ -6,11 +7,16 @@ namespace PodCache.Cli;
 /// <summary>Reads pipeline and coordinates files, turning missing files into input errors that name the file.</summary>
 internal static class InputFiles
 {
-    public static string ReadText(string path, string what)
+    public static string ReadText(string path, string what, RuntimeLimits? limits = null)
     {
         try
         {
-            return File.ReadAllText(path);
+            // Only regular files, never more than the document limit: /dev/zero or a FIFO would never return.
+            return InputFile.ReadAllText(path, (limits ?? new RuntimeLimits()).MaxDocumentBytes, what);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new UsageException(ex.Message);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -22,9 +28,11 @@ internal static class InputFiles
         }
     }
 
-    public static Pipeline ReadPipeline(string path) => Pipeline.Parse(ReadText(path, "pipeline"), source: path);
+    public static Pipeline ReadPipeline(string path, RuntimeLimits limits) =>
+        Pipeline.Parse(ReadText(path, "pipeline", limits), source: path, limits: limits);
 
-    public static Coordinates ReadCoordinates(string path) => Coordinates.Parse(ReadText(path, "coordinates"), source: path);
+    public static Coordinates ReadCoordinates(string path, RuntimeLimits limits) =>
+        Coordinates.Parse(ReadText(path, "coordinates", limits), source: path, limits: limits);
 
     /// <summary>Writes a file via a temp file and rename, so a failed write never leaves half a file.</summary>
     public static void WriteAtomic(string path, ReadOnlySpan<byte> bytes)

@@ -40,6 +40,9 @@ public sealed class CacheConfig
     /// <summary>The raw top-level <c>cluster</c> object (read by <c>podcache serve --cluster-port</c>), when present.</summary>
     public JsonObject? Cluster { get; set; }
 
+    /// <summary>The raw top-level <c>limits</c> object (read by the runtime's limits), when present.</summary>
+    public JsonObject? Limits { get; set; }
+
     /// <summary>Reads a configuration file.</summary>
     /// <exception cref="ConfigurationException">The file is missing or invalid; the message names the file and path.</exception>
     public static CacheConfig Load(string path)
@@ -63,7 +66,7 @@ public sealed class CacheConfig
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
         }
         catch (JsonException ex)
         {
@@ -77,10 +80,18 @@ public sealed class CacheConfig
         }
         foreach (var kv in top)
         {
-            if (kv.Key is not ("cache" or "server" or "cluster"))
+            if (kv.Key is not ("cache" or "server" or "cluster" or "limits"))
             {
-                errors.Add($"{kv.Key}: unknown section; sections are cache, server and cluster");
+                errors.Add($"{kv.Key}: unknown section; sections are cache, server, cluster and limits");
             }
+        }
+        if (top["limits"] is JsonObject limitsSection)
+        {
+            config.Limits = limitsSection;
+        }
+        else if (top.ContainsKey("limits"))
+        {
+            errors.Add("limits: must be an object");
         }
         if (top["cluster"] is JsonObject clusterSection)
         {

@@ -36,9 +36,28 @@ public sealed partial class ExpiryRule : IEquatable<ExpiryRule>
     /// <summary>A rule that expires at <paramref name="at"/>.</summary>
     public static ExpiryRule At(DateTimeOffset at) => new(0, 0, TimeSpan.Zero, at, at.ToString("O", CultureInfo.InvariantCulture));
 
-    /// <summary>The instant an entry created at <paramref name="created"/> expires.</summary>
-    public DateTimeOffset ExpiresAt(DateTimeOffset created) =>
-        _absolute ?? created.AddYears(_years).AddMonths(_months).Add(_span);
+    /// <summary>The longest duration a rule may have: an entry's expiry must stay a representable date.</summary>
+    public const int MaxYears = 1000;
+
+    /// <summary>
+    /// The instant an entry created at <paramref name="created"/> expires; <see cref="DateTimeOffset.MaxValue"/> (never)
+    /// when that is past the last representable date.
+    /// </summary>
+    public DateTimeOffset ExpiresAt(DateTimeOffset created)
+    {
+        if (_absolute is { } at) return at;
+        try
+        {
+            return created.AddYears(_years).AddMonths(_months).Add(_span);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return DateTimeOffset.MaxValue;
+        }
+    }
+
+    private static bool IsTooLong(int years, int months, TimeSpan span) =>
+        years + months / 12.0 + span.TotalDays / 365.25 > MaxYears;
 
     /// <summary>Parses any supported form.</summary>
     /// <exception cref="FormatException">The text is none of the supported forms; the message says which are.</exception>
@@ -85,7 +104,13 @@ public sealed partial class ExpiryRule : IEquatable<ExpiryRule>
             }
             catch (Exception ex) when (ex is OverflowException or ArgumentOutOfRangeException)
             {
-                error = $"expiry '{text}' is too long";
+                error = $"expiry '{text}' is too long; at most {MaxYears} years";
+                return false;
+            }
+            if (IsTooLong(rule._years, rule._months, rule._span))
+            {
+                rule = null;
+                error = $"expiry '{text}' is too long; at most {MaxYears} years";
                 return false;
             }
             return true;
@@ -132,12 +157,17 @@ public sealed partial class ExpiryRule : IEquatable<ExpiryRule>
                 error = $"expiry '{text}' must be longer than zero";
                 return false;
             }
+            if (IsTooLong(checked((int)years), checked((int)months), span))
+            {
+                error = $"expiry '{text}' is too long; at most {MaxYears} years";
+                return false;
+            }
             rule = new ExpiryRule(checked((int)years), checked((int)months), span, null, text);
             return true;
         }
         catch (Exception ex) when (ex is OverflowException or ArgumentOutOfRangeException)
         {
-            error = $"expiry '{text}' is too long";
+            error = $"expiry '{text}' is too long; at most {MaxYears} years";
             return false;
         }
     }

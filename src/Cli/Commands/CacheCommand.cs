@@ -90,13 +90,15 @@ internal static class CacheCommand
         {
             if (await S3Report.InspectAsync(session.Stack, key, CancellationToken.None).ConfigureAwait(false) is { } inS3)
             {
+                inS3 = await CacheReport.WithFullProvenanceAsync(inS3, session.Cache, CancellationToken.None).ConfigureAwait(false);
                 await stdout.WriteLineAsync(inS3.ToJsonString(Indented)).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
             await stdout.WriteLineAsync($"{key} is not in the disk cache{(session.Stack.S3 is null ? "" : " nor in S3")}").ConfigureAwait(false);
             return ExitCodes.Failure;
         }
-        var o = CacheReport.Describe(key, header, session.Stack.Disk!.PathOf(key));
+        var o = await CacheReport.WithFullProvenanceAsync(CacheReport.Describe(key, header, session.Stack.Disk!.PathOf(key)), session.Cache,
+            CancellationToken.None).ConfigureAwait(false);
         await stdout.WriteLineAsync(o.ToJsonString(Indented)).ConfigureAwait(false);
         return ExitCodes.Ok;
     }

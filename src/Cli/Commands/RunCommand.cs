@@ -21,14 +21,17 @@ internal static class RunCommand
         string coordsPath = a.Require("coords", "the coordinates JSON file");
         string format = a.Get("format") ?? "json";
         OutputFormats.Check(format, allowGeoTiff: !plan);
-        var pipeline = InputFiles.ReadPipeline(pipelinePath);
-        var coords = InputFiles.ReadCoordinates(coordsPath);
+        // The configuration first: its limits apply to reading the pipeline and coordinates.
+        var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
+        var limits = CacheSession.LimitsOf(config, a.Get("config"));
+        var pipeline = InputFiles.ReadPipeline(pipelinePath, limits);
+        var coords = InputFiles.ReadCoordinates(coordsPath, limits);
         string? nodeRef = a.Get("node");
         if (nodeRef is not null && !pipeline.Contains(nodeRef))
         {
             throw new UsageException($"--node '{nodeRef}': {pipelinePath} has no such node; its nodes are {string.Join(", ", pipeline.Nodes.Select(n => n.Ref))}");
         }
-        await using var session = CacheSession.Open(a.Get("config"), a.Get("cache-dir"));
+        await using var session = CacheSession.Open(config, null);
         // Long runs show a progress line on a terminal's stderr (not when redirected, not with --no-progress).
         var progress = plan ? null : ProgressLine.ForTerminal(stderr, a.Flag("no-progress"));
         var runner = session.CreateRunner(progress: progress is null ? null : progress.Update);

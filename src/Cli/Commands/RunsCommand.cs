@@ -67,7 +67,7 @@ internal static class RunsCommand
         PipelineRun run;
         if (File.Exists(runRef))
         {
-            run = PipelineRun.Open(InputFiles.ReadText(runRef, "manifest"), runner);
+            run = PipelineRun.Open(InputFiles.ReadText(runRef, "manifest", session.Limits), runner);
         }
         else
         {

@@ -53,6 +53,9 @@ internal sealed class ClusterRunService : IRunService
     /// <summary>The cache stack this member runs on.</summary>
     public CacheStack Stack => _local.Stack;
 
+    /// <inheritdoc/>
+    public PodCache.Runtime.Execution.RuntimeLimits Limits => _local.Limits;
+
     /// <summary>The cluster membership, once <see cref="JoinAsync"/> has started it.</summary>
     public ClusterMember? Member => _member;
 

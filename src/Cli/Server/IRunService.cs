@@ -26,6 +26,9 @@ internal interface IRunService : IAsyncDisposable
     /// <summary>True when the member is Up: <c>/healthz</c> answers 200 only then.</summary>
     bool IsReady { get; }
 
+    /// <summary>The configuration's limits: request bodies are read and runs planned under them.</summary>
+    PodCache.Runtime.Execution.RuntimeLimits Limits { get; }
+
     /// <summary>Runs, node computations and hits this member has performed since it started.</summary>
     MemberCounters Counters { get; }
 

@@ -67,6 +67,9 @@ internal sealed class LocalRunService : IRunService
     /// <summary>The cache session the member runs on.</summary>
     public CacheSession Session => _session;
 
+    /// <inheritdoc/>
+    public PodCache.Runtime.Execution.RuntimeLimits Limits => _session.Limits;
+
     /// <summary>When the member started.</summary>
     public DateTimeOffset Started => _started;
 
@@ -144,14 +147,16 @@ internal sealed class LocalRunService : IRunService
     {
         if (Stack.Disk?.ReadHeader(key) is { } header)
         {
-            return CacheReport.Describe(key, header, Stack.Disk.PathOf(key));
+            return await CacheReport.WithFullProvenanceAsync(CacheReport.Describe(key, header, Stack.Disk.PathOf(key)), Stack.Cache,
+                cancellationToken).ConfigureAwait(false);
         }
         foreach (var tier in Stack.Cache.Tiers)
         {
             if (tier.Name == TierNames.Disk) continue;
             if (await tier.TryGetAsync(key, cancellationToken).ConfigureAwait(false) is { } entry)
             {
-                return CacheReport.Describe(entry, tier.Name);
+                return await CacheReport.WithFullProvenanceAsync(CacheReport.Describe(entry, tier.Name), Stack.Cache, cancellationToken)
+                    .ConfigureAwait(false);
             }
         }
         return null;

@@ -17,7 +17,11 @@ internal sealed record RunRequest(Pipeline Pipeline, Coordinates Coordinates, st
     private const string Shape = "a run request is {\"pipeline\": {...}, \"coordinates\": {...}, \"node\": optional ref}";
 
     /// <summary>Parses and validates <paramref name="body"/>; on failure <paramref name="errors"/> lists every problem.</summary>
-    public static bool TryParse(string body, out RunRequest? request, out IReadOnlyList<ProblemError> errors)
+    public static bool TryParse(string body, out RunRequest? request, out IReadOnlyList<ProblemError> errors) =>
+        TryParse(body, null, out request, out errors);
+
+    /// <summary>Parses and validates <paramref name="body"/> under <paramref name="limits"/> (the defaults when null).</summary>
+    public static bool TryParse(string body, PodCache.Runtime.Execution.RuntimeLimits? limits, out RunRequest? request, out IReadOnlyList<ProblemError> errors)
     {
         request = null;
         var found = new List<ProblemError>();
@@ -25,7 +29,7 @@ internal sealed record RunRequest(Pipeline Pipeline, Coordinates Coordinates, st
         JsonNode? root;
         try
         {
-            root = PodpacJson.Parse(body);
+            root = PodpacJson.Parse(body, limits);
         }
         catch (PipelineException ex)
         {
@@ -55,7 +59,7 @@ internal sealed record RunRequest(Pipeline Pipeline, Coordinates Coordinates, st
                 obj.Remove("pipeline");
                 try
                 {
-                    pipeline = Pipeline.FromJson(p);
+                    pipeline = Pipeline.FromJson(p, limits: limits);
                 }
                 catch (PipelineException ex)
                 {
@@ -76,7 +80,7 @@ internal sealed record RunRequest(Pipeline Pipeline, Coordinates Coordinates, st
         {
             try
             {
-                coordinates = Coordinates.FromJson(obj["coordinates"]);
+                coordinates = Coordinates.FromJson(obj["coordinates"], limits);
             }
             catch (PipelineException ex)
             {

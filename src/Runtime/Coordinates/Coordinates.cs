@@ -220,17 +220,30 @@ public sealed class Coordinates : IEquatable<Coordinates>
     public Key Key => _key ??= CanonicalJson.Hash(ToCanonicalJson());
 
     /// <summary>Parses PODPAC coordinates JSON text (bare NaN/Infinity accepted).</summary>
+    /// <param name="json">The text.</param>
+    /// <param name="source">A file name for messages.</param>
+    /// <param name="limits">Nesting depth, document size and number of points; the defaults when null.</param>
     /// <exception cref="PipelineException">Malformed JSON or invalid coordinates, with every problem and its path.</exception>
-    public static Coordinates Parse(string json, string? source = null)
+    public static Coordinates Parse(string json, string? source = null, Execution.RuntimeLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        limits ??= Execution.RuntimeLimits.Default;
+        if (json.Length > limits.MaxDocumentBytes)
+        {
+            throw new PipelineException([new PipelineError("", PipelineParser.DocumentTooLarge(json.Length, limits))], source);
+        }
         JsonNode? node;
         try
         {
-            node = LenientJson.Parse(json, out var dups);
+            node = LenientJson.Parse(json, out var dups, limits.MaxJsonDepth);
             if (dups.Count > 0)
             {
                 throw new PipelineException(dups.Select(d => new PipelineError(d.Path, d.Message)).ToArray(), source);
             }
+        }
+        catch (LenientJson.DepthException ex)
+        {
+            throw new PipelineException([new PipelineError(ex.Path, ex.Problem)], source);
         }
         catch (LenientJson.SyntaxException ex)
         {
@@ -239,17 +252,35 @@ public sealed class Coordinates : IEquatable<Coordinates>
         var errors = new ErrorSink();
         var coords = CoordinatesJson.Read(node, "", errors);
         errors.ThrowIfAny(source);
+        CheckCells(coords!, limits, source);
         return coords!;
     }
 
     /// <summary>Reads coordinates from a parsed JSON node.</summary>
+    /// <param name="node">The JSON.</param>
+    /// <param name="limits">The number of points allowed; the defaults when null.</param>
     /// <exception cref="PipelineException">Invalid coordinates.</exception>
-    public static Coordinates FromJson(JsonNode? node)
+    public static Coordinates FromJson(JsonNode? node, Execution.RuntimeLimits? limits = null)
     {
         var errors = new ErrorSink();
         var coords = CoordinatesJson.Read(node, "", errors);
         errors.ThrowIfAny();
+        CheckCells(coords!, limits ?? Execution.RuntimeLimits.Default, null);
         return coords!;
+    }
+
+    private static void CheckCells(Coordinates coords, Execution.RuntimeLimits limits, string? source)
+    {
+        long cells = Execution.RuntimeLimits.Cells(coords);
+        if (cells > limits.MaxCellsPerRequest)
+        {
+            throw new PipelineException([new PipelineError("coords",
+                $"{Execution.RuntimeLimits.DescribeCells(cells)} ({string.Join(" x ", coords.Shape)}); a request may have at most {limits.MaxCellsPerRequest:N0} (limits.maxCellsPerRequest)")], source);
+        }
+        if (TimeUnits.FindUnrepresentable(coords) is { } problem)
+        {
+            throw new PipelineException([new PipelineError("coords", problem)], source);
+        }
     }
 
     /// <inheritdoc/>

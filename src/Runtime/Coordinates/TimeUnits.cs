@@ -106,6 +106,26 @@ internal static class TimeUnits
         return Epoch.AddTicks(checked(count * Ticks(unit)));
     }
 
+    /// <summary>
+    /// The first time axis of <paramref name="coordinates"/> with a point outside the dates .NET can represent
+    /// (0001-01-01 to 9999-12-31), described; null when every time is representable.
+    /// </summary>
+    internal static string? FindUnrepresentable(Coordinates coordinates)
+    {
+        foreach (var dim in coordinates.Dims)
+        {
+            var axis = coordinates[dim];
+            if (axis.Unit is not { } unit || axis.Size == 0) continue;
+            (double lo, double hi) = axis is UniformCoordinates1D u ? (Math.Min(u.Start, u.Stop), Math.Max(u.Start, u.Stop)) : (axis.Min, axis.Max);
+            double first = ToCount(DateTime.MinValue, unit), last = ToCount(DateTime.MaxValue, unit);
+            if (!(lo >= first && hi <= last))
+            {
+                return $"the {dim} axis reaches {(lo < first ? "before 0001-01-01" : "after 9999-12-31")}, which cannot be represented";
+            }
+        }
+        return null;
+    }
+
     /// <summary>Converts a count between units; to a coarser unit it truncates.</summary>
     public static long Convert(long count, TimeUnit from, TimeUnit to) =>
         from == to ? count : ToCount(FromCount(count, from), to);

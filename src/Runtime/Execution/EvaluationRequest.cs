@@ -73,7 +73,7 @@ public sealed class EvaluationRequest
         try
         {
             // Lenient like every pipeline reader: NaN and Infinity attrs travel as PODPAC writes them.
-            root = LenientJson.Parse(text, out var duplicates) as JsonObject
+            root = LenientJson.Parse(text, out var duplicates, RuntimeLimits.MaxJsonDepthCeiling) as JsonObject
                 ?? throw new InvalidDataException("evaluation request: must be a JSON object");
             if (duplicates.Count > 0)
             {

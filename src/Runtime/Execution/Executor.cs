@@ -43,6 +43,11 @@ internal sealed class Executor
     private readonly int _total;
     private int _done;
 
+    // The run's pipeline record (ProvenanceRecord.PipelineRecord): built on the first computed entry, stored before
+    // any entry that names it, once per run.
+    private readonly Lazy<(PodCache.Cache.Keys.Key Key, PodCache.Cache.Serialization.BinaryValue Value)> _pipelineRecord;
+    private Task? _pipelineRecordStored;
+
     public Executor(IMemoCache cache, Plan plan, IResultCatalog? catalog, int maxDegreeOfParallelism, CancellationToken cancellationToken,
         Action<int, int>? progress = null, IRemoteEvaluator? remote = null)
     {
@@ -55,6 +60,7 @@ internal sealed class Executor
         _cache = cache;
         _cancellationToken = cancellationToken;
         _maxPumps = maxDegreeOfParallelism;
+        _pipelineRecord = new(() => ProvenanceRecord.PipelineRecord(plan.Root.Node.Ref, plan.Keys));
         _pumpBlock = new ActionBlock<bool>(_ => PumpAsync(), new ExecutionDataflowBlockOptions
         {
             MaxDegreeOfParallelism = maxDegreeOfParallelism,
@@ -443,11 +449,15 @@ internal sealed class Executor
                 StartAll(toStart);
                 return;
             }
-            var outcome = await _cache.GetOrComputeAsync(pn.ResultKey, _ =>
+            var outcome = await _cache.GetOrComputeAsync(pn.ResultKey, async _ =>
             {
+                if (node.Cache.Enabled)
+                {
+                    await StorePipelineRecordAsync().ConfigureAwait(false);
+                }
                 try
                 {
-                    return ValueTask.FromResult(node.Implementation.Evaluate(context).TransposeToRequest(pn.Request));
+                    return node.Implementation.Evaluate(context).TransposeToRequest(pn.Request);
                 }
                 catch (NodeEvaluationException ex)
                 {
@@ -497,8 +507,35 @@ internal sealed class Executor
             Tiers = o.Tiers,
             Expires = o.Expires,
             DependsOn = DistinctInputKeys(pn),
-            ProvenanceFactory = () => ProvenanceRecord.Create(pn.Node.Ref, pn.Request, _keys).ToJsonString(Json.JsonNumbers.WriteOptions),
+            ProvenanceFactory = () => ProvenanceRecord.Create(pn.Node.Ref, pn.Request, _keys, _pipelineRecord.Value.Key)
+                .ToJsonString(Json.JsonNumbers.WriteOptions),
         };
+    }
+
+    /// <summary>
+    /// Stores the run's pipeline record, once, in every tier an entry of this run may be written to, so that an
+    /// entry's provenance never names a record that was not written first.
+    /// </summary>
+    private Task StorePipelineRecordAsync()
+    {
+        lock (_readyGate)
+        {
+            return _pipelineRecordStored ??= StoreAsync();
+        }
+
+        async Task StoreAsync()
+        {
+            var configured = _cache.Tiers.Select(t => t.Name).ToArray();
+            var tiers = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var pn in _plan.Nodes)
+            {
+                if (!pn.Needed || !pn.Node.Cache.Enabled) continue;
+                foreach (var t in pn.Node.Cache.Tiers ?? configured) tiers.Add(t);
+            }
+            var (key, value) = _pipelineRecord.Value;
+            await _cache.PutAsync(key, value, new EntryOptions { Tiers = configured.Where(tiers.Contains).ToArray() },
+                cancellationToken: _cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static PodCache.Cache.Keys.Key[] DistinctInputKeys(PlanNode pn)

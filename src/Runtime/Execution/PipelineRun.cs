@@ -151,7 +151,8 @@ public sealed class PipelineRun
         JsonNode? root;
         try
         {
-            root = LenientJson.Parse(manifestJson, out _);
+            // A manifest wraps a pipeline that was read under the configured depth; the ceiling still bounds the reader.
+            root = LenientJson.Parse(manifestJson, out _, RuntimeLimits.MaxJsonDepthCeiling);
         }
         catch (LenientJson.SyntaxException ex)
         {
@@ -161,8 +162,8 @@ public sealed class PipelineRun
         {
             throw new PipelineException("", "not a run manifest: expected 'pipeline', 'coordinates' and 'nodes'");
         }
-        var pipeline = Pipeline.FromJson((JsonObject)p.DeepClone());
-        var coordinates = Coordinates.FromJson(m["coordinates"]);
+        var pipeline = Pipeline.FromJson((JsonObject)p.DeepClone(), limits: runner.Limits);
+        var coordinates = Coordinates.FromJson(m["coordinates"], runner.Limits);
         var nodes = new Dictionary<string, NodeRunInfo>(StringComparer.Ordinal);
         foreach (var (r, v) in nodesJson)
         {

@@ -27,6 +27,9 @@ public sealed class PipelineRunner
     /// <summary>The cache results are memoized in.</summary>
     public IMemoCache Cache { get; }
 
+    /// <summary>The limits requests are planned under (<see cref="RunnerOptions.Limits"/>).</summary>
+    public RuntimeLimits Limits => _options.Limits;
+
     /// <summary>Evaluates <paramref name="pipeline"/> at <paramref name="coordinates"/>.</summary>
     /// <param name="pipeline">The pipeline.</param>
     /// <param name="coordinates">The request.</param>
@@ -77,7 +80,7 @@ public sealed class PipelineRunner
         {
             throw new PipelineException("node", $"the pipeline has no node '{nodeRef}'");
         }
-        var plan = Plan.Build(pipeline, new NodeKeys(pipeline), nodeRef, coordinates);
+        var plan = Plan.Build(pipeline, new NodeKeys(pipeline), nodeRef, coordinates, _options.Limits);
         await plan.ProbeAsync(Cache, _catalog, ct).ConfigureAwait(false);
         return plan;
     }

@@ -42,9 +42,16 @@ internal sealed class Plan
     /// <summary>Every evaluation of each ref.</summary>
     public Dictionary<string, List<PlanNode>> AllByRef { get; }
 
-    public static Plan Build(Pipeline pipeline, NodeKeys keys, string rootRef, Coordinates request)
+    public static Plan Build(Pipeline pipeline, NodeKeys keys, string rootRef, Coordinates request, RuntimeLimits? limits = null)
     {
-        var plan = new Plan(pipeline, keys);
+        limits ??= RuntimeLimits.Default;
+        long requested = RuntimeLimits.Cells(request);
+        if (requested > limits.MaxCellsPerRequest)
+        {
+            throw new PipelineException("coords",
+                $"{RuntimeLimits.DescribeCells(requested)} ({string.Join(" x ", request.Shape)}); a request may have at most {limits.MaxCellsPerRequest:N0} (limits.maxCellsPerRequest)");
+        }
+        var plan = new Plan(pipeline, keys) { _limits = limits };
         var queue = new Queue<PlanNode>();
         plan.Root = plan.Get(pipeline[rootRef], request, queue);
         while (queue.Count > 0)
@@ -90,11 +97,47 @@ internal sealed class Plan
 
     private bool IsSliceableLocked(string nodeRef)
     {
-        if (_sliceable.TryGetValue(nodeRef, out var known)) return known;
-        var node = Pipeline[nodeRef];
-        bool ok = !node.Type.ExtentDependent && node.Inputs.SelectMany(i => i.Refs).All(IsSliceableLocked);
-        _sliceable[nodeRef] = ok;
-        return ok;
+        // Post-order with an explicit stack: a long chain must not recurse once per node.
+        var pending = new Stack<string>();
+        pending.Push(nodeRef);
+        while (pending.Count > 0)
+        {
+            string r = pending.Peek();
+            if (_sliceable.ContainsKey(r))
+            {
+                pending.Pop();
+                continue;
+            }
+            var node = Pipeline[r];
+            if (node.Type.ExtentDependent)
+            {
+                _sliceable[r] = false;
+                pending.Pop();
+                continue;
+            }
+            bool ready = true, ok = true;
+            foreach (var input in node.Inputs)
+            {
+                foreach (var s in input.Refs)
+                {
+                    if (!_sliceable.TryGetValue(s, out var known))
+                    {
+                        pending.Push(s);
+                        ready = false;
+                    }
+                    else
+                    {
+                        ok &= known;
+                    }
+                }
+            }
+            if (ready)
+            {
+                _sliceable[r] = ok;
+                pending.Pop();
+            }
+        }
+        return _sliceable[nodeRef];
     }
 
     private async Task FindSupersetAsync(PlanNode pn, IMemoCache cache, IResultCatalog catalog, CancellationToken ct)
@@ -173,8 +216,23 @@ internal sealed class Plan
         return true;
     }
 
+    private RuntimeLimits _limits = RuntimeLimits.Default;
+
     private PlanNode Get(PipelineNode node, Coordinates request, Queue<PlanNode> queue)
     {
+        // Each node's request is known here, before anything is computed or allocated: a Convolution's grown request
+        // is checked before its source is evaluated, and a grid past one array's length never reaches a node.
+        long cells = RuntimeLimits.Cells(request);
+        if (cells > _limits.MaxCellsPerNode)
+        {
+            throw new PipelineException($"nodes.{node.Ref}",
+                $"would be evaluated at {RuntimeLimits.DescribeCells(cells)} ({string.Join(" x ", request.Dims.Zip(request.Shape, (d, s) => $"{d}: {s}"))}); a node may produce at most {_limits.MaxCellsPerNode:N0} (limits.maxCellsPerNode)");
+        }
+        if (TimeUnits.FindUnrepresentable(request) is { } problem)
+        {
+            // A Convolution over time grows its source's request; past year 9999 no date can be formed.
+            throw new PipelineException($"nodes.{node.Ref}", "would be evaluated at coordinates where " + problem);
+        }
         var nodeKey = _keys.NodeKey(node.Ref);
         var resultKey = NodeKeys.ResultKey(nodeKey, request.Key);
         if (_byKey.TryGetValue(resultKey, out var existing))

@@ -17,6 +17,19 @@ public sealed class RunnerOptions
         }
     }
 
+    /// <summary>
+    /// What one request may make the runner hold: the planner rejects a request, or a node asked for more points
+    /// (a Convolution grows its source's request), before anything is allocated.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Null.</exception>
+    public RuntimeLimits Limits
+    {
+        get => _limits;
+        set => _limits = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    private RuntimeLimits _limits = RuntimeLimits.Default;
+
     /// <summary>The clock for run ids and timings; the system clock by default.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 

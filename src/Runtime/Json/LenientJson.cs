@@ -16,26 +16,54 @@ internal sealed class LenientJson
 {
     private readonly string _text;
     private readonly List<JsonProblem> _duplicates = [];
+    private readonly int _maxDepth;
     private int _pos;
+    private int _depth;
 
-    private LenientJson(string text) => _text = text;
+    private LenientJson(string text, int maxDepth)
+    {
+        _text = text;
+        _maxDepth = maxDepth;
+    }
+
+    /// <summary>The nesting depth allowed when the caller gives none (<see cref="Execution.RuntimeLimits.MaxJsonDepth"/>).</summary>
+    public static int DefaultMaxDepth => Execution.RuntimeLimits.Default.MaxJsonDepth;
 
     /// <summary>A syntax problem, or a duplicate member found while parsing.</summary>
     internal sealed record JsonProblem(string Path, string Message);
 
     /// <summary>Thrown for malformed text.</summary>
-    internal sealed class SyntaxException(string message, int line, int column) : Exception(message)
+    internal class SyntaxException(string message, int line, int column) : Exception(message)
     {
         public int Line { get; } = line;
 
         public int Column { get; } = column;
     }
 
+    /// <summary>Thrown when arrays and objects nest deeper than allowed; <see cref="Path"/> is where.</summary>
+    internal sealed class DepthException(string problem, int line, int column, string path)
+        : SyntaxException($"line {line}, column {column}: {problem}", line, column)
+    {
+        /// <summary>The JSON path of the array or object that crossed the limit (<c>""</c> for the root).</summary>
+        public string Path { get; } = path;
+
+        /// <summary>What is wrong, without the position.</summary>
+        public string Problem { get; } = problem;
+    }
+
     /// <summary>Parses a whole document. Duplicate members keep the last value and are listed in <paramref name="duplicates"/>.</summary>
-    public static JsonNode? Parse(string text, out IReadOnlyList<JsonProblem> duplicates)
+    public static JsonNode? Parse(string text, out IReadOnlyList<JsonProblem> duplicates) => Parse(text, out duplicates, DefaultMaxDepth);
+
+    /// <summary>
+    /// Parses a whole document whose arrays and objects nest at most <paramref name="maxDepth"/> levels (the reader
+    /// recurses once per level, so the bound is on its stack too).
+    /// </summary>
+    /// <exception cref="DepthException">Deeper nesting, naming the path where the limit was crossed.</exception>
+    public static JsonNode? Parse(string text, out IReadOnlyList<JsonProblem> duplicates, int maxDepth)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var p = new LenientJson(text);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDepth, 1);
+        var p = new LenientJson(text, maxDepth);
         p.SkipWs();
         if (p._pos < text.Length && text[p._pos] == '\uFEFF')
         {
@@ -118,14 +146,25 @@ internal sealed class LenientJson
         _pos += word.Length;
     }
 
+    private void Enter(string path)
+    {
+        if (++_depth > _maxDepth)
+        {
+            var e = Error("");
+            throw new DepthException($"arrays and objects nest deeper than {_maxDepth} levels (limits.maxJsonDepth)", e.Line, e.Column, path);
+        }
+    }
+
     private JsonObject ParseObject(string path)
     {
+        Enter(path);
         _pos++;
         var obj = new JsonObject();
         SkipWs();
         if (_pos < _text.Length && _text[_pos] == '}')
         {
             _pos++;
+            _depth--;
             return obj;
         }
         while (true)
@@ -163,6 +202,7 @@ internal sealed class LenientJson
             if (_text[_pos] == '}')
             {
                 _pos++;
+                _depth--;
                 return obj;
             }
             throw Error($"expected ',' or '}}' but found '{_text[_pos]}'");
@@ -171,12 +211,14 @@ internal sealed class LenientJson
 
     private JsonArray ParseArray(string path)
     {
+        Enter(path);
         _pos++;
         var arr = new JsonArray();
         SkipWs();
         if (_pos < _text.Length && _text[_pos] == ']')
         {
             _pos++;
+            _depth--;
             return arr;
         }
         while (true)
@@ -195,6 +237,7 @@ internal sealed class LenientJson
             if (_text[_pos] == ']')
             {
                 _pos++;
+                _depth--;
                 return arr;
             }
             throw Error($"expected ',' or ']' but found '{_text[_pos]}'");

@@ -14,8 +14,10 @@ public sealed class NodeBuildContext
     private readonly Dictionary<string, Coordinates> _coordinates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (double[] Values, int[] Shape)> _arrays = new(StringComparer.Ordinal);
 
-    internal NodeBuildContext(NodeType type, string nodeRef, string path, IReadOnlyList<string> slots, ErrorSink errors)
+    internal NodeBuildContext(NodeType type, string nodeRef, string path, IReadOnlyList<string> slots, ErrorSink errors,
+        Execution.RuntimeLimits? limits = null)
     {
+        Limits = limits ?? Execution.RuntimeLimits.Default;
         Type = type;
         NodeRef = nodeRef;
         Path = path;
@@ -25,6 +27,9 @@ public sealed class NodeBuildContext
 
     /// <summary>The node's type.</summary>
     public NodeType Type { get; }
+
+    /// <summary>The limits the pipeline is read under (a kernel's size, say).</summary>
+    public Execution.RuntimeLimits Limits { get; }
 
     /// <summary>The node's ref in the pipeline.</summary>
     public string NodeRef { get; }

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using PodCache.Cache;
+using PodCache.Cache.Configuration;
 using PodCache.Cache.Expiry;
+using PodCache.Runtime.Execution;
 using PodCache.Runtime.Json;
 using PodCache.Runtime.Nodes;
 
@@ -24,13 +26,22 @@ internal static class PipelineParser
         public PipelineNode? Built { get; set; }
     }
 
-    public static Pipeline Parse(string json, NodeRegistry registry, string? source)
+    public static Pipeline Parse(string json, NodeRegistry registry, string? source, RuntimeLimits? limits = null)
     {
+        limits ??= RuntimeLimits.Default;
+        if (json.Length > limits.MaxDocumentBytes)
+        {
+            throw new PipelineException([new PipelineError("", DocumentTooLarge(json.Length, limits))], source);
+        }
         JsonNode? root;
         IReadOnlyList<LenientJson.JsonProblem> dups;
         try
         {
-            root = LenientJson.Parse(json, out dups);
+            root = LenientJson.Parse(json, out dups, limits.MaxJsonDepth);
+        }
+        catch (LenientJson.DepthException ex)
+        {
+            throw new PipelineException([new PipelineError(ex.Path.Length == 0 ? "" : "nodes." + ex.Path, ex.Problem)], source);
         }
         catch (LenientJson.SyntaxException ex)
         {
@@ -40,11 +51,23 @@ internal static class PipelineParser
         {
             throw new PipelineException([new PipelineError("", "a pipeline must be a JSON object of node definitions")], source);
         }
-        return FromJson(obj, registry, source, dups);
+        return FromJson(obj, registry, source, dups, limits);
     }
 
-    public static Pipeline FromJson(JsonObject root, NodeRegistry registry, string? source, IReadOnlyList<LenientJson.JsonProblem> dups)
+    /// <summary>The message for a document longer than <see cref="RuntimeLimits.MaxDocumentBytes"/>.</summary>
+    internal static string DocumentTooLarge(long length, RuntimeLimits limits) =>
+        $"the document is larger than {ByteSize.Format(limits.MaxDocumentBytes)} ({length:N0} characters; limits.maxDocumentBytes)";
+
+    public static Pipeline FromJson(JsonObject root, NodeRegistry registry, string? source, IReadOnlyList<LenientJson.JsonProblem> dups,
+        RuntimeLimits? limits = null)
     {
+        limits ??= RuntimeLimits.Default;
+        int nodeCount = root.Count(kv => kv.Key is not ("podpac_output_node" or "podpac_version"));
+        if (nodeCount > limits.MaxNodes)
+        {
+            // Checked before any node is read: the work below is per node.
+            throw new PipelineException([new PipelineError("", $"the pipeline has {nodeCount:N0} nodes; at most {limits.MaxNodes:N0} are allowed (limits.maxNodes)")], source);
+        }
         var errors = new ErrorSink();
         foreach (var d in dups)
         {
@@ -91,14 +114,14 @@ internal static class PipelineParser
 
         foreach (var d in drafts)
         {
-            ReadDefinition(d, registry, byRef, errors);
+            ReadDefinition(d, registry, byRef, errors, limits);
         }
 
         var order = CreationOrder(drafts, byRef, errors);
 
         foreach (var d in order)
         {
-            Build(d, byRef, errors);
+            Build(d, byRef, errors, limits);
         }
 
         if (outputRef is not null && !byRef.ContainsKey(outputRef))
@@ -115,7 +138,7 @@ internal static class PipelineParser
         return new Pipeline(drafts.Select(d => d.Built!).ToArray(), outputRef, definition);
     }
 
-    private static void ReadDefinition(Draft d, NodeRegistry registry, Dictionary<string, Draft> byRef, ErrorSink errors)
+    private static void ReadDefinition(Draft d, NodeRegistry registry, Dictionary<string, Draft> byRef, ErrorSink errors, RuntimeLimits limits)
     {
         string path = "nodes." + d.Ref;
         int before = errors.Count;
@@ -151,7 +174,14 @@ internal static class PipelineParser
         {
             errors.Add($"{path}.style", "must be an object");
         }
-        ReadInputs(d, path, byRef, errors);
+        if (d.Definition["inputs"] is JsonObject given && InputCount(given) is var count && count > limits.MaxInputsPerNode)
+        {
+            errors.Add($"{path}.inputs", $"{count:N0} inputs; a node may read at most {limits.MaxInputsPerNode:N0} (limits.maxInputsPerNode)");
+        }
+        else
+        {
+            ReadInputs(d, path, byRef, errors);
+        }
         ReadLookups(d, path, byRef, errors);
         ReadCache(d, path, errors);
         if (errors.Count > before)
@@ -271,6 +301,16 @@ internal static class PipelineParser
         }
     }
 
+    private static long InputCount(JsonObject inputs)
+    {
+        long n = 0;
+        foreach (var kv in inputs)
+        {
+            n += kv.Value is JsonArray list ? list.Count : 1;
+        }
+        return n;
+    }
+
     private static bool IsIdentifier(string s) =>
         s.Length > 0 && (char.IsAsciiLetter(s[0]) || s[0] == '_') && s.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
@@ -385,8 +425,11 @@ internal static class PipelineParser
         var state = new Dictionary<string, int>(StringComparer.Ordinal); // 1 = in progress, 2 = done
         var reported = new HashSet<string>(StringComparer.Ordinal);
         var stack = new List<string>();
+        // Depth-first with an explicit stack of (node, its input refs, next one to visit): a long chain must not
+        // recurse once per node. The order is the recursive visit's: inputs first, in the order they are listed.
+        var frames = new Stack<(Draft Draft, string[] Refs, int Next)>();
 
-        void Visit(Draft d)
+        bool Enter(Draft d)
         {
             if (state.TryGetValue(d.Ref, out var s))
             {
@@ -400,30 +443,35 @@ internal static class PipelineParser
                         errors.Add($"nodes.{d.Ref}.inputs", $"cycle: {string.Join(" -> ", cycle)}");
                     }
                 }
-                return;
+                return false;
             }
             state[d.Ref] = 1;
             stack.Add(d.Ref);
-            foreach (var input in d.Inputs)
-            {
-                foreach (var r in input.Refs)
-                {
-                    Visit(byRef[r]);
-                }
-            }
-            stack.RemoveAt(stack.Count - 1);
-            state[d.Ref] = 2;
-            order.Add(d);
+            frames.Push((d, d.Inputs.SelectMany(i => i.Refs).ToArray(), 0));
+            return true;
         }
 
-        foreach (var d in drafts)
+        foreach (var root in drafts)
         {
-            Visit(d);
+            if (!Enter(root)) continue;
+            while (frames.Count > 0)
+            {
+                var (d, refs, next) = frames.Pop();
+                if (next < refs.Length)
+                {
+                    frames.Push((d, refs, next + 1));
+                    Enter(byRef[refs[next]]);
+                    continue;
+                }
+                stack.RemoveAt(stack.Count - 1);
+                state[d.Ref] = 2;
+                order.Add(d);
+            }
         }
         return order;
     }
 
-    private static void Build(Draft d, Dictionary<string, Draft> byRef, ErrorSink errors)
+    private static void Build(Draft d, Dictionary<string, Draft> byRef, ErrorSink errors, RuntimeLimits limits)
     {
         if (d.Type is null)
         {
@@ -431,7 +479,7 @@ internal static class PipelineParser
         }
         string path = "nodes." + d.Ref;
         var slots = d.Inputs.SelectMany(i => i.Slots).ToArray();
-        var ctx = new NodeBuildContext(d.Type, d.Ref, path, slots, errors);
+        var ctx = new NodeBuildContext(d.Type, d.Ref, path, slots, errors, limits);
         d.Context = ctx;
         var given = d.Definition["attrs"] as JsonObject;
         if (d.Lookups.Count > 0)

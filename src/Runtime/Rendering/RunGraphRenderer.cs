@@ -228,17 +228,43 @@ public static class RunGraphRenderer
         }
         var layer = new Dictionary<string, int>(StringComparer.Ordinal);
         var onStack = new HashSet<string>(StringComparer.Ordinal);
-        int Depth(string r)
+        // Longest path from a source, post-order with an explicit stack: a long chain must not recurse once per node.
+        var pending = new Stack<string>();
+        foreach (var root in refs)
         {
-            if (layer.TryGetValue(r, out int d)) return d;
-            // Pipelines are validated acyclic; the guard only keeps a damaged manifest from recursing forever.
-            if (!onStack.Add(r)) return 0;
-            d = preds[r].Count == 0 ? 0 : preds[r].Max(Depth) + 1;
-            onStack.Remove(r);
-            layer[r] = d;
-            return d;
+            pending.Push(root);
+            while (pending.Count > 0)
+            {
+                string r = pending.Peek();
+                if (layer.ContainsKey(r))
+                {
+                    pending.Pop();
+                    continue;
+                }
+                bool ready = true;
+                if (onStack.Add(r))
+                {
+                    foreach (var p in preds[r])
+                    {
+                        // Pipelines are validated acyclic; the guard only keeps a damaged manifest from looping forever.
+                        if (!layer.ContainsKey(p) && !onStack.Contains(p))
+                        {
+                            pending.Push(p);
+                            ready = false;
+                        }
+                    }
+                }
+                if (!ready) continue;
+                int d = 0;
+                foreach (var p in preds[r])
+                {
+                    if (layer.TryGetValue(p, out int pd)) d = Math.Max(d, pd + 1);
+                }
+                onStack.Remove(r);
+                layer[r] = d;
+                pending.Pop();
+            }
         }
-        foreach (var r in refs) Depth(r);
         int count = refs.Count == 0 ? 1 : layer.Values.Max() + 1;
         var columns = Enumerable.Range(0, count).Select(_ => new List<string>()).ToList();
         foreach (var r in refs) columns[layer[r]].Add(r);

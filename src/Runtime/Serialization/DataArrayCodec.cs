@@ -49,8 +49,15 @@ public sealed class DataArrayCodec : IValueCodec
         {
             throw new PlatformNotSupportedException("PodCache's binary formats need a little-endian machine");
         }
-        destination.Write(MemoryMarshal.AsBytes(a.Values));
+        // In chunks: one span of bytes over 2^28 or more values would be longer than int.MaxValue.
+        var values = a.Values;
+        for (int at = 0; at < values.Length; at += ChunkValues)
+        {
+            destination.Write(MemoryMarshal.AsBytes(values.Slice(at, Math.Min(ChunkValues, values.Length - at))));
+        }
     }
+
+    private const int ChunkValues = 1 << 27; // 1 GiB of bytes per span
 
     private static void WriteAxis(ref MessagePackWriter w, Coordinates1D axis)
     {
@@ -112,10 +119,23 @@ public sealed class DataArrayCodec : IValueCodec
             throw new CacheCorruptException("array too large");
         }
         var values = GC.AllocateUninitializedArray<double>((int)meta.Count);
-        var bytes = MemoryMarshal.AsBytes(values.AsSpan());
         int already = have - consumed;
-        prefix.AsSpan(consumed, already).CopyTo(bytes);
-        source.ReadExactly(bytes[already..]);
+        // The prefix holds under 256 MiB, so it ends inside the first (1 GiB) chunk; chunks keep every byte span below
+        // int.MaxValue however many values there are.
+        for (int at = 0; at < values.Length; at += ChunkValues)
+        {
+            var bytes = MemoryMarshal.AsBytes(values.AsSpan(at, Math.Min(ChunkValues, values.Length - at)));
+            if (at == 0)
+            {
+                int fromPrefix = Math.Min(already, bytes.Length);
+                prefix.AsSpan(consumed, fromPrefix).CopyTo(bytes);
+                source.ReadExactly(bytes[fromPrefix..]);
+            }
+            else
+            {
+                source.ReadExactly(bytes);
+            }
+        }
         return new DataArray(meta.Coords, values, meta.Attrs);
     }
 

@@ -48,4 +48,21 @@ public class CacheConfigTests
     {
         Assert.Throws<ConfigurationException>(() => CacheConfig.Parse("{\"cache\": "));
     }
+
+    [Fact]
+    public void Parse_LimitsSection_KeptRawForTheRuntime()
+    {
+        var c = CacheConfig.Parse("""{"limits": {"maxNodes": 5, "maxDocumentBytes": "1MiB"}}""");
+        Assert.Equal(5, c.Limits!["maxNodes"]!.GetValue<int>());
+        Assert.Equal("1MiB", c.Limits["maxDocumentBytes"]!.GetValue<string>());
+        Assert.Null(CacheConfig.Parse("{}").Limits);
+    }
+
+    [Fact]
+    public void Parse_LimitsNotAnObject_ProblemNamed()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => CacheConfig.Parse("""{"limits": 3}""", "c.json"));
+        Assert.Contains("limits: must be an object", ex.Message);
+        Assert.Contains("c.json", ex.Message);
+    }
 }

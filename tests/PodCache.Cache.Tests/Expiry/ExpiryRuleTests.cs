@@ -51,4 +51,27 @@ public class ExpiryRuleTests
         Assert.False(ExpiryRule.TryParse(text, out _, out var error));
         Assert.False(string.IsNullOrWhiteSpace(error));
     }
+
+    [Theory]
+    [InlineData("P99999999Y")]
+    [InlineData("P1001Y")]
+    [InlineData("1001,Y")]
+    [InlineData("12013,M")]
+    [InlineData("400000,D")]
+    [InlineData("P99999999999999999999Y")]
+    public void TryParse_LongerThan1000Years_RejectedWithAMessage(string text)
+    {
+        Assert.False(ExpiryRule.TryParse(text, out var rule, out var error));
+        Assert.Null(rule);
+        Assert.Equal($"expiry '{text}' is too long; at most {ExpiryRule.MaxYears} years", error);
+    }
+
+    [Fact]
+    public void ExpiresAt_1000YearsFromLateCreation_SaturatesToNever()
+    {
+        Assert.True(ExpiryRule.TryParse("P1000Y", out var rule, out _));
+        Assert.Equal(T0.AddYears(1000), rule!.ExpiresAt(T0));
+        var late = new DateTimeOffset(9500, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Assert.Equal(DateTimeOffset.MaxValue, rule.ExpiresAt(late));
+    }
 }

@@ -30,9 +30,10 @@ internal static class RunEndpoints
     private static async Task<IResult> PostRunAsync(HttpContext context, IRunService service, ServerOptions options,
         ServerMetrics metrics, RunDeadline deadline)
     {
-        var (body, problem) = await RequestBody.ReadJsonAsync(context, options.MaxBodyBytes).ConfigureAwait(false);
+        var (body, problem) = await RequestBody.ReadJsonAsync(context, Math.Min(options.MaxBodyBytes, service.Limits.MaxDocumentBytes))
+            .ConfigureAwait(false);
         if (problem is not null) return problem;
-        if (!RunRequest.TryParse(body!, out var request, out var errors))
+        if (!RunRequest.TryParse(body!, service.Limits, out var request, out var errors))
         {
             return ProblemResults.Invalid(context, errors);
         }

@@ -69,7 +69,7 @@ internal sealed class ConvolutionNode : Node
 
     private static ConvolutionKernel? ReadKernel(NodeBuildContext ctx, JsonNode kernelNode, string[] dims)
     {
-        if (!TryReadArray(kernelNode, out var values, out var shape, out var path, out var problem))
+        if (!TryReadArray(kernelNode, ctx.Limits.MaxKernelCells, out var values, out var shape, out var path, out var problem))
         {
             ctx.ErrorAt("attrs." + path, problem);
             return null;
@@ -103,7 +103,7 @@ internal sealed class ConvolutionNode : Node
             ctx.Error("kernel_type", $"must be a string such as \"mean,3\" or \"gaussian,5,1\", not {JsonNumbers.Describe(typeNode)}");
             return null;
         }
-        if (!KernelWindows.TryParse(text, out var name, out var window, out var problem))
+        if (!KernelWindows.TryParse(text, dims.Length, ctx.Limits.MaxKernelCells, out var name, out var window, out var problem))
         {
             ctx.Error("kernel_type", problem);
             return null;
@@ -118,7 +118,7 @@ internal sealed class ConvolutionNode : Node
     }
 
     /// <summary>Reads a (nested) list of numbers, null cells as NaN; the path and message of the first problem otherwise.</summary>
-    private static bool TryReadArray(JsonNode node, out double[] values, out int[] shape, out string path, out string problem)
+    private static bool TryReadArray(JsonNode node, long maxCells, out double[] values, out int[] shape, out string path, out string problem)
     {
         values = [];
         path = "kernel";
@@ -137,11 +137,10 @@ internal sealed class ConvolutionNode : Node
             problem = $"must be a (nested) list of numbers, not {JsonNumbers.Describe(node)}";
             return false;
         }
-        long total = 1;
-        foreach (var s in dims) total *= s;
-        if (total > 1 << 24)
+        long total = Execution.RuntimeLimits.SaturatingProduct(dims.Select(s => (long)s));
+        if (total > Math.Min(1 << 24, maxCells))
         {
-            problem = "the kernel is too large";
+            problem = $"the kernel has {Execution.RuntimeLimits.DescribeCells(total).Replace(" points", " taps", StringComparison.Ordinal)}; at most {Math.Min(1 << 24, maxCells):N0} are allowed (limits.maxKernelCells)";
             return false;
         }
         var flat = new double[total];

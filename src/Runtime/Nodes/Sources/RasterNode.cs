@@ -102,12 +102,18 @@ internal sealed class RasterNode : Node
             {
                 return "missing";
             }
+            // A device or FIFO would never finish hashing (or block opening); evaluation reports it.
+            Pipelines.InputFile.EnsureRegular(file.FullName, "raster");
             if (!_hashToken)
             {
                 return $"mtime:{file.Length}:{file.LastWriteTimeUtc.Ticks}";
             }
             using var stream = OpenShared(file.FullName);
             return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+        catch (InvalidDataException)
+        {
+            return "not-a-regular-file";
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
@@ -135,7 +141,12 @@ internal sealed class RasterNode : Node
         FileStream stream;
         try
         {
+            Pipelines.InputFile.EnsureRegular(path, "raster");
             stream = OpenShared(path);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new NodeEvaluationException(ex.Message);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

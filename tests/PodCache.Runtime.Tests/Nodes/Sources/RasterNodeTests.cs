@@ -691,6 +691,18 @@ public sealed class RasterNodeTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_DevZeroWithHashToken_RefusedInsteadOfHashingForever()
+    {
+        var node = PodCache.Runtime.Pipelines.Pipeline.Parse(Pipeline("/dev/zero", "\"version_token\": \"hash\""))["r"].Implementation;
+        Assert.Equal("not-a-regular-file", node.ResolveSourceVersion());
+
+        var ex = await Assert.ThrowsAsync<PodCache.Runtime.Pipelines.PipelineException>(() => Run("/dev/zero", attrs: "\"version_token\": \"hash\""));
+        var e = Assert.Single(ex.Errors);
+        Assert.Equal("nodes.r", e.Path);
+        Assert.Equal("raster file '/dev/zero' is a character device; only regular files are read", e.Message);
+    }
+
+    [Fact]
     public async Task RunAsync_FileRewritten_NewKeyAndNewValues()
     {
         string path = _dir.File("r.tif");

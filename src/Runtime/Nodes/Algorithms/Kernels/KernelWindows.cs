@@ -12,7 +12,14 @@ internal static class KernelWindows
     public static IReadOnlyList<string> Names { get; } = ["mean", "gaussian", "boxcar", "triang", "bartlett", "hann", "hamming", "blackman"];
 
     /// <summary>Parses <paramref name="kernelType"/> into its 1-D window; false with a message when it is not valid.</summary>
-    public static bool TryParse(string kernelType, out string name, out double[] window, out string error)
+    public static bool TryParse(string kernelType, out string name, out double[] window, out string error) =>
+        TryParse(kernelType, 1, int.MaxValue, out name, out window, out error);
+
+    /// <summary>
+    /// Parses <paramref name="kernelType"/> into its 1-D window for a kernel of <paramref name="rank"/> axes, refusing
+    /// (before building the window) a size whose kernel would have more than <paramref name="maxCells"/> taps.
+    /// </summary>
+    public static bool TryParse(string kernelType, int rank, long maxCells, out string name, out double[] window, out string error)
     {
         window = [];
         error = "";
@@ -32,6 +39,13 @@ internal static class KernelWindows
         if (size < 1)
         {
             error = $"the kernel size in \"{kernelType}\" must be at least 1";
+            return false;
+        }
+        long cells = Execution.RuntimeLimits.SaturatingProduct(Enumerable.Repeat((long)size, Math.Max(rank, 1)));
+        if (cells > maxCells)
+        {
+            error = string.Create(CultureInfo.InvariantCulture,
+                $"the kernel \"{kernelType}\" over {Math.Max(rank, 1)} dim(s) has {Execution.RuntimeLimits.DescribeCells(cells).Replace(" points", " taps", StringComparison.Ordinal)}; at most {maxCells:N0} are allowed (limits.maxKernelCells)");
             return false;
         }
         if (name == "mean")

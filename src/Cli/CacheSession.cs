@@ -65,6 +65,13 @@ internal sealed class CacheSession : IAsyncDisposable
     public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null, Action<int, int>? progress = null) =>
         new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress });
 
+    /// <summary>
+    /// Where runs are saved (null without a disk tier): <c>runs/</c> in the cache directory, its bytes accounted in the
+    /// index against the disk budget, holding at most <see cref="RunStore.ShareOf"/> of it.
+    /// </summary>
+    public RunStore? CreateRunStore() => Stack.Disk is null ? null
+        : new RunStore(Stack.Config.DiskPath, Stack.Index, RunStore.ShareOf(Stack.Config.DiskMaxBytes));
+
     public ValueTask DisposeAsync() => Stack.DisposeAsync();
 
     /// <summary>

@@ -76,5 +76,12 @@ internal static class CliApp
             await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return ExitCodes.Failure;
         }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            // The cache paths fall back without the index; this is what a command that reads it directly (ls) meets.
+            await stderr.WriteLineAsync($"error: the cache index failed ({ex.Message.TrimEnd('.')}); `podcache cache gc` rebuilds a damaged index")
+                .ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using PodCache.Cache;
@@ -38,7 +37,7 @@ internal sealed class LocalRunService : IRunService
     {
         _session = session;
         _runner = session.CreateRunner(new CountingMemoCache(session.Cache, Counters), remote);
-        _store = session.Stack.Config.DiskEnabled ? new RunStore(session.Stack.Config.DiskPath) : null;
+        _store = session.CreateRunStore();
         if (_store is not null && saveRuns)
         {
             // Writing a manifest file costs more than answering a RAM hit, so runs are saved behind the response by
@@ -100,8 +99,8 @@ internal sealed class LocalRunService : IRunService
         {
             try
             {
-                // The file RunStore.Save writes, from the text already kept for GET /v1/runs/RUNID.
-                InputFiles.WriteAtomic(_store!.PathOf(runId), Encoding.UTF8.GetBytes(manifest));
+                // From the text already kept for GET /v1/runs/RUNID; the store prunes the oldest past its share of the disk.
+                _store!.Save(runId, manifest);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -78,6 +78,21 @@ public sealed partial class MachineIndex
         }
     }
 
+    /// <summary>Caps the database at <paramref name="pages"/> pages on this connection: a full disk, for tests.</summary>
+    internal void LimitPages(long pages) => Locked(() =>
+    {
+        Exec(string.Create(CultureInfo.InvariantCulture, $"PRAGMA max_page_count={pages};"));
+        return 0;
+    });
+
+    /// <summary>The database's size in pages.</summary>
+    internal long PageCount() => Locked(() =>
+    {
+        using var cmd = _db.CreateCommand();
+        cmd.CommandText = "PRAGMA page_count;";
+        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture);
+    });
+
     /// <summary>A SQLite error in a few words: <c>SQLite Error 26: 'file is not a database'</c>.</summary>
     internal static string Describe(SqliteException ex) => ex.Message.TrimEnd('.');
 

@@ -62,8 +62,10 @@ internal sealed class CacheSession : IAsyncDisposable
     /// <param name="cache">The cache; this session's when null.</param>
     /// <param name="remote">Evaluates nodes on other cluster members first, or null.</param>
     /// <param name="progress">Called with (done, total) as nodes finish, or null.</param>
-    public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null, Action<int, int>? progress = null) =>
-        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress });
+    /// <param name="admission">Admits each run against a memory budget (the server's), or null.</param>
+    public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null, Action<int, int>? progress = null,
+        IRunAdmission? admission = null) =>
+        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress, Admission = admission });
 
     /// <summary>
     /// Where runs are saved (null without a disk tier): <c>runs/</c> in the cache directory, its bytes accounted in the

@@ -89,7 +89,9 @@ internal static class ServeCommand
         long bytes = 0;
         string? error = null;
         bool ok = node is System.Text.Json.Nodes.JsonValue v
-            && (v.TryGetValue<long>(out bytes) || v.TryGetValue<string>(out var text) && ByteSize.TryParse(text, out bytes, out error));
+            && (v.GetValueKind() == System.Text.Json.JsonValueKind.Number
+                    ? long.TryParse(v.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out bytes)
+                    : v.TryGetValue<string>(out var text) && ByteSize.TryParse(text, out bytes, out error));
         if (!ok || bytes <= 0)
         {
             throw new UsageException($"{configPath ?? "podcache.json"}: server.{name}: {error ?? "must be a positive byte count or a size string such as \"4GiB\""}");

@@ -52,6 +52,12 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
     /// <summary>The configuration it was built from.</summary>
     public CacheConfig Config { get; }
 
+    /// <summary>
+    /// Why the configured disk (and S3) tier is missing: the machine index could not be opened (damaged, a directory,
+    /// unwritable, full). Null when every configured tier is there.
+    /// </summary>
+    public string? IndexProblem { get; private init; }
+
     /// <summary>RAM held by other processes sharing the directory at the last heartbeat (0 without a disk tier).</summary>
     public long OtherProcessesRamBytes => _ramBudget?.OtherProcessesBytes ?? 0;
 
@@ -75,29 +81,48 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
         MachineRamBudget? budget = null;
         var tiers = new List<ICacheTier>();
         RamTier? ram = null;
+        string? indexProblem = null;
         try
         {
             if (config.DiskEnabled || config.S3 is not null)
             {
-                index = new MachineIndex(Path.GetFullPath(config.DiskPath), time);
-                var localIndex = index;
-                budget = new MachineRamBudget(index, config.MachineRamMaxBytes, () => ram?.Bytes ?? 0, time);
+                try
+                {
+                    index = new MachineIndex(Path.GetFullPath(config.DiskPath), time);
+                    if (config.DiskEnabled)
+                    {
+                        disk = new DiskTier(new DiskTierOptions
+                        {
+                            Path = config.DiskPath,
+                            MaxBytes = config.DiskMaxBytes,
+                            Lz4 = config.DiskLz4,
+                            Policy = config.Policy,
+                        }, index, codecs, () => EvictionPolicies.Create(config.Policy), time,
+                            loggerFactory?.CreateLogger<DiskTier>())
+                        {
+                            Scope = scopes?.Disk,
+                        };
+                    }
+                    budget = new MachineRamBudget(index, config.MachineRamMaxBytes, () => ram?.Bytes ?? 0, time);
+                }
+                catch (Exception ex) when (ex is CacheIndexException or Microsoft.Data.Sqlite.SqliteException)
+                {
+                    // A damaged or unwritable index must not stop every command on this directory: run on RAM alone,
+                    // say so once, and let `podcache cache gc` repair it.
+                    indexProblem = ex is CacheIndexException ? ex.Message
+                        : new CacheIndexException(index?.Path ?? config.DiskPath, MachineIndex.Describe((Microsoft.Data.Sqlite.SqliteException)ex)).Message;
+                    index?.Dispose();
+                    index = null;
+                    disk = null;
+                    loggerFactory?.CreateLogger<CacheStack>().LogWarning(
+                        "{Problem}; running without the {Tiers} and computing instead. `podcache cache gc` moves a damaged index aside and rebuilds it from the entry files",
+                        indexProblem, config.S3 is null ? "disk tier" : config.DiskEnabled ? "disk and s3 tiers" : "s3 tier");
+                }
             }
             ram = new RamTier(config.RamMaxBytes, EvictionPolicies.Create(config.Policy), time, SmallestBudgetScope.Of(budget, scopes?.Ram));
             tiers.Add(ram);
-            if (config.DiskEnabled)
+            if (disk is not null)
             {
-                disk = new DiskTier(new DiskTierOptions
-                {
-                    Path = config.DiskPath,
-                    MaxBytes = config.DiskMaxBytes,
-                    Lz4 = config.DiskLz4,
-                    Policy = config.Policy,
-                }, index!, codecs, () => EvictionPolicies.Create(config.Policy), time,
-                    loggerFactory?.CreateLogger<DiskTier>())
-                {
-                    Scope = scopes?.Disk,
-                };
                 tiers.Add(disk);
                 var d = disk;
                 ram.Evicted += e =>
@@ -109,7 +134,7 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
                     }
                 };
             }
-            if (config.S3 is { } s3Json)
+            if (config.S3 is { } s3Json && index is not null)
             {
                 var s3Options = S3TierOptions.FromJson(s3Json);
                 s3 = new S3Tier(s3Options, index!, codecs, () => EvictionPolicies.Create(config.Policy), time,
@@ -127,7 +152,7 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
             var defaults = config.DefaultTiers.Where(names.Contains).ToArray();
             foreach (var t in config.DefaultTiers)
             {
-                if (!names.Contains(t))
+                if (!names.Contains(t) && !(indexProblem is not null && t is TierNames.Disk or TierNames.S3))
                 {
                     throw new ConfigurationException($"cache.defaultTiers: tier '{t}' is not configured");
                 }
@@ -138,7 +163,7 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
                 flight = new S3SingleFlight(s3, flight, time);
             }
             var cache = new TieredCache(tiers, defaults, flight, time);
-            return new CacheStack(cache, ram, disk, s3, index, budget, config);
+            return new CacheStack(cache, ram, disk, s3, index, budget, config) { IndexProblem = indexProblem };
         }
         catch
         {

@@ -30,10 +30,28 @@ internal static class CacheReport
             var counters = new JsonObject();
             foreach (var kv in stack.Index.Counters()) counters[kv.Key] = kv.Value;
             o["counters"] = counters;
+            o["runs"] = Runs(stack);
             o["machineRamMaxBytes"] = stack.Config.MachineRamMaxBytes;
             o["otherProcessesRamBytes"] = stack.OtherProcessesRamBytes;
         }
         return o;
+    }
+
+    /// <summary>
+    /// The saved run manifests (<c>runs/</c>), measured: files, bytes, and the most they may hold (their share of the
+    /// disk budget, which they count against).
+    /// </summary>
+    public static JsonObject Runs(CacheStack stack)
+    {
+        var store = new PodCache.Runtime.Execution.RunStore(stack.Config.DiskPath);
+        var files = Directory.Exists(store.Directory) ? new DirectoryInfo(store.Directory).GetFiles("*.json") : [];
+        return new JsonObject
+        {
+            ["directory"] = store.Directory,
+            ["files"] = files.Length,
+            ["bytes"] = files.Sum(f => f.Length),
+            ["maxBytes"] = PodCache.Runtime.Execution.RunStore.ShareOf(stack.Config.DiskMaxBytes),
+        };
     }
 
     /// <summary>One tier's statistics.</summary>

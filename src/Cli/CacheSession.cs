@@ -95,8 +95,17 @@ internal sealed class CacheSession : IAsyncDisposable
     /// <param name="cache">The cache; this session's when null.</param>
     /// <param name="remote">Evaluates nodes on other cluster members first, or null.</param>
     /// <param name="progress">Called with (done, total) as nodes finish, or null.</param>
-    public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null, Action<int, int>? progress = null) =>
-        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress, Limits = Limits });
+    /// <param name="admission">Admits each run against a memory budget (the server's), or null.</param>
+    public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null, Action<int, int>? progress = null,
+        IRunAdmission? admission = null) =>
+        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress, Limits = Limits, Admission = admission });
+
+    /// <summary>
+    /// Where runs are saved (null without a disk tier): <c>runs/</c> in the cache directory, its bytes accounted in the
+    /// index against the disk budget, holding at most <see cref="RunStore.ShareOf"/> of it.
+    /// </summary>
+    public RunStore? CreateRunStore() => Stack.Disk is null ? null
+        : new RunStore(Stack.Config.DiskPath, Stack.Index, RunStore.ShareOf(Stack.Config.DiskMaxBytes));
 
     public ValueTask DisposeAsync() => Stack.DisposeAsync();
 

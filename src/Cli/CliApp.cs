@@ -19,7 +19,7 @@ internal static class CliApp
           podcache cache stats|ls [--json] [--cache-dir DIR] [--config FILE]
           podcache cache evict KEY | clear | gc [--cache-dir DIR] [--config FILE]
           podcache inspect KEY [--cache-dir DIR] [--config FILE]
-          podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N] [--no-save-runs]
+          podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N] [--max-inflight-bytes N] [--no-save-runs]
                          [--cache-dir DIR] [--config FILE] [--cluster-port Q --seed HOST:PORT ...]
           podcache loadtest [--url http://127.0.0.1:P] [--hits N] [--misses N] [--concurrency C] [--no-save-runs]
                             [--pipeline FILE] [--coords FILE] [--timeout SECONDS] [--json]
@@ -74,6 +74,13 @@ internal static class CliApp
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            // The cache paths fall back without the index; this is what a command that reads it directly (ls) meets.
+            await stderr.WriteLineAsync($"error: the cache index failed ({ex.Message.TrimEnd('.')}); `podcache cache gc` rebuilds a damaged index")
+                .ConfigureAwait(false);
             return ExitCodes.Failure;
         }
     }

@@ -65,5 +65,9 @@ public sealed class MachineRamBudget : IBudgetScope, IDisposable
         catch (ObjectDisposedException)
         {
         }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // A failing index (read-only, full) keeps this row until the next process finds this one dead.
+        }
     }
 }

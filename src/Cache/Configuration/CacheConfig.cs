@@ -43,6 +43,9 @@ public sealed class CacheConfig
     /// <summary>The raw top-level <c>limits</c> object (read by the runtime's limits), when present.</summary>
     public JsonObject? Limits { get; set; }
 
+    /// <summary>The raw top-level <c>server</c> object (read by <c>podcache serve</c>), when present.</summary>
+    public JsonObject? Server { get; set; }
+
     /// <summary>Reads a configuration file.</summary>
     /// <exception cref="ConfigurationException">The file is missing or invalid; the message names the file and path.</exception>
     public static CacheConfig Load(string path)
@@ -100,6 +103,14 @@ public sealed class CacheConfig
         else if (top.ContainsKey("cluster"))
         {
             errors.Add("cluster: must be an object");
+        }
+        if (top["server"] is JsonObject serverSection)
+        {
+            config.Server = serverSection;
+        }
+        else if (top.ContainsKey("server"))
+        {
+            errors.Add("server: must be an object");
         }
         if (top["cache"] is JsonObject cache)
         {

@@ -40,7 +40,18 @@ public sealed class MachineSingleFlight : ISingleFlight
             var delay = TimeSpan.FromMilliseconds(10);
             while (true)
             {
-                if (_index.TryAcquireLease(key, _ttl))
+                bool acquired;
+                try
+                {
+                    acquired = _index.TryAcquireLease(key, _ttl);
+                }
+                catch (Microsoft.Data.Sqlite.SqliteException)
+                {
+                    // The index failed (full disk, damaged file; the disk tier says so): computing here without a
+                    // lease may duplicate another process's work, which is better than failing the run.
+                    return await work().ConfigureAwait(false);
+                }
+                if (acquired)
                 {
                     using var renew = _time.CreateTimer(_ => TryRenew(key), null, _ttl / 3, _ttl / 3);
                     try
@@ -50,18 +61,43 @@ public sealed class MachineSingleFlight : ISingleFlight
                     finally
                     {
                         renew.Dispose();
-                        _index.ReleaseLease(key);
+                        TryRelease(key);
                     }
                 }
                 Interlocked.Increment(ref _waits);
                 // Another process is computing this key: wait for its lease to go (released, expired or holder dead).
-                while (_index.IsLeasedByOther(key))
+                while (IsLeasedByOther(key))
                 {
                     await Task.Delay(delay, _time).ConfigureAwait(false);
                     delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, 200));
                 }
             }
         });
+
+    private bool IsLeasedByOther(Key key)
+    {
+        try
+        {
+            return _index.IsLeasedByOther(key);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Stop waiting; taking the lease then fails too, and this process computes.
+            return false;
+        }
+    }
+
+    private void TryRelease(Key key)
+    {
+        try
+        {
+            _index.ReleaseLease(key);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            // The lease expires by itself after its TTL.
+        }
+    }
 
     private void TryRenew(Key key)
     {

@@ -17,38 +17,49 @@ public sealed partial class MachineIndex : IResultCatalog, IDisposable
     private bool _disposed;
 
     /// <summary>Opens (creating if needed) the index in <paramref name="directory"/>.</summary>
+    /// <exception cref="CacheIndexException">
+    /// The index exists but is not a usable SQLite database (garbage, a directory, unwritable); nothing was changed.
+    /// </exception>
     public MachineIndex(string directory, TimeProvider? time = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory.CreateDirectory(directory);
         _time = time ?? TimeProvider.System;
         Path = System.IO.Path.Combine(directory, "index.db");
-        _db = new SqliteConnection(new SqliteConnectionStringBuilder
+        try
         {
-            DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString());
-        _db.Open();
-        Exec("PRAGMA journal_mode=WAL;");
-        Exec("PRAGMA synchronous=NORMAL;");
-        Exec("PRAGMA busy_timeout=30000;");
-        Exec("""
-            CREATE TABLE IF NOT EXISTS entries(
-              key TEXT NOT NULL, tier TEXT NOT NULL, bytes INTEGER NOT NULL, created INTEGER NOT NULL,
-              expires INTEGER NULL, cost REAL NOT NULL, hits INTEGER NOT NULL DEFAULT 0, last_access INTEGER NOT NULL,
-              ready INTEGER NOT NULL, writer_pid INTEGER NOT NULL DEFAULT 0, writer_start INTEGER NOT NULL DEFAULT 0,
-              PRIMARY KEY(key, tier));
-            CREATE TABLE IF NOT EXISTS leases(
-              key TEXT PRIMARY KEY, pid INTEGER NOT NULL, start INTEGER NOT NULL, host TEXT NOT NULL, expires INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS processes(
-              pid INTEGER NOT NULL, start INTEGER NOT NULL, ram_bytes INTEGER NOT NULL, heartbeat INTEGER NOT NULL,
-              PRIMARY KEY(pid, start));
-            CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-            CREATE TABLE IF NOT EXISTS catalog(grp TEXT NOT NULL, member TEXT NOT NULL, data TEXT NOT NULL, added INTEGER NOT NULL,
-              PRIMARY KEY(grp, member));
-            """);
+            _db = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = Path,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = false,
+                DefaultTimeout = 30,
+            }.ToString());
+            _db.Open();
+            Exec("PRAGMA journal_mode=WAL;");
+            Exec("PRAGMA synchronous=NORMAL;");
+            Exec("PRAGMA busy_timeout=30000;");
+            Exec("""
+                CREATE TABLE IF NOT EXISTS entries(
+                  key TEXT NOT NULL, tier TEXT NOT NULL, bytes INTEGER NOT NULL, created INTEGER NOT NULL,
+                  expires INTEGER NULL, cost REAL NOT NULL, hits INTEGER NOT NULL DEFAULT 0, last_access INTEGER NOT NULL,
+                  ready INTEGER NOT NULL, writer_pid INTEGER NOT NULL DEFAULT 0, writer_start INTEGER NOT NULL DEFAULT 0,
+                  PRIMARY KEY(key, tier));
+                CREATE TABLE IF NOT EXISTS leases(
+                  key TEXT PRIMARY KEY, pid INTEGER NOT NULL, start INTEGER NOT NULL, host TEXT NOT NULL, expires INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS processes(
+                  pid INTEGER NOT NULL, start INTEGER NOT NULL, ram_bytes INTEGER NOT NULL, heartbeat INTEGER NOT NULL,
+                  PRIMARY KEY(pid, start));
+                CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS catalog(grp TEXT NOT NULL, member TEXT NOT NULL, data TEXT NOT NULL, added INTEGER NOT NULL,
+                  PRIMARY KEY(grp, member));
+                """);
+        }
+        catch (SqliteException ex)
+        {
+            _db?.Dispose();
+            throw new CacheIndexException(Path, Describe(ex), ex);
+        }
         Self = ProcessIdentity.Current;
     }
 
@@ -320,12 +331,14 @@ public sealed partial class MachineIndex : IResultCatalog, IDisposable
     });
 
     /// <inheritdoc/>
-    public void Add(Key group, Key member, string data) => Locked(() =>
+    /// <remarks>Best effort: an index that fails (full disk, damaged) records nothing; sub-grid reuse is an optimisation.</remarks>
+    public void Add(Key group, Key member, string data) => BestEffort(0, () =>
         Cmd(_db, null, "INSERT OR REPLACE INTO catalog(grp, member, data, added) VALUES($g, $m, $d, $now)",
             ("$g", group.ToString()), ("$m", member.ToString()), ("$d", data), ("$now", Now)).ExecuteNonQuery());
 
     /// <inheritdoc/>
-    public IReadOnlyList<(Key Member, string Data)> Find(Key group, int limit = 64) => Locked(() =>
+    /// <remarks>Best effort: an index that fails (damaged) finds nothing, and the request is computed.</remarks>
+    public IReadOnlyList<(Key Member, string Data)> Find(Key group, int limit = 64) => BestEffort<IReadOnlyList<(Key, string)>>([], () =>
     {
         var list = new List<(Key, string)>();
         using var cmd = Cmd(_db, null, "SELECT member, data FROM catalog WHERE grp=$g ORDER BY added DESC LIMIT $l",
@@ -339,7 +352,7 @@ public sealed partial class MachineIndex : IResultCatalog, IDisposable
     });
 
     /// <inheritdoc/>
-    public void Remove(Key group, Key member) => Locked(() =>
+    public void Remove(Key group, Key member) => BestEffort(0, () =>
         Cmd(_db, null, "DELETE FROM catalog WHERE grp=$g AND member=$m", ("$g", group.ToString()), ("$m", member.ToString())).ExecuteNonQuery());
 
     /// <inheritdoc/>

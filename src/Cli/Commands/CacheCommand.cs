@@ -26,7 +26,9 @@ internal static class CacheCommand
         {
             throw new UsageException($"--tier '{tier}': tiers are ram, disk and s3");
         }
-        await using var session = CacheSession.Open(a.Get("config"), a.Get("cache-dir"));
+        var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
+        string? repaired = args[0] == "gc" ? MoveIndexAsideIfDamaged(config) : null;
+        await using var session = CacheSession.Open(config, null);
         var stack = session.Stack;
         switch (args[0])
         {
@@ -66,8 +68,24 @@ internal static class CacheCommand
             case "gc":
                 {
                     a.NoMorePositionals(0);
+                    if (repaired is not null)
+                    {
+                        await stdout.WriteLineAsync(repaired).ConfigureAwait(false);
+                    }
+                    if (stack.Disk is not null)
+                    {
+                        var (registered, dropped, removed) = stack.Disk.Reconcile();
+                        registered += stack.Disk.RegisteredAtOpen;
+                        await stdout.WriteLineAsync(
+                            $"index: {registered} entry files registered, {dropped} rows without a file dropped, {removed} unusable files removed")
+                            .ConfigureAwait(false);
+                    }
                     int n = stack.Disk?.CollectExpired() ?? 0;
                     await stdout.WriteLineAsync($"removed {n} expired entries").ConfigureAwait(false);
+                    if (session.CreateRunStore() is { } runStore)
+                    {
+                        await stdout.WriteLineAsync($"runs: removed {runStore.Prune()} saved runs over {ByteSize.Format(runStore.MaxBytes)}").ConfigureAwait(false);
+                    }
                     if (await S3Report.CollectAsync(stack, ct).ConfigureAwait(false) is { } s3Line)
                     {
                         await stdout.WriteLineAsync(s3Line).ConfigureAwait(false);
@@ -77,6 +95,17 @@ internal static class CacheCommand
             default:
                 throw new UsageException($"unknown cache subcommand '{args[0]}'; use stats, ls, evict, clear or gc");
         }
+    }
+
+    /// <summary>
+    /// Moves a damaged machine index aside (gc's repair; the open that follows starts a new index and registers the
+    /// entry files); says what it did, or null when the index was sound or absent.
+    /// </summary>
+    private static string? MoveIndexAsideIfDamaged(CacheConfig config)
+    {
+        if (!config.DiskEnabled && config.S3 is null) return null;
+        var moved = PodCache.Cache.Index.MachineIndex.MoveAsideIfDamaged(config.DiskPath);
+        return moved is { } m ? $"index: damaged ({m.Reason}); moved it aside to {m.MovedTo} and rebuilt it from the entry files" : null;
     }
 
     public static async Task<int> InspectAsync(string[] args, TextWriter stdout)
@@ -119,6 +148,12 @@ internal static class CacheCommand
             var st = t.GetStatistics();
             double pct = st.MaxBytes > 0 ? 100.0 * st.Bytes / st.MaxBytes : 0;
             sb.AppendLine(CultureInfo.InvariantCulture, $"{st.Tier,-5} {st.Entries,8} entries  {ByteSize.Format(st.Bytes),10} of {ByteSize.Format(st.MaxBytes),10} ({pct:F1}%)");
+        }
+        if (s["runs"] is JsonObject runs)
+        {
+            long bytes = runs["bytes"]!.GetValue<long>(), max = runs["maxBytes"]!.GetValue<long>();
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"runs  {runs["files"]!.GetValue<int>(),8} saved    {ByteSize.Format(bytes),10} of {ByteSize.Format(max),10} ({(max > 0 ? 100.0 * bytes / max : 0):F1}%; counted in the disk budget, oldest pruned first)");
         }
         if (s["counters"] is JsonObject c && c.Count > 0)
         {

@@ -53,10 +53,19 @@ internal static class RunCommand
         {
             InputFiles.WriteAtomic(report, Encoding.UTF8.GetBytes(run.ToJsonString()));
         }
-        if (session.Stack.Config.DiskEnabled)
+        if (session.CreateRunStore() is { } store)
         {
             // Every run is saved with the disk tier, so any node can be pulled later: podcache get RUNID --node REF.
-            new RunStore(session.Stack.Config.DiskPath).Save(run);
+            try
+            {
+                store.Save(run);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The value was computed; a full or read-only cache directory only loses the saved manifest.
+                await stderr.WriteLineAsync($"warning: run {run.RunId} was not saved ({ex.Message}); podcache get will not find it")
+                    .ConfigureAwait(false);
+            }
         }
         await OutputFormats.WriteAsync(run.Output!, format, a.Get("out"), stdout, () => Summary(run)).ConfigureAwait(false);
         return ExitCodes.Ok;

@@ -37,18 +37,26 @@ internal sealed class ClusterRunService : IRunService
     private readonly SemaphoreSlim _trimGate = new(1, 1);
     private int _trimRequested;
 
-    private ClusterRunService(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory)
+    private ClusterRunService(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory,
+        InFlightBudget? admission = null, long recentRunsMaxBytes = RecentRuns.DefaultMaxBytes)
     {
         _options = options;
         _log = loggerFactory.CreateLogger<ClusterRunService>();
         var session = CacheSession.Open(config, new TierBudgetScopes(_ram, _disk, _s3));
-        _local = new LocalRunService(session, saveRuns, new Evaluator(this, null));
+        _local = new LocalRunService(session, saveRuns, new Evaluator(this, null), admission, recentRunsMaxBytes);
     }
 
     /// <summary>Opens this member's cache; <see cref="JoinAsync"/> then joins the cluster.</summary>
     /// <exception cref="UsageException">The configuration is invalid.</exception>
-    public static ClusterRunService Open(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory) =>
-        new(config, options, saveRuns, loggerFactory);
+    /// <param name="config">The cache configuration.</param>
+    /// <param name="options">The cluster settings.</param>
+    /// <param name="saveRuns">Save every run's manifest in the cache directory.</param>
+    /// <param name="loggerFactory">Logging.</param>
+    /// <param name="admission">The in-flight memory budget this member's own runs are admitted against, or null.</param>
+    /// <param name="recentRunsMaxBytes">The most bytes of manifests kept in memory.</param>
+    public static ClusterRunService Open(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory,
+        InFlightBudget? admission = null, long recentRunsMaxBytes = RecentRuns.DefaultMaxBytes) =>
+        new(config, options, saveRuns, loggerFactory, admission, recentRunsMaxBytes);
 
     /// <summary>The cache stack this member runs on.</summary>
     public CacheStack Stack => _local.Stack;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using PodCache.Cache;
@@ -18,12 +17,11 @@ namespace PodCache.Cli.Server;
 /// </summary>
 internal sealed class LocalRunService : IRunService
 {
-    private const int RecentRunCapacity = 4096;
-
     private readonly CacheSession _session;
     private readonly PipelineRunner _runner;
     private readonly RunStore? _store;
-    private readonly RecentRuns _recent = new(RecentRunCapacity);
+    private readonly RecentRuns _recent;
+    private readonly InFlightBudget? _admission;
     private readonly Channel<(string RunId, string Manifest)>? _toSave;
     private readonly Task _saver = Task.CompletedTask;
     private readonly DateTimeOffset _started;
@@ -34,11 +32,16 @@ internal sealed class LocalRunService : IRunService
     /// <param name="session">The cache.</param>
     /// <param name="saveRuns">Save every run's manifest in the cache directory.</param>
     /// <param name="remote">Evaluates nodes on other members first (a cluster member's key owners), or null.</param>
-    internal LocalRunService(CacheSession session, bool saveRuns, PodCache.Runtime.Execution.IRemoteEvaluator? remote = null)
+    /// <param name="admission">The in-flight memory budget runs are admitted against, or null to admit every run.</param>
+    /// <param name="recentRunsMaxBytes">The most bytes of manifests kept in memory (<see cref="RecentRuns.DefaultMaxBytes"/>).</param>
+    internal LocalRunService(CacheSession session, bool saveRuns, PodCache.Runtime.Execution.IRemoteEvaluator? remote = null,
+        InFlightBudget? admission = null, long recentRunsMaxBytes = RecentRuns.DefaultMaxBytes)
     {
         _session = session;
-        _runner = session.CreateRunner(new CountingMemoCache(session.Cache, Counters), remote);
-        _store = session.Stack.Config.DiskEnabled ? new RunStore(session.Stack.Config.DiskPath) : null;
+        _admission = admission;
+        _recent = new RecentRuns(recentRunsMaxBytes);
+        _runner = session.CreateRunner(new CountingMemoCache(session.Cache, Counters), remote, admission: admission);
+        _store = session.CreateRunStore();
         if (_store is not null && saveRuns)
         {
             // Writing a manifest file costs more than answering a RAM hit, so runs are saved behind the response by
@@ -55,11 +58,12 @@ internal sealed class LocalRunService : IRunService
     /// <param name="cacheDir">The disk tier's directory, overriding the config.</param>
     /// <param name="saveRuns">
     /// Save every run's manifest in the cache directory (the default). Off, runs live only in memory (the last
-    /// 4096), which spares a file write per request; runs saved earlier are still found.
+    /// 64 MiB of manifests), which spares a file write per request; runs saved earlier are still found.
     /// </param>
+    /// <param name="admission">The in-flight memory budget, or null to admit every run.</param>
     /// <exception cref="UsageException">The configuration is invalid.</exception>
-    public static LocalRunService Open(string? configPath, string? cacheDir, bool saveRuns = true) =>
-        new(CacheSession.Open(configPath, cacheDir), saveRuns);
+    public static LocalRunService Open(string? configPath, string? cacheDir, bool saveRuns = true, InFlightBudget? admission = null) =>
+        new(CacheSession.Open(configPath, cacheDir), saveRuns, admission: admission);
 
     /// <summary>The cache stack the member runs on.</summary>
     public CacheStack Stack => _session.Stack;
@@ -103,8 +107,8 @@ internal sealed class LocalRunService : IRunService
         {
             try
             {
-                // The file RunStore.Save writes, from the text already kept for GET /v1/runs/RUNID.
-                InputFiles.WriteAtomic(_store!.PathOf(runId), Encoding.UTF8.GetBytes(manifest));
+                // From the text already kept for GET /v1/runs/RUNID; the store prunes the oldest past its share of the disk.
+                _store!.Save(runId, manifest);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -188,7 +192,12 @@ internal sealed class LocalRunService : IRunService
                 ["uptimeSeconds"] = Math.Round((DateTimeOffset.UtcNow - _started).TotalSeconds, 3),
             },
             ["budgets"] = budgets,
+            ["recentRuns"] = new JsonObject { ["count"] = _recent.Count, ["bytes"] = _recent.Bytes, ["maxBytes"] = _recent.MaxBytes },
         };
+        if (_admission is not null)
+        {
+            o["admission"] = _admission.Stats();
+        }
         if (_toSave is not null)
         {
             o["runManifests"] = new JsonObject

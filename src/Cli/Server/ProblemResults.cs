@@ -31,14 +31,19 @@ internal static class ProblemResults
         Results.Text(Json(context, status, type, detail, errors), ContentType, Encoding.UTF8, status);
 
     /// <summary>Writes a problem straight to the response (middleware that does not go through endpoints).</summary>
-    public static Task WriteAsync(HttpContext context, int status, string type, string detail)
+    public static Task WriteAsync(HttpContext context, int status, string type, string detail) =>
+        WriteAsync(context, status, type, detail, null);
+
+    /// <summary>Writes a problem with extension members (RFC 7807 §3.2) straight to the response.</summary>
+    public static Task WriteAsync(HttpContext context, int status, string type, string detail, JsonObject? extensions)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = ContentType;
-        return context.Response.WriteAsync(Json(context, status, type, detail, null), context.RequestAborted);
+        return context.Response.WriteAsync(Json(context, status, type, detail, null, extensions), context.RequestAborted);
     }
 
-    private static string Json(HttpContext context, int status, string type, string detail, IReadOnlyList<ProblemError>? errors)
+    private static string Json(HttpContext context, int status, string type, string detail, IReadOnlyList<ProblemError>? errors,
+        JsonObject? extensions = null)
     {
         var o = new JsonObject
         {
@@ -56,6 +61,11 @@ internal static class ProblemResults
                 arr.Add(new JsonObject { ["path"] = e.Path, ["message"] = e.Message });
             }
             o["errors"] = arr;
+        }
+        foreach (var (name, value) in extensions?.ToList() ?? [])
+        {
+            extensions!.Remove(name);
+            o[name] = value;
         }
         return o.ToJsonString(JsonOptions);
     }

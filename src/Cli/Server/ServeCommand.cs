@@ -5,7 +5,7 @@ using PodCache.Cache.Configuration;
 namespace PodCache.Cli.Server;
 
 /// <summary>
-/// <c>podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N] [--no-save-runs]
+/// <c>podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N] [--max-inflight-bytes N] [--no-save-runs]
 /// [--cache-dir DIR] [--config FILE] [--cluster-port Q --seed HOST:PORT ...]</c>: the HTTP server, until SIGTERM or
 /// Ctrl-C.
 /// </summary>
@@ -15,7 +15,7 @@ internal static class ServeCommand
     public const string TokenVariable = "PODCACHE_API_TOKEN";
 
     private static readonly HashSet<string> Options =
-        ["http-port", "bind", "api-token", "max-body-bytes", "cache-dir", "config", .. ClusterSettings.FlagNames];
+        ["http-port", "bind", "api-token", "max-body-bytes", "max-inflight-bytes", "cache-dir", "config", .. ClusterSettings.FlagNames];
 
     private static readonly HashSet<string> Flags = ["no-save-runs"];
 
@@ -23,13 +23,15 @@ internal static class ServeCommand
     {
         var a = new ArgReader(args, Options, Flags);
         a.NoMorePositionals(0);
-        var options = ParseOptions(a);
+        var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
+        var options = ParseOptions(a, config.Server, a.Get("config"));
         if (ClusterSettings.Requested(a))
         {
-            return await ServeClusterAsync(a, options, stdout, cancellationToken).ConfigureAwait(false);
+            return await ServeClusterAsync(a, config, options, stdout, cancellationToken).ConfigureAwait(false);
         }
 
-        await using var service = LocalRunService.Open(a.Get("config"), a.Get("cache-dir"), saveRuns: !a.Flag("no-save-runs"));
+        await using var service = new LocalRunService(CacheSession.Open(config, null), saveRuns: !a.Flag("no-save-runs"),
+            admission: new InFlightBudget(options.MaxInFlightBytes), recentRunsMaxBytes: options.RecentRunsMaxBytes);
         await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
             cancellationToken).ConfigureAwait(false);
         await stdout.WriteLineAsync(
@@ -43,7 +45,8 @@ internal static class ServeCommand
         return ExitCodes.Ok;
     }
 
-    internal static ServerOptions ParseOptions(ArgReader a)
+    /// <summary>The listen options from the flags, over the config file's <c>server</c> section (flags win).</summary>
+    internal static ServerOptions ParseOptions(ArgReader a, System.Text.Json.Nodes.JsonObject? server = null, string? configPath = null)
     {
         int port = a.Get("http-port") is { } p
             ? int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
@@ -63,13 +66,37 @@ internal static class ServeCommand
         }
         string? token = a.Get("api-token") ?? Environment.GetEnvironmentVariable(TokenVariable);
         if (token is { Length: 0 }) token = null;
+        long maxInFlight = ConfigSize(server, "maxInFlightBytes", configPath) ?? InFlightBudget.DefaultMaxBytes();
+        if (a.Get("max-inflight-bytes") is { } f && (!ByteSize.TryParse(f, out maxInFlight, out var fError) || maxInFlight <= 0))
+        {
+            throw new UsageException($"--max-inflight-bytes '{f}': {fError ?? "must be positive"}");
+        }
         return new ServerOptions
         {
             Port = port,
             BindAddress = bind,
             ApiToken = token,
             MaxBodyBytes = maxBody,
+            MaxInFlightBytes = maxInFlight,
+            RecentRunsMaxBytes = ConfigSize(server, "recentRunsMaxBytes", configPath) ?? RecentRuns.DefaultMaxBytes,
         }.Validate();
+    }
+
+    /// <summary>A positive size under <c>server.NAME</c> (a byte count or a string such as <c>"4GiB"</c>), or null when absent.</summary>
+    private static long? ConfigSize(System.Text.Json.Nodes.JsonObject? server, string name, string? configPath)
+    {
+        if (server?[name] is not { } node) return null;
+        long bytes = 0;
+        string? error = null;
+        bool ok = node is System.Text.Json.Nodes.JsonValue v
+            && (v.GetValueKind() == System.Text.Json.JsonValueKind.Number
+                    ? long.TryParse(v.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out bytes)
+                    : v.TryGetValue<string>(out var text) && ByteSize.TryParse(text, out bytes, out error));
+        if (!ok || bytes <= 0)
+        {
+            throw new UsageException($"{configPath ?? "podcache.json"}: server.{name}: {error ?? "must be a positive byte count or a size string such as \"4GiB\""}");
+        }
+        return bytes;
     }
 
     /// <summary>
@@ -77,11 +104,12 @@ internal static class ServeCommand
     /// answers 503 until the member is Up), then the member joins. SIGTERM leaves the cluster gracefully (shards handed
     /// off) before the server stops; a member downed by the cluster exits with 1 so a supervisor restarts it.
     /// </summary>
-    private static async Task<int> ServeClusterAsync(ArgReader a, ServerOptions options, TextWriter stdout, CancellationToken cancellationToken)
+    private static async Task<int> ServeClusterAsync(ArgReader a, PodCache.Cache.Configuration.CacheConfig config, ServerOptions options,
+        TextWriter stdout, CancellationToken cancellationToken)
     {
-        var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
         var clusterOptions = ClusterSettings.Build(config.Cluster, a);
-        await using var service = ClusterRunService.Open(config, clusterOptions, saveRuns: !a.Flag("no-save-runs"), StderrLoggerFactory.Instance);
+        await using var service = ClusterRunService.Open(config, clusterOptions, saveRuns: !a.Flag("no-save-runs"), StderrLoggerFactory.Instance,
+            new InFlightBudget(options.MaxInFlightBytes), options.RecentRunsMaxBytes);
         await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
             cancellationToken).ConfigureAwait(false);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
@@ -131,6 +159,7 @@ internal static class ServeCommand
     private static string Describe(PodCache.Cache.CacheStack stack, ServerOptions options) =>
         $"tiers {string.Join(" + ", stack.Cache.Tiers.Select(t => t.Name))}" +
         (stack.Disk is not null ? $", cache directory {stack.Disk.Root}" : "") +
+        $"; in-flight budget {ByteSize.Format(options.MaxInFlightBytes)}" +
         (options.ApiToken is null ? "" : "; API token required");
 
     /// <summary>The URL other members reach this one at: the bound address, or the cluster host when bound to any address.</summary>

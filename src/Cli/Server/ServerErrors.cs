@@ -55,6 +55,25 @@ internal static class ServerErrors
                 await ProblemResults.WriteAsync(context, StatusCodes.Status502BadGateway, "owner-failed", ex.Message).ConfigureAwait(false);
             }
         }
+        catch (RunNotAdmittedException ex)
+        {
+            if (!context.Response.HasStarted)
+            {
+                // Over the in-flight budget now: retry soon. Larger than the whole budget: retrying cannot help.
+                if (!ex.TooLarge) context.Response.Headers.RetryAfter = "1";
+                await ProblemResults.WriteAsync(context,
+                    ex.TooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status503ServiceUnavailable,
+                    ex.TooLarge ? "run-too-large" : "over-budget", ex.Message,
+                    new System.Text.Json.Nodes.JsonObject
+                    {
+                        ["estimatedBytes"] = ex.Estimate.Bytes,
+                        ["estimatedCells"] = ex.Estimate.Cells,
+                        ["estimatedNodes"] = ex.Estimate.Nodes,
+                        ["inFlightBytes"] = ex.InFlightBytes,
+                        ["maxInFlightBytes"] = ex.MaxInFlightBytes,
+                    }).ConfigureAwait(false);
+            }
+        }
         catch (TimeoutException ex)
         {
             if (!context.Response.HasStarted)

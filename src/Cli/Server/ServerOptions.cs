@@ -20,6 +20,16 @@ internal sealed class ServerOptions
     /// <summary>Largest request body accepted; larger ones get 413.</summary>
     public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
 
+    /// <summary>
+    /// The in-flight memory budget: the summed <see cref="PodCache.Runtime.Execution.RunMemoryEstimate"/> of the runs
+    /// computing at once (<c>server.maxInFlightBytes</c>, <c>--max-inflight-bytes</c>; default
+    /// <see cref="InFlightBudget.DefaultMaxBytes"/>).
+    /// </summary>
+    public long MaxInFlightBytes { get; init; } = InFlightBudget.DefaultMaxBytes();
+
+    /// <summary>The most bytes of run manifests kept in memory for <c>GET /v1/runs/RUNID</c> (<c>server.recentRunsMaxBytes</c>).</summary>
+    public long RecentRunsMaxBytes { get; init; } = RecentRuns.DefaultMaxBytes;
+
     /// <summary>How long shutdown waits for requests in flight.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -37,6 +47,14 @@ internal sealed class ServerOptions
         if (MaxBodyBytes <= 0)
         {
             throw new UsageException("--max-body-bytes must be positive");
+        }
+        if (MaxInFlightBytes <= 0)
+        {
+            throw new UsageException("--max-inflight-bytes (server.maxInFlightBytes) must be positive");
+        }
+        if (RecentRunsMaxBytes <= 0)
+        {
+            throw new UsageException("server.recentRunsMaxBytes must be positive");
         }
         if (ApiToken is { Length: 0 })
         {

@@ -42,6 +42,8 @@ public sealed class PipelineRunner
         var sw = Stopwatch.StartNew();
         var started = _options.Time.GetUtcNow();
         var plan = await PlanCoreAsync(pipeline, coordinates, nodeRef, cancellationToken).ConfigureAwait(false);
+        // Admitted (or refused) before anything is allocated; the ticket is held until the run's arrays are done.
+        using var admitted = _options.Admission?.Admit(RunMemoryEstimate.Of(plan));
         foreach (var pn in plan.Nodes)
         {
             pn.Status = CacheStatus.Pruned;

@@ -55,4 +55,10 @@ public sealed class RunnerOptions
     /// everything here. Nodes with caching disabled are always evaluated here.
     /// </summary>
     public IRemoteEvaluator? Remote { get; set; }
+
+    /// <summary>
+    /// Asked before each run computes, with the plan's <see cref="RunMemoryEstimate"/> (a server's in-flight memory
+    /// budget); null admits every run.
+    /// </summary>
+    public IRunAdmission? Admission { get; set; }
 }

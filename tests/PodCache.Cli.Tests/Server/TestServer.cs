@@ -28,10 +28,11 @@ internal sealed class TestServer : IAsyncDisposable
     public string CacheDir => Path.Combine(_dir.Path, "cache");
 
     public static async Task<TestServer> StartAsync(string? apiToken = null, long maxBodyBytes = ServerOptions.DefaultMaxBodyBytes,
-        bool clientSendsToken = true, bool saveRuns = true)
+        bool clientSendsToken = true, bool saveRuns = true, long? maxInFlightBytes = null)
     {
         var dir = new TempDir();
-        var service = LocalRunService.Open(null, Path.Combine(dir.Path, "cache"), saveRuns);
+        var service = LocalRunService.Open(null, Path.Combine(dir.Path, "cache"), saveRuns,
+            maxInFlightBytes is { } budget ? new InFlightBudget(budget) : null);
         var options = new ServerOptions { Port = 0, ApiToken = apiToken, MaxBodyBytes = maxBodyBytes }.Validate();
         var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs());
         return new TestServer(dir, service, server, clientSendsToken ? apiToken : null);

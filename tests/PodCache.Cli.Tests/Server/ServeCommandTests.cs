@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using PodCache.Cli.Server;
+
+namespace PodCache.Cli.Tests.Server;
+
+public class ServeCommandTests
+{
+    private static ArgReader Args(params string[] args) =>
+        new(args, new HashSet<string> { "http-port", "bind", "api-token", "max-body-bytes", "max-inflight-bytes" }, new HashSet<string>());
+
+    [Fact]
+    public void ParseOptions_ServerSection_SetsTheBudgets_AndTheFlagWins()
+    {
+        var server = new JsonObject { ["maxInFlightBytes"] = "2GiB", ["recentRunsMaxBytes"] = 1_000_000 };
+
+        var fromConfig = ServeCommand.ParseOptions(Args(), server);
+        var fromFlag = ServeCommand.ParseOptions(Args("--max-inflight-bytes", "512MiB"), server);
+        var defaults = ServeCommand.ParseOptions(Args());
+
+        Assert.Equal(2L << 30, fromConfig.MaxInFlightBytes);
+        Assert.Equal(1_000_000, fromConfig.RecentRunsMaxBytes);
+        Assert.Equal(512L << 20, fromFlag.MaxInFlightBytes);
+        Assert.Equal(InFlightBudget.DefaultMaxBytes(), defaults.MaxInFlightBytes);
+        Assert.InRange(defaults.MaxInFlightBytes, 64L << 20, 4L << 30);
+        Assert.Equal(RecentRuns.DefaultMaxBytes, defaults.RecentRunsMaxBytes);
+    }
+
+    [Theory]
+    [InlineData("lots", "--max-inflight-bytes 'lots'")]
+    [InlineData("0", "must be positive")]
+    public async Task Serve_BadMaxInflightBytesFlag_Exit2NamingIt(string value, string expected)
+    {
+        using var tmp = new TempDir();
+        var r = await CliHarness.RunAsync("serve", "--http-port", "0", "--cache-dir", tmp.Path, "--max-inflight-bytes", value);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(expected, r.Stderr);
+    }
+
+    [Fact]
+    public async Task Serve_BadServerSectionInConfig_Exit2NamingTheFileAndPath()
+    {
+        using var tmp = new TempDir();
+        string config = tmp.File("podcache.json", """{"server": {"maxInFlightBytes": "plenty"}}""");
+        var r = await CliHarness.RunAsync("serve", "--http-port", "0", "--cache-dir", tmp.Path, "--config", config);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(config + ": server.maxInFlightBytes", r.Stderr);
+        Assert.Contains("'plenty' is not a size", r.Stderr);
+    }
+}

@@ -40,14 +40,20 @@ internal sealed class CacheSession : IAsyncDisposable
 
     public static ValueCodecs Codecs() => new ValueCodecs().Register(new DataArrayCodec());
 
-    public static CacheSession Open(string? configPath, string? cacheDir) => Open(LoadConfig(configPath, cacheDir), null);
+    /// <summary>
+    /// Opens the cache of <paramref name="configPath"/> or <paramref name="cacheDir"/>; <paramref name="shortLived"/>
+    /// (a CLI command, the default) skips a failed S3 for the rest of the process; a server passes false.
+    /// </summary>
+    public static CacheSession Open(string? configPath, string? cacheDir, bool shortLived = true) =>
+        Open(LoadConfig(configPath, cacheDir), null, shortLived);
 
     /// <summary>Opens <paramref name="config"/>'s cache, its tiers answering to <paramref name="scopes"/> too.</summary>
-    public static CacheSession Open(CacheConfig config, TierBudgetScopes? scopes)
+    public static CacheSession Open(CacheConfig config, TierBudgetScopes? scopes, bool shortLived = false)
     {
         try
         {
-            return new CacheSession(CacheStack.Create(config, Codecs(), loggerFactory: StderrLoggerFactory.Instance, scopes: scopes));
+            return new CacheSession(CacheStack.Create(config, Codecs(), loggerFactory: StderrLoggerFactory.Instance, scopes: scopes,
+                shortLived: shortLived));
         }
         catch (ConfigurationException ex)
         {

@@ -59,7 +59,7 @@ internal sealed class LocalRunService : IRunService
     /// </param>
     /// <exception cref="UsageException">The configuration is invalid.</exception>
     public static LocalRunService Open(string? configPath, string? cacheDir, bool saveRuns = true) =>
-        new(CacheSession.Open(configPath, cacheDir), saveRuns);
+        new(CacheSession.Open(configPath, cacheDir, shortLived: false), saveRuns);
 
     /// <summary>The cache stack the member runs on.</summary>
     public CacheStack Stack => _session.Stack;

@@ -47,6 +47,9 @@ internal sealed class S3Health
         return false;
     }
 
+    /// <summary>An HTTP attempt got no answer within the timeout: S3 is down from now on, so retries fail at once.</summary>
+    public void Stalled(Exception ex) => Failure("request", ex);
+
     public void Success() => Interlocked.Exchange(ref _downUntilTicks, 0);
 
     /// <summary>Records a failure of <paramref name="operation"/>.</summary>
@@ -54,7 +57,7 @@ internal sealed class S3Health
     {
         Interlocked.Increment(ref _failures);
         bool wasUp = !IsDown;
-        Interlocked.Exchange(ref _downUntilTicks, (_time.GetUtcNow() + _retryAfter).UtcTicks);
+        Interlocked.Exchange(ref _downUntilTicks, _retryAfter == Timeout.InfiniteTimeSpan ? long.MaxValue : (_time.GetUtcNow() + _retryAfter).UtcTicks);
         Count("s3.errors");
         string message = Describe(ex);
         try
@@ -66,8 +69,8 @@ internal sealed class S3Health
         }
         if (wasUp)
         {
-            _log.LogWarning("S3 tier {Where}: {Operation} failed ({Reason}); S3 is skipped for {RetryAfter}, other tiers and computing serve the run",
-                _where, operation, message, S3TierOptions.Seconds(_retryAfter));
+            _log.LogWarning("S3 tier {Where}: {Operation} failed ({Reason}); S3 is skipped {RetryAfter}, other tiers and computing serve the run",
+                _where, operation, message, _retryAfter == Timeout.InfiniteTimeSpan ? "for the rest of this process" : "for " + S3TierOptions.Seconds(_retryAfter));
         }
         else
         {

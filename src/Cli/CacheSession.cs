@@ -3,6 +3,7 @@ using PodCache.Cache.Configuration;
 using PodCache.Cache.Serialization;
 using PodCache.Runtime.Execution;
 using PodCache.Runtime.Serialization;
+using PodCache.Runtime.Sources;
 
 namespace PodCache.Cli;
 
@@ -12,9 +13,16 @@ namespace PodCache.Cli;
 /// </summary>
 internal sealed class CacheSession : IAsyncDisposable
 {
-    private CacheSession(CacheStack stack) => Stack = stack;
+    private CacheSession(CacheStack stack, ISourceAccessPolicy sources)
+    {
+        Stack = stack;
+        Sources = sources;
+    }
 
     public CacheStack Stack { get; }
+
+    /// <summary>What the runners of this session let pipelines read.</summary>
+    public ISourceAccessPolicy Sources { get; }
 
     public IMemoCache Cache => Stack.Cache;
 
@@ -38,6 +46,30 @@ internal sealed class CacheSession : IAsyncDisposable
         return config;
     }
 
+    /// <summary>
+    /// What <c>podcache serve</c> lets pipelines read: files under <paramref name="dataRoots"/> and the config's
+    /// <c>sources.allow.files</c> (the working directory when neither names one), URLs under <c>sources.allow.urls</c>.
+    /// </summary>
+    /// <exception cref="UsageException">A root is not a directory, or the sources section is invalid.</exception>
+    public static ISourceAccessPolicy ServerSources(CacheConfig config, IReadOnlyList<string> dataRoots)
+    {
+        foreach (var root in dataRoots)
+        {
+            if (!Directory.Exists(root))
+            {
+                throw new UsageException($"--data-root '{root}': not an existing directory");
+            }
+        }
+        try
+        {
+            return SourcesOptions.FromJson(config.Sources).ForServer(dataRoots);
+        }
+        catch (ConfigurationException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
     public static ValueCodecs Codecs() => new ValueCodecs().Register(new DataArrayCodec());
 
     /// <summary>
@@ -47,13 +79,17 @@ internal sealed class CacheSession : IAsyncDisposable
     public static CacheSession Open(string? configPath, string? cacheDir, bool shortLived = true) =>
         Open(LoadConfig(configPath, cacheDir), null, shortLived);
 
-    /// <summary>Opens <paramref name="config"/>'s cache, its tiers answering to <paramref name="scopes"/> too.</summary>
-    public static CacheSession Open(CacheConfig config, TierBudgetScopes? scopes, bool shortLived = false)
+    /// <summary>
+    /// Opens <paramref name="config"/>'s cache, its tiers answering to <paramref name="scopes"/> too; its runners read
+    /// what <paramref name="sources"/> allows (when null, what the config's <c>sources.allow</c> allows the CLI).
+    /// </summary>
+    public static CacheSession Open(CacheConfig config, TierBudgetScopes? scopes, bool shortLived = false, ISourceAccessPolicy? sources = null)
     {
         try
         {
+            sources ??= SourcesOptions.FromJson(config.Sources).ForCli();
             return new CacheSession(CacheStack.Create(config, Codecs(), loggerFactory: StderrLoggerFactory.Instance, scopes: scopes,
-                shortLived: shortLived));
+                shortLived: shortLived), sources);
         }
         catch (ConfigurationException ex)
         {
@@ -69,7 +105,7 @@ internal sealed class CacheSession : IAsyncDisposable
     /// <param name="remote">Evaluates nodes on other cluster members first, or null.</param>
     /// <param name="progress">Called with (done, total) as nodes finish, or null.</param>
     public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null, Action<int, int>? progress = null) =>
-        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress });
+        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress, Sources = Sources });
 
     public ValueTask DisposeAsync() => Stack.DisposeAsync();
 

@@ -40,6 +40,12 @@ public sealed class CacheConfig
     /// <summary>The raw top-level <c>cluster</c> object (read by <c>podcache serve --cluster-port</c>), when present.</summary>
     public JsonObject? Cluster { get; set; }
 
+    /// <summary>
+    /// The raw top-level <c>sources</c> object (which files and URLs pipelines may read; validated by the runtime's
+    /// <c>SourcesOptions</c>), when present.
+    /// </summary>
+    public JsonObject? Sources { get; set; }
+
     /// <summary>Reads a configuration file.</summary>
     /// <exception cref="ConfigurationException">The file is missing or invalid; the message names the file and path.</exception>
     public static CacheConfig Load(string path)
@@ -77,10 +83,18 @@ public sealed class CacheConfig
         }
         foreach (var kv in top)
         {
-            if (kv.Key is not ("cache" or "server" or "cluster"))
+            if (kv.Key is not ("cache" or "server" or "cluster" or "sources"))
             {
-                errors.Add($"{kv.Key}: unknown section; sections are cache, server and cluster");
+                errors.Add($"{kv.Key}: unknown section; sections are cache, server, cluster and sources");
             }
+        }
+        if (top["sources"] is JsonObject sourcesSection)
+        {
+            config.Sources = sourcesSection;
+        }
+        else if (top.ContainsKey("sources"))
+        {
+            errors.Add("sources: must be an object");
         }
         if (top["cluster"] is JsonObject clusterSection)
         {

@@ -37,18 +37,25 @@ internal sealed class ClusterRunService : IRunService
     private readonly SemaphoreSlim _trimGate = new(1, 1);
     private int _trimRequested;
 
-    private ClusterRunService(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory)
+    private ClusterRunService(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory, IReadOnlyList<string> dataRoots)
     {
         _options = options;
         _log = loggerFactory.CreateLogger<ClusterRunService>();
-        var session = CacheSession.Open(config, new TierBudgetScopes(_ram, _disk, _s3));
+        var session = CacheSession.Open(config, new TierBudgetScopes(_ram, _disk, _s3), sources: CacheSession.ServerSources(config, dataRoots));
         _local = new LocalRunService(session, saveRuns, new Evaluator(this, null));
     }
 
     /// <summary>Opens this member's cache; <see cref="JoinAsync"/> then joins the cluster.</summary>
     /// <exception cref="UsageException">The configuration is invalid.</exception>
-    public static ClusterRunService Open(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory) =>
-        new(config, options, saveRuns, loggerFactory);
+    /// <param name="config">The configuration.</param>
+    /// <param name="options">The cluster settings.</param>
+    /// <param name="saveRuns">Save run manifests.</param>
+    /// <param name="loggerFactory">Logging.</param>
+    /// <param name="dataRoots">Directories whose files pipelines may read here, as for a single server; this member
+    /// applies them to evaluation requests from other members too.</param>
+    public static ClusterRunService Open(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory,
+        IReadOnlyList<string>? dataRoots = null) =>
+        new(config, options, saveRuns, loggerFactory, dataRoots ?? []);
 
     /// <summary>The cache stack this member runs on.</summary>
     public CacheStack Stack => _local.Stack;
@@ -262,12 +269,14 @@ internal sealed class ClusterRunService : IRunService
             Counters.RecordHit(hit.Tier);
             return Answer(held, CacheStatus.Hit(hit.Tier), 0);
         }
-        // Untrusted bytes: parsed and validated like any request, and they must produce this very key.
-        var what = EvaluationRequest.Parse(request.Payload.Span, key);
         var runner = _local.Session.CreateRunner(new CountingMemoCache(cache, Counters), new Evaluator(this, key));
         PipelineRun run;
+        EvaluationRequest what;
         try
         {
+            // Untrusted bytes: parsed and validated like any request (sources by this member's own policy), and they
+            // must produce this very key.
+            what = EvaluationRequest.Parse(request.Payload.Span, key, sources: _local.Session.Sources);
             run = await runner.RunAsync(what.Pipeline, what.Coordinates, what.NodeRef, cancellationToken).ConfigureAwait(false);
         }
         catch (PipelineException ex)

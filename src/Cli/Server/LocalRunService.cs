@@ -58,8 +58,13 @@ internal sealed class LocalRunService : IRunService
     /// 4096), which spares a file write per request; runs saved earlier are still found.
     /// </param>
     /// <exception cref="UsageException">The configuration is invalid.</exception>
-    public static LocalRunService Open(string? configPath, string? cacheDir, bool saveRuns = true) =>
-        new(CacheSession.Open(configPath, cacheDir, shortLived: false), saveRuns);
+    /// <param name="dataRoots">Directories whose files pipelines may read (<c>--data-root</c>), besides the config's
+    /// <c>sources.allow.files</c>; the working directory when neither names one.</param>
+    public static LocalRunService Open(string? configPath, string? cacheDir, bool saveRuns = true, IReadOnlyList<string>? dataRoots = null)
+    {
+        var config = CacheSession.LoadConfig(configPath, cacheDir);
+        return new(CacheSession.Open(config, null, shortLived: false, CacheSession.ServerSources(config, dataRoots ?? [])), saveRuns);
+    }
 
     /// <summary>The cache stack the member runs on.</summary>
     public CacheStack Stack => _session.Stack;

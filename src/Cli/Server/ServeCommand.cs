@@ -6,8 +6,8 @@ namespace PodCache.Cli.Server;
 
 /// <summary>
 /// <c>podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N] [--no-save-runs]
-/// [--cache-dir DIR] [--config FILE] [--cluster-port Q --seed HOST:PORT ...]</c>: the HTTP server, until SIGTERM or
-/// Ctrl-C.
+/// [--cache-dir DIR] [--config FILE] [--data-root DIR ...] [--cluster-port Q --seed HOST:PORT ...]</c>: the HTTP server,
+/// until SIGTERM or Ctrl-C. Pipelines read files only under the data roots (the working directory by default).
 /// </summary>
 internal static class ServeCommand
 {
@@ -15,7 +15,7 @@ internal static class ServeCommand
     public const string TokenVariable = "PODCACHE_API_TOKEN";
 
     private static readonly HashSet<string> Options =
-        ["http-port", "bind", "api-token", "max-body-bytes", "cache-dir", "config", .. ClusterSettings.FlagNames];
+        ["http-port", "bind", "api-token", "max-body-bytes", "cache-dir", "config", "data-root", .. ClusterSettings.FlagNames];
 
     private static readonly HashSet<string> Flags = ["no-save-runs"];
 
@@ -29,7 +29,8 @@ internal static class ServeCommand
             return await ServeClusterAsync(a, options, stdout, cancellationToken).ConfigureAwait(false);
         }
 
-        await using var service = LocalRunService.Open(a.Get("config"), a.Get("cache-dir"), saveRuns: !a.Flag("no-save-runs"));
+        await using var service = LocalRunService.Open(a.Get("config"), a.Get("cache-dir"), saveRuns: !a.Flag("no-save-runs"),
+            dataRoots: a.GetAll("data-root"));
         await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
             cancellationToken).ConfigureAwait(false);
         await stdout.WriteLineAsync(
@@ -81,7 +82,8 @@ internal static class ServeCommand
     {
         var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
         var clusterOptions = ClusterSettings.Build(config.Cluster, a);
-        await using var service = ClusterRunService.Open(config, clusterOptions, saveRuns: !a.Flag("no-save-runs"), StderrLoggerFactory.Instance);
+        await using var service = ClusterRunService.Open(config, clusterOptions, saveRuns: !a.Flag("no-save-runs"), StderrLoggerFactory.Instance,
+            a.GetAll("data-root"));
         await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
             cancellationToken).ConfigureAwait(false);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };

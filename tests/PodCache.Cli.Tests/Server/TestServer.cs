@@ -31,7 +31,8 @@ internal sealed class TestServer : IAsyncDisposable
         bool clientSendsToken = true, bool saveRuns = true)
     {
         var dir = new TempDir();
-        var service = LocalRunService.Open(null, Path.Combine(dir.Path, "cache"), saveRuns);
+        // Its temporary directory is its data root: tests write the rasters they read there.
+        var service = LocalRunService.Open(null, Path.Combine(dir.Path, "cache"), saveRuns, dataRoots: [dir.Path]);
         var options = new ServerOptions { Port = 0, ApiToken = apiToken, MaxBodyBytes = maxBodyBytes }.Validate();
         var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs());
         return new TestServer(dir, service, server, clientSendsToken ? apiToken : null);

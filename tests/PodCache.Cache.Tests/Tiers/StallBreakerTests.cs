@@ -59,6 +59,8 @@ public sealed class StallBreakerTests : IDisposable
         // Three attempts (MaxErrorRetry 2) each waiting a full timeout was the cost before the breaker.
         Assert.Equal(1, silent.Requests);
         Assert.True(tier.IsUnavailable);
+        // One failure for the operation, not one per cut-short attempt.
+        Assert.Equal(1, tier.ErrorCount);
     }
 
     [Theory]

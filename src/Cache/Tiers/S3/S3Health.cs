@@ -22,6 +22,7 @@ internal sealed class S3Health
     private readonly ILogger _log;
     private readonly string _where;
     private long _downUntilTicks;
+    private int _stallUnreported;
     private long _failures;
 
     public S3Health(MachineIndex index, S3TierOptions options, TimeProvider time, ILogger log)
@@ -48,7 +49,15 @@ internal sealed class S3Health
     }
 
     /// <summary>An HTTP attempt got no answer within the timeout: S3 is down from now on, so retries fail at once.</summary>
-    public void Stalled(Exception ex) => Failure("request", ex);
+    /// <remarks>
+    /// Not counted or logged here: the operation the attempt belonged to fails with the timeout and reports it through
+    /// <see cref="Failure"/>, once, however many SDK retries were cut short.
+    /// </remarks>
+    public void Stalled()
+    {
+        Interlocked.Exchange(ref _stallUnreported, 1);
+        Interlocked.Exchange(ref _downUntilTicks, DownUntil());
+    }
 
     public void Success() => Interlocked.Exchange(ref _downUntilTicks, 0);
 
@@ -56,8 +65,8 @@ internal sealed class S3Health
     public void Failure(string operation, Exception ex)
     {
         Interlocked.Increment(ref _failures);
-        bool wasUp = !IsDown;
-        Interlocked.Exchange(ref _downUntilTicks, _retryAfter == Timeout.InfiniteTimeSpan ? long.MaxValue : (_time.GetUtcNow() + _retryAfter).UtcTicks);
+        bool wasUp = Interlocked.Exchange(ref _stallUnreported, 0) == 1 || !IsDown;
+        Interlocked.Exchange(ref _downUntilTicks, DownUntil());
         Count("s3.errors");
         string message = Describe(ex);
         try
@@ -77,6 +86,8 @@ internal sealed class S3Health
             _log.LogDebug("S3 tier {Where}: {Operation} failed again ({Reason})", _where, operation, message);
         }
     }
+
+    private long DownUntil() => _retryAfter == Timeout.InfiniteTimeSpan ? long.MaxValue : (_time.GetUtcNow() + _retryAfter).UtcTicks;
 
     public void Count(string name, long delta = 1)
     {

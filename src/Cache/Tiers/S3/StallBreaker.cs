@@ -24,7 +24,7 @@ internal sealed class StallBreaker(HttpMessageHandler inner, TimeSpan timeout, S
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && attempt.IsCancellationRequested)
         {
             var stalled = new TimeoutException($"S3 did not answer within {S3TierOptions.Seconds(timeout)}", ex);
-            health.Stalled(stalled);
+            health.Stalled();
             throw stalled;
         }
     }

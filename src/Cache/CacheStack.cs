@@ -68,9 +68,11 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
     /// <param name="time">The clock.</param>
     /// <param name="loggerFactory">Logging; none when null.</param>
     /// <param name="scopes">Budgets beyond this process and machine (a cluster member's shares), or null.</param>
+    /// <param name="shortLived">The process runs one command and exits (the CLI): after S3 fails once it is skipped for
+    /// the rest of the process instead of for <c>retryAfter</c>, so a stalled endpoint costs one timeout.</param>
     /// <exception cref="ConfigurationException">The configuration names a tier that is not available.</exception>
     public static CacheStack Create(CacheConfig config, ValueCodecs codecs, IEnumerable<ICacheTier>? extraTiers = null,
-        TimeProvider? time = null, ILoggerFactory? loggerFactory = null, TierBudgetScopes? scopes = null)
+        TimeProvider? time = null, ILoggerFactory? loggerFactory = null, TierBudgetScopes? scopes = null, bool shortLived = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(codecs);
@@ -137,6 +139,10 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
             if (config.S3 is { } s3Json && index is not null)
             {
                 var s3Options = S3TierOptions.FromJson(s3Json);
+                if (shortLived)
+                {
+                    s3Options.RetryAfter = Timeout.InfiniteTimeSpan;
+                }
                 s3 = new S3Tier(s3Options, index!, codecs, () => EvictionPolicies.Create(config.Policy), time,
                     loggerFactory?.CreateLogger<S3Tier>())
                 {

@@ -3,6 +3,7 @@ using PodCache.Cache.Configuration;
 using PodCache.Cache.Serialization;
 using PodCache.Runtime.Execution;
 using PodCache.Runtime.Serialization;
+using PodCache.Runtime.Sources;
 
 namespace PodCache.Cli;
 
@@ -12,10 +13,11 @@ namespace PodCache.Cli;
 /// </summary>
 internal sealed class CacheSession : IAsyncDisposable
 {
-    private CacheSession(CacheStack stack, RuntimeLimits limits)
+    private CacheSession(CacheStack stack, RuntimeLimits limits, ISourceAccessPolicy sources)
     {
         Stack = stack;
         Limits = limits;
+        Sources = sources;
     }
 
     public CacheStack Stack { get; }
@@ -36,6 +38,9 @@ internal sealed class CacheSession : IAsyncDisposable
             throw new UsageException(ex.Message);
         }
     }
+
+    /// <summary>What the runners of this session let pipelines read.</summary>
+    public ISourceAccessPolicy Sources { get; }
 
     public IMemoCache Cache => Stack.Cache;
 
@@ -70,17 +75,51 @@ internal sealed class CacheSession : IAsyncDisposable
         return config;
     }
 
+    /// <summary>
+    /// What <c>podcache serve</c> lets pipelines read: files under <paramref name="dataRoots"/> and the config's
+    /// <c>sources.allow.files</c> (the working directory when neither names one), URLs under <c>sources.allow.urls</c>.
+    /// </summary>
+    /// <exception cref="UsageException">A root is not a directory, or the sources section is invalid.</exception>
+    public static ISourceAccessPolicy ServerSources(CacheConfig config, IReadOnlyList<string> dataRoots)
+    {
+        foreach (var root in dataRoots)
+        {
+            if (!Directory.Exists(root))
+            {
+                throw new UsageException($"--data-root '{root}': not an existing directory");
+            }
+        }
+        try
+        {
+            return SourcesOptions.FromJson(config.Sources).ForServer(dataRoots);
+        }
+        catch (ConfigurationException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
+    }
+
     public static ValueCodecs Codecs() => new ValueCodecs().Register(new DataArrayCodec());
 
-    public static CacheSession Open(string? configPath, string? cacheDir) => Open(LoadConfig(configPath, cacheDir), null);
+    /// <summary>
+    /// Opens the cache of <paramref name="configPath"/> or <paramref name="cacheDir"/>; <paramref name="shortLived"/>
+    /// (a CLI command, the default) skips a failed S3 for the rest of the process; a server passes false.
+    /// </summary>
+    public static CacheSession Open(string? configPath, string? cacheDir, bool shortLived = true) =>
+        Open(LoadConfig(configPath, cacheDir), null, shortLived);
 
-    /// <summary>Opens <paramref name="config"/>'s cache, its tiers answering to <paramref name="scopes"/> too.</summary>
-    public static CacheSession Open(CacheConfig config, TierBudgetScopes? scopes)
+    /// <summary>
+    /// Opens <paramref name="config"/>'s cache, its tiers answering to <paramref name="scopes"/> too; its runners read
+    /// what <paramref name="sources"/> allows (when null, what the config's <c>sources.allow</c> allows the CLI).
+    /// </summary>
+    public static CacheSession Open(CacheConfig config, TierBudgetScopes? scopes, bool shortLived = false, ISourceAccessPolicy? sources = null)
     {
         try
         {
             var limits = LimitsOf(config);
-            return new CacheSession(CacheStack.Create(config, Codecs(), loggerFactory: StderrLoggerFactory.Instance, scopes: scopes), limits);
+            sources ??= SourcesOptions.FromJson(config.Sources).ForCli();
+            return new CacheSession(CacheStack.Create(config, Codecs(), loggerFactory: StderrLoggerFactory.Instance, scopes: scopes,
+                shortLived: shortLived), limits, sources);
         }
         catch (ConfigurationException ex)
         {
@@ -98,7 +137,8 @@ internal sealed class CacheSession : IAsyncDisposable
     /// <param name="admission">Admits each run against a memory budget (the server's), or null.</param>
     public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null, Action<int, int>? progress = null,
         IRunAdmission? admission = null) =>
-        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress, Limits = Limits, Admission = admission });
+        new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress, Limits = Limits, Admission = admission,
+            Sources = Sources });
 
     /// <summary>
     /// Where runs are saved (null without a disk tier): <c>runs/</c> in the cache directory, its bytes accounted in the

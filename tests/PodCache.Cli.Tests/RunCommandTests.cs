@@ -95,4 +95,47 @@ public class RunCommandTests
         Assert.Equal("hit:disk", report["nodes"]!["conv"]!["status"]!.GetValue<string>());
         Assert.Empty(Comparison.Compare(fresh.Stdout, second.Stdout));
     }
+
+    [Fact]
+    public async Task Run_SourcesAllowFilesSet_RasterOutsideRefusedExit2_InsideRuns()
+    {
+        using var tmp = new TempDir();
+        string allowed = Path.Combine(tmp.Path, "data");
+        Directory.CreateDirectory(allowed);
+        string terrain = Path.Combine(CliHarness.RepoRoot, "examples", "data", "terrain.tif");
+        File.Copy(terrain, Path.Combine(allowed, "dem.tif"));
+        string config = tmp.File("podcache.json", new System.Text.Json.Nodes.JsonObject
+        {
+            ["cache"] = new System.Text.Json.Nodes.JsonObject { ["tiers"] = new System.Text.Json.Nodes.JsonObject { ["disk"] = new System.Text.Json.Nodes.JsonObject { ["path"] = Path.Combine(tmp.Path, "cache") } } },
+            ["sources"] = new System.Text.Json.Nodes.JsonObject { ["allow"] = new System.Text.Json.Nodes.JsonObject { ["files"] = new System.Text.Json.Nodes.JsonArray(allowed) } },
+        }.ToJsonString());
+        string coords = Path.Combine(CliHarness.RepoRoot, "examples", "pipelines", "terrain", "coords.json");
+        string Pipeline(string name, string source) => tmp.File(name, new System.Text.Json.Nodes.JsonObject
+        {
+            ["dem"] = new System.Text.Json.Nodes.JsonObject { ["node"] = "data.Raster", ["attrs"] = new System.Text.Json.Nodes.JsonObject { ["source"] = source } },
+        }.ToJsonString());
+
+        var outside = await CliHarness.RunAsync("run", Pipeline("out.json", terrain), "--coords", coords, "--config", config);
+        var inside = await CliHarness.RunAsync("run", Pipeline("in.json", Path.Combine(allowed, "dem.tif")), "--coords", coords, "--config", config);
+        var unrestricted = await CliHarness.RunAsync("run", Pipeline("any.json", terrain), "--coords", coords, "--cache-dir", Path.Combine(tmp.Path, "c2"));
+
+        Assert.Equal(2, outside.ExitCode);
+        Assert.Contains("nodes.dem.attrs.source: not under an allowed data root", outside.Stderr);
+        Assert.True(inside.ExitCode == 0, inside.Stderr);
+        Assert.True(unrestricted.ExitCode == 0, unrestricted.Stderr);
+    }
+
+    [Fact]
+    public async Task Run_SourcesSectionInvalid_Exit2NamingThePath()
+    {
+        using var tmp = new TempDir();
+        string config = tmp.File("podcache.json", """{"sources": {"allow": {"files": [3], "hosts": []}}}""");
+        string dir = Path.Combine(CliHarness.RepoRoot, "tests", "conformance", "cases", "014-shared-subgraph-composition");
+
+        var r = await CliHarness.RunAsync("run", Path.Combine(dir, "pipeline.json"), "--coords", Path.Combine(dir, "coords.json"), "--config", config);
+
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("sources.allow.files[0]", r.Stderr);
+        Assert.Contains("sources.allow.hosts", r.Stderr);
+    }
 }

@@ -162,6 +162,38 @@ public sealed class S3CliTests(MotoFixture moto) : IDisposable
     }
 
     [Fact]
+    public async Task StalledS3_RunComputesAfterOneTimeout_OneRequestReachesTheEndpoint()
+    {
+        // Accepts connections and never answers. Before, each of the four nodes' lookups waited a timeout per SDK attempt.
+        await using var silent = new PodCache.Cache.Tests.Tiers.SilentServer();
+        string dir = Path.Combine(_tmp.Path, "stalled-cache");
+        string config = _tmp.File("stalled.json", new JsonObject
+        {
+            ["cache"] = new JsonObject
+            {
+                ["tiers"] = new JsonObject
+                {
+                    ["disk"] = new JsonObject { ["path"] = dir },
+                    ["s3"] = new JsonObject
+                    {
+                        ["bucket"] = "stalled", ["serviceUrl"] = silent.ServiceUrl, ["maxErrorRetry"] = 2, ["timeout"] = "PT2S",
+                        ["retryAfter"] = "PT0S",
+                    },
+                },
+            },
+        }.ToJsonString());
+
+        var r = await CliHarness.RunProcessAsync(_tmp.Path, Run(config, _tmp.File("rs.json")), Bound);
+
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        Assert.Equal("computed", Nodes(_tmp.File("rs.json"))["out"]!["status"]!.GetValue<string>());
+        // Even with retryAfter 0 a CLI process never asks a failed S3 again.
+        Assert.Equal(1, silent.Requests);
+        Assert.Contains("did not answer within 2 s", r.Stderr);
+        Assert.Contains("for the rest of this process", r.Stderr);
+    }
+
+    [Fact]
     public async Task MotoStoppedMidRun_RunStillSucceedsWithTheSameOutput()
     {
         var reference = await CliHarness.RunProcessAsync(_tmp.Path,

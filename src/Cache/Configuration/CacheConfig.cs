@@ -46,6 +46,12 @@ public sealed class CacheConfig
     /// <summary>The raw top-level <c>server</c> object (read by <c>podcache serve</c>), when present.</summary>
     public JsonObject? Server { get; set; }
 
+    /// <summary>
+    /// The raw top-level <c>sources</c> object (which files and URLs pipelines may read; validated by the runtime's
+    /// <c>SourcesOptions</c>), when present.
+    /// </summary>
+    public JsonObject? Sources { get; set; }
+
     /// <summary>Reads a configuration file.</summary>
     /// <exception cref="ConfigurationException">The file is missing or invalid; the message names the file and path.</exception>
     public static CacheConfig Load(string path)
@@ -83,9 +89,9 @@ public sealed class CacheConfig
         }
         foreach (var kv in top)
         {
-            if (kv.Key is not ("cache" or "server" or "cluster" or "limits"))
+            if (kv.Key is not ("cache" or "server" or "cluster" or "limits" or "sources"))
             {
-                errors.Add($"{kv.Key}: unknown section; sections are cache, server, cluster and limits");
+                errors.Add($"{kv.Key}: unknown section; sections are cache, server, cluster, limits and sources");
             }
         }
         if (top["limits"] is JsonObject limitsSection)
@@ -95,6 +101,14 @@ public sealed class CacheConfig
         else if (top.ContainsKey("limits"))
         {
             errors.Add("limits: must be an object");
+        }
+        if (top["sources"] is JsonObject sourcesSection)
+        {
+            config.Sources = sourcesSection;
+        }
+        else if (top.ContainsKey("sources"))
+        {
+            errors.Add("sources: must be an object");
         }
         if (top["cluster"] is JsonObject clusterSection)
         {

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
@@ -11,7 +12,7 @@ namespace PodCache.Cache.Coordination;
 /// Lease objects <c>prefix/leases/KEY</c> in the S3 tier's bucket. A lease is taken with a conditional create
 /// (<c>If-None-Match: *</c>), renewed and taken over with a conditional overwrite (<c>If-Match: ETAG</c> of the version
 /// seen), and released with a conditional delete, so two workers never both believe they hold one. The body is JSON:
-/// <c>{"holder", "host", "pid", "start", "expires"}</c> (expiry in Unix milliseconds of the holder's clock).
+/// <c>{"holder", "host", "pid", "start", "created", "expires"}</c> (times in Unix milliseconds of the holder's clock).
 /// </summary>
 internal sealed class S3LeaseStore
 {
@@ -28,7 +29,20 @@ internal sealed class S3LeaseStore
     public string HolderId { get; }
 
     /// <summary>A lease as read from S3.</summary>
-    public sealed record Lease(string Holder, string Host, int Pid, long Start, DateTimeOffset Expires, string ETag);
+    public sealed record Lease(string Holder, string Host, int Pid, long Start, DateTimeOffset Expires, string ETag)
+    {
+        /// <summary>False for a body that is not a believable PodCache lease (its expiry is then one TTL after its last write).</summary>
+        public bool Valid { get; init; }
+    }
+
+    /// <summary>The largest lease body read; a PodCache lease is about 200 bytes.</summary>
+    internal const int MaxLeaseBytes = 4096;
+
+    // Holders' clocks may run a little ahead of ours; a lease claiming more than this beyond the largest TTL is not believed.
+    private const long ClockSkewMs = 60_000;
+    private static readonly long MinUnixMs = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxUnixMs = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
+    private static readonly UTF8Encoding Strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     public enum Outcome
     {
@@ -58,6 +72,7 @@ internal sealed class S3LeaseStore
             ["host"] = Environment.MachineName,
             ["pid"] = ProcessIdentity.Current.Pid,
             ["start"] = ProcessIdentity.Current.StartTicks,
+            ["created"] = _time.GetUtcNow().ToUnixTimeMilliseconds(),
             ["expires"] = (_time.GetUtcNow() + _tier.Options.LeaseTtl).ToUnixTimeMilliseconds(),
         };
         var request = new PutObjectRequest
@@ -94,7 +109,12 @@ internal sealed class S3LeaseStore
         }
     }
 
-    /// <summary>The current lease; null when there is none. Throws nothing but cancellation: S3 failing reads as <paramref name="failed"/>.</summary>
+    /// <summary>
+    /// The current lease; null when there is none. Throws nothing but cancellation: S3 failing reads as
+    /// <paramref name="failed"/>. The object is untrusted (any client of the bucket may write it): a body over
+    /// <see cref="MaxLeaseBytes"/> is not read, and one that is not a well-formed PodCache lease with a believable expiry
+    /// counts as a lease one TTL from its last write (<see cref="Lease.Valid"/> false), so it is taken over then.
+    /// </summary>
     public async Task<Lease?> ReadAsync(Key key, Action failed, CancellationToken cancellationToken)
     {
         if (!_tier.Health.ShouldTry())
@@ -105,8 +125,20 @@ internal sealed class S3LeaseStore
         try
         {
             using var response = await _tier.Client.GetObjectAsync(_tier.Bucket, _tier.LeaseObjectKey(key), cancellationToken).ConfigureAwait(false);
-            using var reader = new StreamReader(response.ResponseStream);
-            string text = await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+            string? text = null;
+            if (response.ContentLength is >= 0 and <= MaxLeaseBytes)
+            {
+                // The breaker bounds the wait for headers; this bounds a body that stalls after them.
+                using var body = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                body.CancelAfter(_tier.Options.Timeout);
+                var buffer = new byte[MaxLeaseBytes + 1];
+                int filled = 0, n;
+                while (filled < buffer.Length && (n = await response.ResponseStream.ReadAsync(buffer.AsMemory(filled), body.Token).ConfigureAwait(false)) > 0)
+                {
+                    filled += n;
+                }
+                text = filled <= MaxLeaseBytes ? DecodeUtf8(buffer.AsSpan(0, filled)) : null;
+            }
             _tier.Health.Success();
             return Parse(text, response.ETag, response.LastModified);
         }
@@ -146,22 +178,99 @@ internal sealed class S3LeaseStore
         }
     }
 
-    private Lease Parse(string text, string etag, DateTime? lastModified)
+    /// <summary>
+    /// A lease from its body (null: not readable), or one TTL from <paramref name="lastModified"/> when the body is not a
+    /// valid lease: a wrong or missing field, an expiry outside what a <see cref="DateTimeOffset"/> holds, further ahead
+    /// than <see cref="S3TierOptions.MaxLeaseTtl"/> from now, or further than that from its own creation time.
+    /// </summary>
+    internal Lease Parse(string? text, string etag, DateTime? lastModified)
+    {
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        long maxTtl = (long)S3TierOptions.MaxLeaseTtl.TotalMilliseconds;
+        if (text is not null && TryRead(text, out var holder, out var host, out int pid, out long start, out long created, out long expires)
+            && expires <= now + maxTtl + ClockSkewMs
+            && (created == long.MinValue || (created <= now + ClockSkewMs && expires > created && expires - created <= maxTtl)))
+        {
+            return new Lease(holder, host, pid, start, DateTimeOffset.FromUnixTimeMilliseconds(expires), etag) { Valid = true };
+        }
+        // Not a lease PodCache wrote, or one whose expiry cannot be believed: it lives one TTL from its last write, like ours.
+        var written = lastModified is { } lm && lm > DateTime.MinValue.AddDays(1) && lm < DateTime.MaxValue.AddDays(-1) ? S3Health.Utc(lm) : _time.GetUtcNow();
+        var writtenCapped = written > _time.GetUtcNow() ? _time.GetUtcNow() : written;
+        return new Lease("", "", 0, 0, writtenCapped + _tier.Options.LeaseTtl, etag) { Valid = false };
+    }
+
+    private static bool TryRead(string text, out string holder, out string host, out int pid, out long start, out long created, out long expires)
+    {
+        holder = host = "";
+        pid = 0;
+        start = 0;
+        created = long.MinValue;
+        expires = 0;
+        try
+        {
+            if (JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = 4 }) is not JsonObject o)
+            {
+                return false;
+            }
+            if (!TryString(o["holder"], out holder) || holder.Length == 0 || !TryLong(o["expires"], out expires)
+                || expires < MinUnixMs || expires > MaxUnixMs)
+            {
+                return false;
+            }
+            if (o["host"] is { } h && !TryString(h, out host))
+            {
+                return false;
+            }
+            if (o["pid"] is { } p)
+            {
+                if (!TryLong(p, out long pl) || pl is < 0 or > int.MaxValue)
+                {
+                    return false;
+                }
+                pid = (int)pl;
+            }
+            if (o["start"] is { } st && !(TryLong(st, out start) && start >= 0))
+            {
+                return false;
+            }
+            if (o["created"] is { } c && !(TryLong(c, out created) && created >= MinUnixMs && created <= MaxUnixMs))
+            {
+                return false;
+            }
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static bool TryString(JsonNode? node, out string value)
+    {
+        value = "";
+        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>() is { Length: <= 512 } s && !s.Any(char.IsControl))
+        {
+            value = s;
+            return true;
+        }
+        return false;
+    }
+
+    private static bool TryLong(JsonNode? node, out long value)
+    {
+        value = 0;
+        return node is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue(out value);
+    }
+
+    private static string? DecodeUtf8(ReadOnlySpan<byte> bytes)
     {
         try
         {
-            var o = JsonNode.Parse(text) as JsonObject;
-            if (o?["holder"]?.GetValue<string>() is { } holder && o["expires"]?.GetValue<long>() is { } expires)
-            {
-                return new Lease(holder, o["host"]?.GetValue<string>() ?? "", o["pid"]?.GetValue<int>() ?? 0,
-                    o["start"]?.GetValue<long>() ?? 0, DateTimeOffset.FromUnixTimeMilliseconds(expires), etag);
-            }
+            return Strict.GetString(bytes);
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        catch (DecoderFallbackException)
         {
+            return null;
         }
-        // Not written by PodCache: it lives one TTL from its last write, like ours.
-        var written = lastModified is { } lm ? S3Health.Utc(lm) : _time.GetUtcNow();
-        return new Lease("", "", 0, 0, written + _tier.Options.LeaseTtl, etag);
     }
 }

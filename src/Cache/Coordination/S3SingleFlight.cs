@@ -11,8 +11,10 @@ namespace PodCache.Cache.Coordination;
 /// created with <c>If-None-Match: *</c>. The holder renews it every third of its TTL while it computes and deletes it
 /// when done (the value is in S3 by then). A waiter polls the S3 tier for the key, with back-off, and computes only if
 /// the lease goes away without the value appearing. A lease that expired, or whose holder process on this host is
-/// gone, is taken over with a conditional overwrite of the version seen, so only one waiter wins. When S3 fails the
-/// work runs without the S3 lease: coordination degrades, the run does not fail.
+/// gone, is taken over with a conditional overwrite of the version seen, so only one waiter wins. A lease body that is
+/// not believable (garbage, wrong types, an expiry beyond the largest TTL) expires one TTL after its last write, and no
+/// waiter waits longer than <see cref="S3TierOptions.LeaseMaxWait"/>. When S3 fails the work runs without the S3 lease:
+/// coordination degrades, the run does not fail.
 /// </summary>
 public sealed class S3SingleFlight : ISingleFlight
 {
@@ -21,7 +23,7 @@ public sealed class S3SingleFlight : ISingleFlight
     private readonly S3LeaseStore _leases;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
-    private long _waits, _takeovers, _degraded;
+    private long _waits, _takeovers, _degraded, _gaveUp;
 
     /// <summary>Creates the coordinator.</summary>
     /// <param name="tier">The S3 tier whose bucket holds the leases and the values.</param>
@@ -48,7 +50,10 @@ public sealed class S3SingleFlight : ISingleFlight
     /// <summary>Leases taken over from a holder that expired or died.</summary>
     public long Takeovers => Interlocked.Read(ref _takeovers);
 
-    /// <summary>Computations run without an S3 lease because S3 failed.</summary>
+    /// <summary>Waits that reached <see cref="S3TierOptions.LeaseMaxWait"/> and computed without the lease.</summary>
+    public long GaveUp => Interlocked.Read(ref _gaveUp);
+
+    /// <summary>Computations run without an S3 lease (S3 failed, or the wait reached its limit).</summary>
     public long Degraded => Interlocked.Read(ref _degraded);
 
     /// <inheritdoc/>
@@ -62,6 +67,7 @@ public sealed class S3SingleFlight : ISingleFlight
     {
         var delay = TimeSpan.FromMilliseconds(20);
         bool waited = false;
+        DateTimeOffset? waitingSince = null;
         int vanished = 0;
         while (true)
         {
@@ -114,8 +120,19 @@ public sealed class S3SingleFlight : ISingleFlight
                 if (!waited)
                 {
                     waited = true;
+                    waitingSince = _time.GetUtcNow();
                     Interlocked.Increment(ref _waits);
                     _tier.Health.Count("s3.lease.waits");
+                }
+                else if (_time.GetUtcNow() - waitingSince >= _tier.Options.LeaseMaxWait)
+                {
+                    // A holder that keeps renewing but never finishes (stuck, or a lease object that lies about its
+                    // expiry) must not stall this worker: at worst the value is computed twice.
+                    Interlocked.Increment(ref _gaveUp);
+                    _tier.Health.Count("s3.lease.maxWait");
+                    _log.LogWarning("S3 lease on {Key} held by {Holder} for longer than {MaxWait}; computing without it",
+                        key, lease.Holder.Length > 0 ? lease.Holder : "an unknown writer", S3TierOptions.Seconds(_tier.Options.LeaseMaxWait));
+                    return await Degrade(work).ConfigureAwait(false);
                 }
                 await Task.Delay(delay, _time).ConfigureAwait(false);
                 delay = TimeSpan.FromTicks(Math.Min((long)(delay.Ticks * 1.5), _tier.Options.LeasePollMax.Ticks));

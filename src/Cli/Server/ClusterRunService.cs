@@ -38,11 +38,11 @@ internal sealed class ClusterRunService : IRunService
     private int _trimRequested;
 
     private ClusterRunService(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory,
-        InFlightBudget? admission = null, long recentRunsMaxBytes = RecentRuns.DefaultMaxBytes)
+        IReadOnlyList<string> dataRoots, InFlightBudget? admission = null, long recentRunsMaxBytes = RecentRuns.DefaultMaxBytes)
     {
         _options = options;
         _log = loggerFactory.CreateLogger<ClusterRunService>();
-        var session = CacheSession.Open(config, new TierBudgetScopes(_ram, _disk, _s3));
+        var session = CacheSession.Open(config, new TierBudgetScopes(_ram, _disk, _s3), sources: CacheSession.ServerSources(config, dataRoots));
         _local = new LocalRunService(session, saveRuns, new Evaluator(this, null), admission, recentRunsMaxBytes);
     }
 
@@ -52,11 +52,13 @@ internal sealed class ClusterRunService : IRunService
     /// <param name="options">The cluster settings.</param>
     /// <param name="saveRuns">Save every run's manifest in the cache directory.</param>
     /// <param name="loggerFactory">Logging.</param>
+    /// <param name="dataRoots">Directories whose files pipelines may read here, as for a single server; this member
+    /// applies them to evaluation requests from other members too.</param>
     /// <param name="admission">The in-flight memory budget this member's own runs are admitted against, or null.</param>
     /// <param name="recentRunsMaxBytes">The most bytes of manifests kept in memory.</param>
     public static ClusterRunService Open(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory,
-        InFlightBudget? admission = null, long recentRunsMaxBytes = RecentRuns.DefaultMaxBytes) =>
-        new(config, options, saveRuns, loggerFactory, admission, recentRunsMaxBytes);
+        IReadOnlyList<string>? dataRoots = null, InFlightBudget? admission = null, long recentRunsMaxBytes = RecentRuns.DefaultMaxBytes) =>
+        new(config, options, saveRuns, loggerFactory, dataRoots ?? [], admission, recentRunsMaxBytes);
 
     /// <summary>The cache stack this member runs on.</summary>
     public CacheStack Stack => _local.Stack;
@@ -273,12 +275,14 @@ internal sealed class ClusterRunService : IRunService
             Counters.RecordHit(hit.Tier);
             return Answer(held, CacheStatus.Hit(hit.Tier), 0);
         }
-        // Untrusted bytes: parsed and validated like any request, and they must produce this very key.
-        var what = EvaluationRequest.Parse(request.Payload.Span, key);
         var runner = _local.Session.CreateRunner(new CountingMemoCache(cache, Counters), new Evaluator(this, key));
         PipelineRun run;
+        EvaluationRequest what;
         try
         {
+            // Untrusted bytes: parsed and validated like any request (sources by this member's own policy), and they
+            // must produce this very key.
+            what = EvaluationRequest.Parse(request.Payload.Span, key, sources: _local.Session.Sources);
             run = await runner.RunAsync(what.Pipeline, what.Coordinates, what.NodeRef, cancellationToken).ConfigureAwait(false);
         }
         catch (PipelineException ex)

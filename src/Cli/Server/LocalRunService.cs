@@ -62,8 +62,15 @@ internal sealed class LocalRunService : IRunService
     /// </param>
     /// <param name="admission">The in-flight memory budget, or null to admit every run.</param>
     /// <exception cref="UsageException">The configuration is invalid.</exception>
-    public static LocalRunService Open(string? configPath, string? cacheDir, bool saveRuns = true, InFlightBudget? admission = null) =>
-        new(CacheSession.Open(configPath, cacheDir), saveRuns, admission: admission);
+    /// <param name="dataRoots">Directories whose files pipelines may read (<c>--data-root</c>), besides the config's
+    /// <c>sources.allow.files</c>; the working directory when neither names one.</param>
+    public static LocalRunService Open(string? configPath, string? cacheDir, bool saveRuns = true, InFlightBudget? admission = null,
+        IReadOnlyList<string>? dataRoots = null)
+    {
+        var config = CacheSession.LoadConfig(configPath, cacheDir);
+        return new(CacheSession.Open(config, null, shortLived: false, CacheSession.ServerSources(config, dataRoots ?? [])), saveRuns,
+            admission: admission);
+    }
 
     /// <summary>The cache stack the member runs on.</summary>
     public CacheStack Stack => _session.Stack;

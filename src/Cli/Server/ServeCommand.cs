@@ -6,8 +6,8 @@ namespace PodCache.Cli.Server;
 
 /// <summary>
 /// <c>podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N] [--max-inflight-bytes N] [--no-save-runs]
-/// [--cache-dir DIR] [--config FILE] [--cluster-port Q --seed HOST:PORT ...]</c>: the HTTP server, until SIGTERM or
-/// Ctrl-C.
+/// [--cache-dir DIR] [--config FILE] [--data-root DIR ...] [--cluster-port Q --seed HOST:PORT ...]</c>: the HTTP server,
+/// until SIGTERM or Ctrl-C. Pipelines read files only under the data roots (the working directory by default).
 /// </summary>
 internal static class ServeCommand
 {
@@ -15,7 +15,7 @@ internal static class ServeCommand
     public const string TokenVariable = "PODCACHE_API_TOKEN";
 
     private static readonly HashSet<string> Options =
-        ["http-port", "bind", "api-token", "max-body-bytes", "max-inflight-bytes", "cache-dir", "config", .. ClusterSettings.FlagNames];
+        ["http-port", "bind", "api-token", "max-body-bytes", "max-inflight-bytes", "cache-dir", "config", "data-root", .. ClusterSettings.FlagNames];
 
     private static readonly HashSet<string> Flags = ["no-save-runs"];
 
@@ -30,8 +30,8 @@ internal static class ServeCommand
             return await ServeClusterAsync(a, config, options, stdout, cancellationToken).ConfigureAwait(false);
         }
 
-        await using var service = new LocalRunService(CacheSession.Open(config, null), saveRuns: !a.Flag("no-save-runs"),
-            admission: new InFlightBudget(options.MaxInFlightBytes), recentRunsMaxBytes: options.RecentRunsMaxBytes);
+        await using var service = new LocalRunService(CacheSession.Open(config, null, sources: CacheSession.ServerSources(config, a.GetAll("data-root"))),
+            saveRuns: !a.Flag("no-save-runs"), admission: new InFlightBudget(options.MaxInFlightBytes), recentRunsMaxBytes: options.RecentRunsMaxBytes);
         await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
             cancellationToken).ConfigureAwait(false);
         await stdout.WriteLineAsync(
@@ -109,7 +109,7 @@ internal static class ServeCommand
     {
         var clusterOptions = ClusterSettings.Build(config.Cluster, a);
         await using var service = ClusterRunService.Open(config, clusterOptions, saveRuns: !a.Flag("no-save-runs"), StderrLoggerFactory.Instance,
-            new InFlightBudget(options.MaxInFlightBytes), options.RecentRunsMaxBytes);
+            a.GetAll("data-root"), new InFlightBudget(options.MaxInFlightBytes), options.RecentRunsMaxBytes);
         await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
             cancellationToken).ConfigureAwait(false);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };

@@ -4,6 +4,7 @@ using PodCache.Cache.Keys;
 using PodCache.Runtime.Json;
 using PodCache.Runtime.Nodes;
 using PodCache.Runtime.Pipelines;
+using PodCache.Runtime.Sources;
 
 namespace PodCache.Runtime.Execution;
 
@@ -56,9 +57,13 @@ public sealed class EvaluationRequest
     /// <param name="bytes">The bytes as received.</param>
     /// <param name="expectedKey">The ResultKey the request must produce.</param>
     /// <param name="registry">Node types; the built-in registry when null.</param>
+    /// <param name="sources">What this member lets pipelines read; everything when null.</param>
     /// <exception cref="InvalidDataException">The bytes are not a valid request, or they describe another key (the
     /// message says which part is wrong).</exception>
-    public static EvaluationRequest Parse(ReadOnlySpan<byte> bytes, Key expectedKey, NodeRegistry? registry = null)
+    /// <exception cref="PipelineException">A node reads a source <paramref name="sources"/> refuses (checked before
+    /// anything is read, so neither the answer nor its timing depends on that source).</exception>
+    public static EvaluationRequest Parse(ReadOnlySpan<byte> bytes, Key expectedKey, NodeRegistry? registry = null,
+        ISourceAccessPolicy? sources = null)
     {
         JsonObject root;
         string text;
@@ -114,6 +119,8 @@ public sealed class EvaluationRequest
         {
             throw new InvalidDataException($"evaluation request: node: the pipeline has no node '{nodeRef}'");
         }
+        // This member's own policy, before the key (which resolves source versions, touching the files).
+        SourceAccessCheck.Check(pipeline, sources);
         var keys = new NodeKeys(pipeline);
         var key = NodeKeys.ResultKey(keys.NodeKey(nodeRef), coordinates.Key);
         if (key != expectedKey)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using PodCache.Cache;
 using PodCache.Cache.Index;
 using PodCache.Runtime.Pipelines;
+using PodCache.Runtime.Sources;
 
 namespace PodCache.Runtime.Execution;
 
@@ -82,6 +83,8 @@ public sealed class PipelineRunner
         {
             throw new PipelineException("node", $"the pipeline has no node '{nodeRef}'");
         }
+        // Before keys: computing them resolves source versions, which touches the files.
+        SourceAccessCheck.Check(pipeline, _options.Sources);
         var plan = Plan.Build(pipeline, new NodeKeys(pipeline), nodeRef, coordinates, _options.Limits);
         await plan.ProbeAsync(Cache, _catalog, ct).ConfigureAwait(false);
         return plan;

@@ -30,6 +30,12 @@ public sealed class RunnerOptions
 
     private RuntimeLimits _limits = RuntimeLimits.Default;
 
+    /// <summary>
+    /// Which files and URLs the pipeline's nodes may read, asked before the run touches any of them (a refused
+    /// source is a <see cref="Pipelines.PipelineException"/> naming <c>nodes.REF.attrs.ATTR</c>); everything when null.
+    /// </summary>
+    public PodCache.Runtime.Sources.ISourceAccessPolicy? Sources { get; set; }
+
     /// <summary>The clock for run ids and timings; the system clock by default.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 

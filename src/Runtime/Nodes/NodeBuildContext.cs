@@ -43,6 +43,16 @@ public sealed class NodeBuildContext
     /// <summary>Attrs with defaults filled in, normalised: the attrs part of the NodeKey.</summary>
     public JsonObject Attrs { get; } = new();
 
+    /// <summary>The external data the node declared it reads (<see cref="DeclareSource"/>).</summary>
+    internal List<PodCache.Runtime.Sources.SourceReference> Sources { get; } = [];
+
+    /// <summary>
+    /// Declares that the node reads <paramref name="location"/> (a file path or URL) named by attr
+    /// <paramref name="attr"/>. The runner asks its <see cref="PodCache.Runtime.Sources.ISourceAccessPolicy"/> about every declared
+    /// source before it touches any, and refuses the run naming <c>nodes.REF.attrs.ATTR</c>.
+    /// </summary>
+    public void DeclareSource(string attr, string location) => Sources.Add(new PodCache.Runtime.Sources.SourceReference(attr, location));
+
     /// <summary>True when a problem has been reported for this node.</summary>
     public bool HasErrors { get; private set; }
 

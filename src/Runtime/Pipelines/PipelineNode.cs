@@ -20,6 +20,9 @@ public sealed class PipelineNode
         Slots = inputs.SelectMany(i => i.Slots).ToArray();
     }
 
+    /// <summary>The files and URLs the node reads, as its factory declared them.</summary>
+    public IReadOnlyList<PodCache.Runtime.Sources.SourceReference> Sources { get; internal init; } = [];
+
     /// <summary>The node's ref (a local label; not part of any key).</summary>
     public string Ref { get; }
 

@@ -532,6 +532,6 @@ internal static class PipelineParser
             if (!ctx.HasErrors) ctx.Error(null, "invalid node");
             return;
         }
-        d.Built = new PipelineNode(d.Ref, d.Type, impl, ctx.Attrs, d.Inputs, d.Cache, d.Definition);
+        d.Built = new PipelineNode(d.Ref, d.Type, impl, ctx.Attrs, d.Inputs, d.Cache, d.Definition) { Sources = [.. ctx.Sources] };
     }
 }

@@ -47,7 +47,7 @@ public sealed class S3SingleFlightTests : IDisposable
 
     private sealed record Worker(TieredCache Cache, S3Tier S3, S3SingleFlight Flight);
 
-    private Worker NewWorker(string? serviceUrl = null, string? bucket = null)
+    private Worker NewWorker(string? serviceUrl = null, string? bucket = null, TimeSpan? maxWait = null)
     {
         string dir = Path.Combine(Path.GetTempPath(), "podcache-s3sf-" + Guid.NewGuid().ToString("N"));
         _dirs.Add(dir);
@@ -60,6 +60,7 @@ public sealed class S3SingleFlightTests : IDisposable
             LeasePollMax = TimeSpan.FromMilliseconds(100),
             MaxErrorRetry = 1,
             Timeout = TimeSpan.FromSeconds(2),
+            LeaseMaxWait = maxWait ?? TimeSpan.FromMinutes(10),
         }, index, new ValueCodecs(), time: _time);
         _owned.Add(s3);
         _owned.Add(index);
@@ -200,5 +201,73 @@ public sealed class S3SingleFlightTests : IDisposable
         Assert.Equal("computed", result.Status);
         Assert.Equal(1, w.Flight.Degraded);
         Assert.True(w.S3.ErrorCount >= 1);
+    }
+
+    /// <summary>Lease bodies no PodCache worker writes; each must cost at most one TTL, never a stall or a crash.</summary>
+    public static TheoryData<string, string> BadLeases()
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        return new()
+        {
+            { "year 9999", $$"""{"holder": "h/1/1/x", "host": "elsewhere", "pid": 7, "start": 1, "expires": {{DateTimeOffset.MaxValue.ToUnixTimeMilliseconds()}}}""" },
+            { "past a DateTimeOffset", """{"holder": "h", "expires": 9223372036854775807}""" },
+            { "negative", """{"holder": "h", "expires": -9223372036854775807}""" },
+            { "NaN", """{"holder": "h", "expires": "NaN"}""" },
+            { "fraction", """{"holder": "h", "expires": 1e300}""" },
+            { "wrong types", """{"holder": 5, "host": [], "pid": "x", "expires": true}""" },
+            { "negative pid and start", $$"""{"holder": "h", "host": "elsewhere", "pid": -1, "start": -9223372036854775808, "expires": {{now + 60_000}}}""" },
+            { "older than its ttl", $$"""{"holder": "h", "created": {{now - 7_200_000}}, "expires": {{now + 60_000}}}""" },
+            { "garbage", "\u0000\u00ff not json {{{" },
+            { "deep", new string('[', 5000) + new string(']', 5000) },
+            { "huge", "{\"holder\": \"" + new string('x', 2 << 20) + "\", \"expires\": " + (now + 3_000_000) + "}" },
+            { "empty", "" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadLeases))]
+    public async Task BadLeaseBody_LivesOneTtlFromItsWrite_ThenTakenOverAndComputedOnce(string name, string body)
+    {
+        var w = NewWorker();
+        var key = Key.Hash("bad-lease-" + name);
+        await _client.PutObjectAsync(new PutObjectRequest { BucketName = _bucket, Key = w.S3.LeaseObjectKey(key), ContentBody = body });
+        int calls = 0;
+
+        var run = w.Cache.GetOrComputeAsync(key, _ =>
+        {
+            Interlocked.Increment(ref calls);
+            return ValueTask.FromResult(V("mine"));
+        });
+        while (w.Flight.Waits == 0 && !run.IsCompleted) await Task.Delay(10).WaitAsync(Bound);
+        Assert.Equal(0, calls);
+        // One TTL (30 s) after the object's write, whatever the body claims; a minute covers the test's own setup.
+        _time.Advance(TimeSpan.FromSeconds(60));
+        var result = await run.WaitAsync(Bound);
+
+        Assert.Equal("computed", result.Status);
+        Assert.Equal(1, calls);
+        Assert.Equal(1, w.Flight.Takeovers);
+        Assert.False(await LeaseExistsAsync(w.S3, key));
+    }
+
+    [Fact]
+    public async Task BelievableLeaseNeverReleased_WaiterComputesAfterLeaseMaxWait()
+    {
+        var w = NewWorker(maxWait: TimeSpan.FromSeconds(90));
+        var key = Key.Hash("stuck-holder");
+        // Within the largest TTL, so believed; its holder (another host) is alive as far as anyone here can tell.
+        await PlantLeaseAsync(w.S3, key, "some-other-host", 4242, 1, _time.GetUtcNow() + TimeSpan.FromMinutes(50));
+
+        var run = w.Cache.GetOrComputeAsync(key, _ => ValueTask.FromResult(V("mine")));
+        while (w.Flight.Waits == 0) await Task.Delay(10).WaitAsync(Bound);
+        _time.Advance(TimeSpan.FromSeconds(60));
+        await Task.Delay(300);
+        Assert.False(run.IsCompleted);
+        _time.Advance(TimeSpan.FromSeconds(31));
+        var result = await run.WaitAsync(Bound);
+
+        Assert.Equal("computed", result.Status);
+        Assert.Equal(1, w.Flight.GaveUp);
+        Assert.Equal(0, w.Flight.Takeovers);
     }
 }

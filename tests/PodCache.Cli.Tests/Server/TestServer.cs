@@ -31,8 +31,9 @@ internal sealed class TestServer : IAsyncDisposable
         bool clientSendsToken = true, bool saveRuns = true, long? maxInFlightBytes = null)
     {
         var dir = new TempDir();
+        // Its temporary directory is its data root: tests write the rasters they read there.
         var service = LocalRunService.Open(null, Path.Combine(dir.Path, "cache"), saveRuns,
-            maxInFlightBytes is { } budget ? new InFlightBudget(budget) : null);
+            maxInFlightBytes is { } budget ? new InFlightBudget(budget) : null, dataRoots: [dir.Path]);
         var options = new ServerOptions { Port = 0, ApiToken = apiToken, MaxBodyBytes = maxBodyBytes }.Validate();
         var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs());
         return new TestServer(dir, service, server, clientSendsToken ? apiToken : null);

@@ -22,6 +22,7 @@ internal sealed class S3Health
     private readonly ILogger _log;
     private readonly string _where;
     private long _downUntilTicks;
+    private int _stallUnreported;
     private long _failures;
 
     public S3Health(MachineIndex index, S3TierOptions options, TimeProvider time, ILogger log)
@@ -47,14 +48,25 @@ internal sealed class S3Health
         return false;
     }
 
+    /// <summary>An HTTP attempt got no answer within the timeout: S3 is down from now on, so retries fail at once.</summary>
+    /// <remarks>
+    /// Not counted or logged here: the operation the attempt belonged to fails with the timeout and reports it through
+    /// <see cref="Failure"/>, once, however many SDK retries were cut short.
+    /// </remarks>
+    public void Stalled()
+    {
+        Interlocked.Exchange(ref _stallUnreported, 1);
+        Interlocked.Exchange(ref _downUntilTicks, DownUntil());
+    }
+
     public void Success() => Interlocked.Exchange(ref _downUntilTicks, 0);
 
     /// <summary>Records a failure of <paramref name="operation"/>.</summary>
     public void Failure(string operation, Exception ex)
     {
         Interlocked.Increment(ref _failures);
-        bool wasUp = !IsDown;
-        Interlocked.Exchange(ref _downUntilTicks, (_time.GetUtcNow() + _retryAfter).UtcTicks);
+        bool wasUp = Interlocked.Exchange(ref _stallUnreported, 0) == 1 || !IsDown;
+        Interlocked.Exchange(ref _downUntilTicks, DownUntil());
         Count("s3.errors");
         string message = Describe(ex);
         try
@@ -66,14 +78,16 @@ internal sealed class S3Health
         }
         if (wasUp)
         {
-            _log.LogWarning("S3 tier {Where}: {Operation} failed ({Reason}); S3 is skipped for {RetryAfter}, other tiers and computing serve the run",
-                _where, operation, message, S3TierOptions.Seconds(_retryAfter));
+            _log.LogWarning("S3 tier {Where}: {Operation} failed ({Reason}); S3 is skipped {RetryAfter}, other tiers and computing serve the run",
+                _where, operation, message, _retryAfter == Timeout.InfiniteTimeSpan ? "for the rest of this process" : "for " + S3TierOptions.Seconds(_retryAfter));
         }
         else
         {
             _log.LogDebug("S3 tier {Where}: {Operation} failed again ({Reason})", _where, operation, message);
         }
     }
+
+    private long DownUntil() => _retryAfter == Timeout.InfiniteTimeSpan ? long.MaxValue : (_time.GetUtcNow() + _retryAfter).UtcTicks;
 
     public void Count(string name, long delta = 1)
     {

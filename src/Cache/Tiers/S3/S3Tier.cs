@@ -60,8 +60,8 @@ public sealed partial class S3Tier : ICacheTier, IDisposable
         _time = time ?? TimeProvider.System;
         _log = logger ?? NullLogger.Instance;
         _ownsClient = client is null;
-        Client = client ?? S3Clients.Create(options);
         Health = new S3Health(index, options, _time, _log);
+        Client = client ?? S3Clients.Create(options, Health);
         _opened = _time.GetUtcNow();
         // Reservations of writers in this directory that died mid-upload: their objects never appeared.
         index.ReclaimAbandonedReservations(Name);

@@ -17,7 +17,7 @@ public sealed partial class S3TierOptions
     public const string JsonPath = "cache.tiers.s3";
 
     private const string Keys = "bucket, prefix, serviceUrl, region, maxBytes, forcePathStyle, partSize, maxConcurrentParts, "
-        + "maxErrorRetry, timeout, retryAfter, leaseTtl, leasePollMax, reconcileInterval";
+        + "maxErrorRetry, timeout, retryAfter, leaseTtl, leaseMaxWait, leasePollMax, reconcileInterval";
 
     private string _bucket = "podcache";
     private string _prefix = "podcache/";
@@ -30,6 +30,7 @@ public sealed partial class S3TierOptions
     private TimeSpan _timeout = TimeSpan.FromSeconds(30);
     private TimeSpan _retryAfter = TimeSpan.FromSeconds(30);
     private TimeSpan _leaseTtl = TimeSpan.FromSeconds(30);
+    private TimeSpan? _leaseMaxWait;
     private TimeSpan _leasePollMax = TimeSpan.FromSeconds(1);
     private TimeSpan _reconcileInterval = TimeSpan.FromMinutes(15);
 
@@ -151,7 +152,8 @@ public sealed partial class S3TierOptions
 
     /// <summary>
     /// Time limit of one request attempt, and the longest a download may stall without receiving a byte
-    /// (default 30 s).
+    /// (default 30 s). An attempt that gets no answer in that time marks S3 down: the SDK's retries of it fail at once,
+    /// so a stalled endpoint costs one timeout, not one per attempt.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Under 100 ms or over 1 hour.</exception>
     public TimeSpan Timeout
@@ -160,12 +162,16 @@ public sealed partial class S3TierOptions
         set => _timeout = InRange(value, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
     }
 
-    /// <summary>After a failure (unreachable, timed out, server error), S3 is skipped for this long (default 30 s).</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Negative or over 1 hour.</exception>
+    /// <summary>
+    /// After a failure (unreachable, timed out, server error), S3 is skipped for this long (default 30 s);
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> skips it for the rest of the process, as a short-lived
+    /// CLI command does (<see cref="CacheStack.Create"/> with <c>shortLived</c>).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Negative or over 1 hour, and not infinite.</exception>
     public TimeSpan RetryAfter
     {
         get => _retryAfter;
-        set => _retryAfter = InRange(value, TimeSpan.Zero, TimeSpan.FromHours(1));
+        set => _retryAfter = value == System.Threading.Timeout.InfiniteTimeSpan ? value : InRange(value, TimeSpan.Zero, TimeSpan.FromHours(1));
     }
 
     /// <summary>Lifetime of a single-flight lease object without renewal (default 30 s; renewed every third of it).</summary>
@@ -173,7 +179,22 @@ public sealed partial class S3TierOptions
     public TimeSpan LeaseTtl
     {
         get => _leaseTtl;
-        set => _leaseTtl = InRange(value, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
+        set => _leaseTtl = InRange(value, TimeSpan.FromSeconds(1), MaxLeaseTtl);
+    }
+
+    /// <summary>The longest <see cref="LeaseTtl"/> any worker may configure; a lease whose expiry lies further ahead is not believed.</summary>
+    public static TimeSpan MaxLeaseTtl { get; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// The longest a worker waits for a computation leased by another worker that keeps renewing its lease (default
+    /// four lease lifetimes); after it, the waiter computes without the lease, so a holder stuck while alive, or a lease
+    /// object that claims a far expiry, costs at most a duplicate computation, never a stalled worker.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Under 1 s or over 1 day.</exception>
+    public TimeSpan LeaseMaxWait
+    {
+        get => _leaseMaxWait ?? _leaseTtl * 4;
+        set => _leaseMaxWait = InRange(value, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
     }
 
     /// <summary>Longest pause between two polls of a waiter for another worker's computation (default 1 s).</summary>
@@ -254,6 +275,7 @@ public sealed partial class S3TierOptions
                     case "timeout": o.Timeout = Duration(kv.Value); break;
                     case "retryAfter": o.RetryAfter = Duration(kv.Value); break;
                     case "leaseTtl": o.LeaseTtl = Duration(kv.Value); break;
+                    case "leaseMaxWait": o.LeaseMaxWait = Duration(kv.Value); break;
                     case "leasePollMax": o.LeasePollMax = Duration(kv.Value); break;
                     case "reconcileInterval": o.ReconcileInterval = Duration(kv.Value); break;
                     default:

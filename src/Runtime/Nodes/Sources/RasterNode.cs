@@ -85,6 +85,7 @@ internal sealed class RasterNode : Node
         {
             return null;
         }
+        ctx.DeclareSource("source", source);
         return new RasterNode(source, (int)band, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val"),
             ctx.GetString("version_token") == "hash");
     }

@@ -147,6 +147,11 @@ public static class EntryFormat
         {
             throw new CacheCorruptException("entry payload does not decompress", ex);
         }
+        catch (Exception ex) when (header.Compression == "lz4" && ex is InvalidOperationException or ArgumentException)
+        {
+            // K4os' LZ4 decoder reports a corrupt frame (bad block sizes, match offsets before the start) this way.
+            throw new CacheCorruptException("entry payload does not decompress", ex);
+        }
         if (hash.GetCurrentHashAsUInt64() != expectedHash)
         {
             throw new CacheCorruptException("entry checksum does not match");
@@ -266,7 +271,8 @@ public static class EntryFormat
                 Provenance = provenance,
             };
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or ArgumentOutOfRangeException or EndOfStreamException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or ArgumentOutOfRangeException or EndOfStreamException
+            or OverflowException)
         {
             throw new CacheCorruptException("entry header is not valid MessagePack", ex);
         }

@@ -10,6 +10,24 @@ namespace PodCache.Runtime.Tests.Fuzz;
 [Trait("Category", "Fuzz")]
 public sealed class CoordinatesJsonFuzzTests
 {
+    /// <summary>
+    /// Found by this target: describing (or hashing) a uniform axis materialized all its points, 1.6 GB for this
+    /// 200-million-point axis, only to print the first and the last.
+    /// </summary>
+    [Fact]
+    public void ToStringAndGetHashCode_HugeUniformAxis_DoNotMaterializePoints()
+    {
+        var coords = Coordinates.Parse("""{"coords": [{"name": "lat", "start": 100000000, "stop": -60, "step": -0.5}]}""");
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        string text = coords.ToString();
+        int hash = coords.Axes[0].GetHashCode();
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, "allocated the axis' points");
+        Assert.Contains("100000000..-60 (200000121)", text);
+        Assert.Equal(hash, Coordinates.Parse("""{"coords": [{"name": "lat", "start": 100000000, "stop": -60, "step": -0.5}]}""").Axes[0].GetHashCode());
+    }
+
     [Fact]
     public void Parse_MutatedCoordinates_OnlyPipelineException()
     {

@@ -49,6 +49,30 @@ public sealed class GeoTiffReaderFuzzTests
             normalIterations: 500, print: Convert.ToHexString);
     }
 
+    /// <summary>
+    /// Found by this target: a strip offset that is negative as a signed 64-bit number (BigTIFF) made LibTiff's seek
+    /// throw IOException, which the reader lets through as an I/O error rather than a corrupt file.
+    /// </summary>
+    [Fact]
+    public void ReadWindow_BigTiffStripOffsetNegative_InvalidDataException()
+    {
+        var bytes = new TestTiff { BigTiff = true }.ToBytes();
+        int ifd = (int)BitConverter.ToInt64(bytes, 8);
+        int entries = (int)BitConverter.ToInt64(bytes, ifd);
+        int stripOffsets = Enumerable.Range(0, entries).Select(i => ifd + 8 + (i * 20)).Single(e => BitConverter.ToUInt16(bytes, e) == 273);
+        Assert.Equal(3, BitConverter.ToInt64(bytes, stripOffsets + 4)); // three strips: the offsets lie outside the entry
+        int values = (int)BitConverter.ToInt64(bytes, stripOffsets + 12);
+        BitConverter.GetBytes(0x8000000000000010UL).CopyTo(bytes, values);
+
+        var ex = Record.Exception(() =>
+        {
+            using var reader = GeoTiffReader.Open(new MemoryStream(bytes));
+            _ = reader.ReadWindow(1, 0, reader.Info.Height, 0, reader.Info.Width);
+        });
+
+        Assert.IsType<InvalidDataException>(ex);
+    }
+
     [Fact]
     public void Open_UnmutatedSeeds_Read()
     {

@@ -87,12 +87,32 @@ public sealed class HostileCorpusTests(HostileCorpusTests.ServerFixture server) 
         using var response = await server.Client.PostAsync("v1/runs", new StringContent(body, Encoding.UTF8, "application/json"));
         string text = await response.Content.ReadAsStringAsync();
         Assert.True(e.Http == (int)response.StatusCode, $"{name}: HTTP {(int)response.StatusCode}: {text}");
-        Assert.True(e.HttpContains is null || text.Contains(e.HttpContains, StringComparison.Ordinal),
-            $"{name}: expected the response to contain '{e.HttpContains}': {text}");
+        string problem = Problem(text);
+        Assert.True(e.HttpContains is null || problem.Contains(e.HttpContains, StringComparison.Ordinal),
+            $"{name}: expected the problem to contain '{e.HttpContains}': {text}");
         Assert.DoesNotContain("   at ", text);
         Assert.False(server.Process.HasExited, $"{name}: the server exited ({server.Stderr()})");
         using var health = await server.Client.GetAsync("healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    /// <summary>A problem response as text: its detail, then each error as <c>path: message</c> on a line.</summary>
+    private static string Problem(string text)
+    {
+        try
+        {
+            var o = JsonNode.Parse(text)!.AsObject();
+            var lines = new List<string> { o["detail"]?.GetValue<string>() ?? "" };
+            if (o["errors"] is JsonArray errors)
+            {
+                lines.AddRange(errors.Select(x => $"{x!["path"]?.GetValue<string>()}: {x["message"]?.GetValue<string>()}"));
+            }
+            return string.Join("\n", lines);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return text;
+        }
     }
 
     /// <summary>One case's expect.json.</summary>

@@ -77,6 +77,15 @@ internal static class FuzzInputs
         }
     }
 
+    /// <summary>Appends <paramref name="line"/> to the <c>PODCACHE_FUZZ_LOG</c> file, when one is set (statistics of a run).</summary>
+    public static void Note(string line)
+    {
+        if (Environment.GetEnvironmentVariable("PODCACHE_FUZZ_LOG") is { Length: > 0 } log)
+        {
+            File.AppendAllText(log, $"{DateTime.UtcNow:O} {line}{Environment.NewLine}");
+        }
+    }
+
     /// <summary><c>PODCACHE_FUZZ_COLLECT=1</c>: collect distinct failures instead of stopping (and shrinking) at the first.</summary>
     public static bool Collect => Environment.GetEnvironmentVariable("PODCACHE_FUZZ_COLLECT") == "1";
 
@@ -255,7 +264,8 @@ internal static class FuzzInputs
     ];
 
     /// <summary>
-    /// One of <paramref name="seeds"/> (JSON documents) with 1–4 token-level mutations: a token deleted, duplicated,
+    /// One of <paramref name="seeds"/> (JSON documents) with 1–4 token-level mutations. Two in three documents get only
+    /// well-formedness-preserving ones (see <see cref="ReplaceValue"/>); the others any of: a token deleted, duplicated,
     /// swapped with another, or replaced by another token of the document (so refs point elsewhere), an extreme number,
     /// a special string or literal, or wrapped in up to <see cref="MaxNesting"/> levels of arrays or objects.
     /// </summary>
@@ -265,9 +275,15 @@ internal static class FuzzInputs
         return Gen.Select(Gen.Int[0, seeds.Count - 1], Gen.Int[1, 4], Gen.ULong.Array[16], (i, n, r) =>
         {
             var tokens = tokenized[i].ToList();
+            // Two documents in three keep well-formed (only values and names replaced), so most reach validation.
+            bool wellFormed = r[15] % 3 != 0;
             for (int k = 0; k < n; k++)
             {
-                MutateTokens(tokens, r[(k * 4) % 16], r[((k * 4) + 1) % 16], r[((k * 4) + 2) % 16], r[((k * 4) + 3) % 16]);
+                ulong a = r[(k * 4) % 16], b = r[((k * 4) + 1) % 16], c = r[((k * 4) + 2) % 16], d = r[((k * 4) + 3) % 16];
+                if (!(wellFormed && ReplaceValue(tokens, a, b, c, d)))
+                {
+                    MutateTokens(tokens, a, b, c, d);
+                }
             }
             return string.Concat(tokens);
         });
@@ -331,6 +347,46 @@ internal static class FuzzInputs
                 }
                 break;
         }
+    }
+
+    /// <summary>Values that keep a document well-formed when they replace a value.</summary>
+    private static readonly string[] Values =
+    [
+        "null", "true", "false", "\"\"", "\"\\u0000\"", "\"\\ud800\"", "\"" + new string('x', 3000) + "\"", "[]", "{}", "[[1, 2], [3]]",
+        "{\"a\": 1}", "[null]", "[NaN, -0.0, 1e308]", "\"lat\"", "\"time\"", "\"2020-01-01T00:00:00\"", "\"P1D\"", "\"mean,3\"",
+    ];
+
+    /// <summary>
+    /// A well-formedness-preserving mutation: a value (a string that is not a member name, a number or a literal) is
+    /// replaced by another value of the document (so a ref points at another node, an attr takes another attr's value),
+    /// an extreme number, or a value of another type; or a member name by another member name of the document.
+    /// </summary>
+    private static bool ReplaceValue(List<string> t, ulong a, ulong b, ulong c, ulong d)
+    {
+        var values = new List<int>();
+        var names = new List<int>();
+        for (int i = 0; i < t.Count; i++)
+        {
+            string tok = t[i];
+            if (tok.Length == 0 || char.IsWhiteSpace(tok[0]) || tok is "{" or "}" or "[" or "]" or "," or ":") continue;
+            int next = i + 1;
+            while (next < t.Count && t[next].Length > 0 && char.IsWhiteSpace(t[next][0])) next++;
+            (next < t.Count && t[next] == ":" && tok[0] == '"' ? names : values).Add(i);
+        }
+        if (values.Count == 0) return false;
+        if (a % 5 == 4 && names.Count > 1)
+        {
+            t[names[(int)(b % (ulong)names.Count)]] = t[names[(int)(c % (ulong)names.Count)]];
+            return true;
+        }
+        int p = values[(int)(b % (ulong)values.Count)];
+        t[p] = (a % 5) switch
+        {
+            0 or 1 => t[values[(int)(c % (ulong)values.Count)]],
+            2 => ExtremeNumbers[d % (ulong)ExtremeNumbers.Length],
+            _ => Values[d % (ulong)Values.Length],
+        };
+        return true;
     }
 
     /// <summary>Splits JSON-like text into tokens (strings, numbers, words, punctuation, whitespace), losslessly.</summary>

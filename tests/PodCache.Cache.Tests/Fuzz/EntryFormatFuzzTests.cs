@@ -102,6 +102,38 @@ public sealed class EntryFormatFuzzTests
         Assert.Throws<CacheCorruptException>(() => EntryFormat.Read(new MemoryStream(bytes), bytes.Length, Codecs, EntryKey));
     }
 
+    /// <summary>
+    /// Seen while fuzzing: a decoded length in the trailer (not covered by the checksum until the payload is decoded)
+    /// sized the codec's buffer, so one flipped bit in a 3 KB entry allocated 2 GB before the entry was found corrupt.
+    /// </summary>
+    [Fact]
+    public void Read_Lz4DecodedLengthHuge_CacheCorruptExceptionWithoutAllocatingIt()
+    {
+        var bytes = Entry(lz4: true);
+        BitConverter.GetBytes((long)int.MaxValue - 64).CopyTo(bytes, bytes.Length - 20);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+
+        Assert.Throws<CacheCorruptException>(() => EntryFormat.Read(new MemoryStream(bytes), bytes.Length, Codecs, EntryKey));
+
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "allocated from the corrupt decoded length");
+    }
+
+    /// <summary>The bound on the decoded length leaves real entries alone: zeros compress as far as LZ4 goes.</summary>
+    [Fact]
+    public void Read_Lz4AllZeroPayload_RoundTrips()
+    {
+        var payload = new byte[8 << 20];
+        var entry = new CacheEntry(EntryKey, new BinaryValue("application/octet-stream", payload), DateTimeOffset.UnixEpoch, null, 1);
+        var ms = new MemoryStream();
+        EntryFormat.Write(ms, entry, new BinaryValueCodec(), lz4: true);
+        var bytes = ms.ToArray();
+        Assert.True(bytes.Length < payload.Length / 200, $"{bytes.Length} bytes: not compressed near LZ4's limit");
+
+        var back = (BinaryValue)EntryFormat.Read(new MemoryStream(bytes), bytes.Length, Codecs, EntryKey).Value;
+
+        Assert.Equal(payload.Length, back.Bytes.Length);
+    }
+
     private static int IndexOf(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle);
 
     [Fact]

@@ -25,6 +25,8 @@ public static class EntryFormat
 
     private const int MaxHeaderLength = 16 << 20;
 
+    private const long MaxLz4Expansion = 256;
+
     /// <summary>Writes <paramref name="entry"/> to <paramref name="destination"/>; returns the total bytes written.</summary>
     public static long Write(Stream destination, CacheEntry entry, IValueCodec codec, bool lz4)
     {
@@ -115,6 +117,12 @@ public static class EntryFormat
         if (payloadLength < 0 || payloadLength != storedLength || decodedLength < 0)
         {
             throw new CacheCorruptException("entry length does not match its trailer");
+        }
+        // Codecs size their buffers from the decoded length, which the checksum only vouches for after decoding: bound it
+        // by what LZ4 can expand to (at most 255 bytes per input byte) before anything is allocated from it.
+        if (header.Compression == "lz4" && decodedLength > (payloadLength * MaxLz4Expansion) + 1024)
+        {
+            throw new CacheCorruptException($"entry claims {decodedLength} decoded bytes from {payloadLength} compressed: corrupt trailer");
         }
         var codec = codecs.For(header.ContentType)
             ?? throw new CacheCorruptException($"unknown content type '{header.ContentType}'");

@@ -40,6 +40,12 @@ public abstract class Coordinates1D : IEquatable<Coordinates1D>
 
     private protected abstract double[] Materialize();
 
+    /// <summary>The first point, without materializing the points where the axis can say it directly.</summary>
+    private protected virtual double FirstPoint => Points[0];
+
+    /// <summary>The last point, likewise.</summary>
+    private protected virtual double LastPoint => Points[^1];
+
     /// <summary>The smallest point (NaN for an empty axis).</summary>
     public double Min
     {
@@ -118,9 +124,9 @@ public abstract class Coordinates1D : IEquatable<Coordinates1D>
     public override bool Equals(object? obj) => Equals(obj as Coordinates1D);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => HashCode.Combine(Name, Unit, Size, Size > 0 ? Points[0] : 0);
+    public override int GetHashCode() => HashCode.Combine(Name, Unit, Size, Size > 0 ? FirstPoint : 0);
 
     /// <inheritdoc/>
     public override string ToString() =>
-        Size == 0 ? $"{Name}: (empty)" : $"{Name}: {FormatPoint(Points[0])}..{FormatPoint(Points[^1])} ({Size})";
+        Size == 0 ? $"{Name}: (empty)" : $"{Name}: {FormatPoint(FirstPoint)}..{FormatPoint(LastPoint)} ({Size})";
 }

@@ -116,6 +116,11 @@ public sealed class UniformCoordinates1D : Coordinates1D
     internal static UniformCoordinates1D FromParts(string name, double start, double stop, double step, int size, TimeUnit? unit) =>
         new(name, start, stop, step, size, unit);
 
+    // The same arithmetic as Materialize, so a point reads the same whether or not the points were built.
+    private protected override double FirstPoint => Start + (0 * Step);
+
+    private protected override double LastPoint => _size > 1 ? Stop : Start + (0 * Step);
+
     private protected override double[] Materialize()
     {
         var p = new double[_size];

@@ -18,7 +18,23 @@ internal sealed class LibTiffSessionStream : TiffStream
     public override void Write(object clientData, byte[] buffer, int offset, int count) =>
         Of(clientData).Write(buffer, offset, count);
 
-    public override long Seek(object clientData, long offset, SeekOrigin origin) => Of(clientData).Seek(offset, origin);
+    public override long Seek(object clientData, long offset, SeekOrigin origin)
+    {
+        var stream = Of(clientData);
+        // Offsets come from the file: a 64-bit one past long.MaxValue arrives negative, and the stream would answer with
+        // IOException, which callers rightly take for an I/O failure rather than a corrupt file.
+        long target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => stream.Position + offset,
+            _ => stream.Length + offset,
+        };
+        if (target < 0)
+        {
+            throw new InvalidDataException($"corrupt TIFF: an offset points before the start of the file ({(ulong)offset})");
+        }
+        return stream.Seek(target, SeekOrigin.Begin);
+    }
 
     public override void Close(object clientData)
     {

@@ -190,8 +190,9 @@ internal sealed class MessagePackAkkaSerializer : SerializerWithStringManifest
             return message;
         }
         catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or OverflowException
-            or InvalidOperationException or DecoderFallbackException)
+            or InvalidOperationException or DecoderFallbackException or ArgumentOutOfRangeException)
         {
+            // ArgumentOutOfRangeException: MessagePackReader slices a str32/bin32 whose length is past 2^31 without checking.
             throw new SerializationException($"Malformed PodCache cluster message ({Clip(manifest, 16)}): {ex.Message}", ex);
         }
     }

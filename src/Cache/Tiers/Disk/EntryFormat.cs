@@ -25,6 +25,8 @@ public static class EntryFormat
 
     private const int MaxHeaderLength = 16 << 20;
 
+    private const long MaxLz4Expansion = 256;
+
     /// <summary>Writes <paramref name="entry"/> to <paramref name="destination"/>; returns the total bytes written.</summary>
     public static long Write(Stream destination, CacheEntry entry, IValueCodec codec, bool lz4)
     {
@@ -116,6 +118,12 @@ public static class EntryFormat
         {
             throw new CacheCorruptException("entry length does not match its trailer");
         }
+        // Codecs size their buffers from the decoded length, which the checksum only vouches for after decoding: bound it
+        // by what LZ4 can expand to (at most 255 bytes per input byte) before anything is allocated from it.
+        if (header.Compression == "lz4" && decodedLength > (payloadLength * MaxLz4Expansion) + 1024)
+        {
+            throw new CacheCorruptException($"entry claims {decodedLength} decoded bytes from {payloadLength} compressed: corrupt trailer");
+        }
         var codec = codecs.For(header.ContentType)
             ?? throw new CacheCorruptException($"unknown content type '{header.ContentType}'");
         var hash = new XxHash3();
@@ -145,6 +153,11 @@ public static class EntryFormat
         }
         catch (InvalidDataException ex)
         {
+            throw new CacheCorruptException("entry payload does not decompress", ex);
+        }
+        catch (Exception ex) when (header.Compression == "lz4" && ex is InvalidOperationException or ArgumentException)
+        {
+            // K4os' LZ4 decoder reports a corrupt frame (bad block sizes, match offsets before the start) this way.
             throw new CacheCorruptException("entry payload does not decompress", ex);
         }
         if (hash.GetCurrentHashAsUInt64() != expectedHash)
@@ -266,7 +279,8 @@ public static class EntryFormat
                 Provenance = provenance,
             };
         }
-        catch (Exception ex) when (ex is MessagePackSerializationException or ArgumentOutOfRangeException or EndOfStreamException)
+        catch (Exception ex) when (ex is MessagePackSerializationException or ArgumentOutOfRangeException or EndOfStreamException
+            or OverflowException)
         {
             throw new CacheCorruptException("entry header is not valid MessagePack", ex);
         }

@@ -23,10 +23,13 @@ public class NodeCacheSettingsTests
         var ls = JsonNode.Parse((await CliHarness.RunAsync("cache", "ls", "--json", "--cache-dir", cache)).Stdout)!.AsArray();
         var onDisk = ls.Select(e => e!["key"]!.GetValue<string>()).ToHashSet();
 
-        // "s" is RAM-only and "a" is not cached at all: only "out" reaches the disk, with its expiry.
-        Assert.Single(onDisk);
-        Assert.Contains(nodes["out"]!["resultKey"]!.GetValue<string>(), onDisk);
-        var entry = ls[0]!;
+        // "s" is RAM-only and "a" is not cached at all: only "out" reaches the disk, with its expiry, beside the run's
+        // pipeline record that its provenance names.
+        string outKey = nodes["out"]!["resultKey"]!.GetValue<string>();
+        var inspect = JsonNode.Parse((await CliHarness.RunAsync("inspect", outKey, "--cache-dir", cache)).Stdout)!;
+        string recordKey = inspect["provenance"]!["pipelineKey"]!.GetValue<string>();
+        Assert.Equal(new HashSet<string> { outKey, recordKey }, onDisk);
+        var entry = ls.First(e => e!["key"]!.GetValue<string>() == outKey)!;
         var created = DateTimeOffset.Parse(entry["created"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         var expires = DateTimeOffset.Parse(entry["expires"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(TimeSpan.FromHours(6), expires - created);

@@ -23,7 +23,7 @@ public class RunManifestBudgetTests
         var text = await CliHarness.RunAsync("cache", "stats", "--config", config);
         var gc = await CliHarness.RunAsync("cache", "gc", "--config", config);
 
-        var runs = JsonNode.Parse(json.Stdout)!["runs"]!;
+        var runs = JsonNode.Parse(json.Stdout)!["savedRuns"]!;
         var files = Directory.GetFiles(Path.Combine(cache, "runs"), "*.json");
         Assert.Equal(2, files.Length);
         Assert.Equal(2, runs["files"]!.GetValue<int>());

@@ -30,7 +30,7 @@ internal static class CacheReport
             var counters = new JsonObject();
             foreach (var kv in stack.Index.Counters()) counters[kv.Key] = kv.Value;
             o["counters"] = counters;
-            o["runs"] = Runs(stack);
+            o["savedRuns"] = Runs(stack);
             o["machineRamMaxBytes"] = stack.Config.MachineRamMaxBytes;
             o["otherProcessesRamBytes"] = stack.OtherProcessesRamBytes;
         }

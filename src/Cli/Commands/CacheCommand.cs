@@ -149,7 +149,7 @@ internal static class CacheCommand
             double pct = st.MaxBytes > 0 ? 100.0 * st.Bytes / st.MaxBytes : 0;
             sb.AppendLine(CultureInfo.InvariantCulture, $"{st.Tier,-5} {st.Entries,8} entries  {ByteSize.Format(st.Bytes),10} of {ByteSize.Format(st.MaxBytes),10} ({pct:F1}%)");
         }
-        if (s["runs"] is JsonObject runs)
+        if (s["savedRuns"] is JsonObject runs)
         {
             long bytes = runs["bytes"]!.GetValue<long>(), max = runs["maxBytes"]!.GetValue<long>();
             sb.AppendLine(CultureInfo.InvariantCulture,

@@ -217,6 +217,9 @@ public sealed class DiskTier : ICacheTier
         }
         else if (File.Exists(path))
         {
+            // An empty file is an entry cut short (as good as corrupt); a FIFO or device reports length 0 too.
+            Interlocked.Increment(ref _corrupt);
+            _index.Count("disk.corrupt");
             removed = TryDelete(path);
             _log.LogWarning("{Path} is not a cache file (empty, a FIFO or a device); {Action}", path, removed ? "removed it" : "skipped it");
         }

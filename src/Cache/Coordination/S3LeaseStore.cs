@@ -239,8 +239,9 @@ internal sealed class S3LeaseStore
             }
             return true;
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or FormatException)
         {
+            // ArgumentException: a duplicate property, found when the object is first read.
             return false;
         }
     }

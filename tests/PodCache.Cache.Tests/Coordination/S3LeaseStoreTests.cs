@@ -44,7 +44,8 @@ public sealed class S3LeaseStoreTests : IDisposable
             (created, expires, pid, start, holder) =>
                 $"{{\"holder\": {holder}, \"host\": \"x\", \"pid\": {pid}, \"start\": {start}, \"created\": {created}, \"expires\": {expires}}}"),
         Gen.String,
-        Gen.String.Select(s => "{\"holder\": \"h\", \"expires\": " + s + "}"));
+        Gen.String.Select(s => "{\"holder\": \"h\", \"expires\": " + s + "}"),
+        Number.Select(n => "{\"holder\": \"h\", \"expires\": " + n + ", \"expires\": 1, \"holder\": 2}"));
 
     [Fact]
     public void Parse_AnyBody_NeverThrows_ExpiryAtMostMaxTtlAhead()

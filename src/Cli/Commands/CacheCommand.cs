@@ -28,7 +28,7 @@ internal static class CacheCommand
         }
         var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
         string? repaired = args[0] == "gc" ? MoveIndexAsideIfDamaged(config) : null;
-        await using var session = CacheSession.Open(config, null);
+        await using var session = CacheSession.Open(config, null, shortLived: true);
         var stack = session.Stack;
         switch (args[0])
         {

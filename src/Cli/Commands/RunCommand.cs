@@ -31,7 +31,7 @@ internal static class RunCommand
         {
             throw new UsageException($"--node '{nodeRef}': {pipelinePath} has no such node; its nodes are {string.Join(", ", pipeline.Nodes.Select(n => n.Ref))}");
         }
-        await using var session = CacheSession.Open(config, null);
+        await using var session = CacheSession.Open(config, null, shortLived: true);
         // Long runs show a progress line on a terminal's stderr (not when redirected, not with --no-progress).
         var progress = plan ? null : ProgressLine.ForTerminal(stderr, a.Flag("no-progress"));
         var runner = session.CreateRunner(progress: progress is null ? null : progress.Update);

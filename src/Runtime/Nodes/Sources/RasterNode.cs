@@ -57,11 +57,12 @@ internal sealed class RasterNode : Node
             return null;
         }
         string source = ctx.GetString("source")!;
+        string written = source;
         if (string.IsNullOrWhiteSpace(source) || source.Contains('\0', StringComparison.Ordinal))
         {
             ctx.Error("source", "must be a file path");
         }
-        else
+        else if (!source.Contains("://", StringComparison.Ordinal))
         {
             try
             {
@@ -85,7 +86,8 @@ internal sealed class RasterNode : Node
         {
             return null;
         }
-        ctx.DeclareSource("source", source);
+        // Declared as written: the access policy resolves it itself (and tells a URL from a file).
+        ctx.DeclareSource("source", written);
         return new RasterNode(source, (int)band, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val"),
             ctx.GetString("version_token") == "hash");
     }

@@ -457,7 +457,7 @@ internal sealed class Executor
                 }
                 try
                 {
-                    return node.Implementation.Evaluate(context).TransposeToRequest(pn.Request);
+                    return (await node.Implementation.EvaluateAsync(context).ConfigureAwait(false)).TransposeToRequest(pn.Request);
                 }
                 catch (NodeEvaluationException ex)
                 {

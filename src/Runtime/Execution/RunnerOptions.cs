@@ -36,6 +36,12 @@ public sealed class RunnerOptions
     /// </summary>
     public PodCache.Runtime.Sources.ISourceAccessPolicy? Sources { get; set; }
 
+    /// <summary>
+    /// Source I/O, version tokens and the shared block cache for format nodes; null reads files directly and remote
+    /// sources through a private default (no block cache).
+    /// </summary>
+    public PodCache.Runtime.Sources.IO.SourceServices? SourceServices { get; set; }
+
     /// <summary>The clock for run ids and timings; the system clock by default.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 

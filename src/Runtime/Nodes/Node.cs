@@ -39,8 +39,33 @@ public abstract class Node
     public abstract DataArray Evaluate(NodeContext context);
 
     /// <summary>
+    /// Computes the output asynchronously; what the executor calls. Nodes that wait for I/O (remote sources) override
+    /// it so no pool thread is blocked per fetch; the default runs <see cref="Evaluate"/>.
+    /// </summary>
+    /// <exception cref="NodeEvaluationException">The inputs or request do not fit the node.</exception>
+    /// <exception cref="PodCache.Runtime.Sources.IO.SourceException">A source could not be read.</exception>
+    public virtual ValueTask<DataArray> EvaluateAsync(NodeContext context) => ValueTask.FromResult(Evaluate(context));
+
+    /// <summary>
     /// A token naming the version of the external data this node reads (file length + mtime, ETag, forecast issue),
     /// resolved at plan time and folded into the NodeKey; null for nodes that read nothing external.
     /// </summary>
     public virtual string? ResolveSourceVersion() => null;
+
+    /// <summary>
+    /// The version token, resolved through <paramref name="sources"/> (remote sources revalidate at most every
+    /// <c>sources.revalidateAfter</c>); what the runner calls before it computes keys. The default is
+    /// <see cref="ResolveSourceVersion"/>.
+    /// </summary>
+    /// <exception cref="PodCache.Runtime.Sources.IO.SourceException">The source's version cannot be had.</exception>
+    public virtual ValueTask<string?> ResolveSourceVersionAsync(PodCache.Runtime.Sources.IO.SourceServices? sources, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(ResolveSourceVersion());
+
+    /// <summary>
+    /// For <c>podcache plan</c>: the blocks a run at <paramref name="request"/> would find cached and would fetch, or
+    /// null for nodes that read no remote source. May read (and cache) the source's header.
+    /// </summary>
+    public virtual ValueTask<PodCache.Runtime.Sources.IO.SourceReadPlan?> PlanSourceReadAsync(Coordinates request, string? versionToken,
+        PodCache.Runtime.Sources.IO.SourceServices? sources, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<PodCache.Runtime.Sources.IO.SourceReadPlan?>(null);
 }

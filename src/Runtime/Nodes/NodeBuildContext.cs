@@ -15,8 +15,9 @@ public sealed class NodeBuildContext
     private readonly Dictionary<string, (double[] Values, int[] Shape)> _arrays = new(StringComparer.Ordinal);
 
     internal NodeBuildContext(NodeType type, string nodeRef, string path, IReadOnlyList<string> slots, ErrorSink errors,
-        Execution.RuntimeLimits? limits = null)
+        Execution.RuntimeLimits? limits = null, string? baseDirectory = null)
     {
+        BaseDirectory = baseDirectory ?? Directory.GetCurrentDirectory();
         Limits = limits ?? Execution.RuntimeLimits.Default;
         Type = type;
         NodeRef = nodeRef;
@@ -30,6 +31,12 @@ public sealed class NodeBuildContext
 
     /// <summary>The limits the pipeline is read under (a kernel's size, say).</summary>
     public Execution.RuntimeLimits Limits { get; }
+
+    /// <summary>
+    /// What relative source paths resolve against (SPEC §10): the pipeline file's folder, or the working directory for a
+    /// pipeline from HTTP or stdin.
+    /// </summary>
+    public string BaseDirectory { get; }
 
     /// <summary>The node's ref in the pipeline.</summary>
     public string NodeRef { get; }

@@ -7,8 +7,12 @@ public sealed class NodeContext
 
     /// <summary>Creates a context.</summary>
     public NodeContext(Coordinates request, IReadOnlyDictionary<string, DataArray> inputs, IReadOnlyList<string> slots,
-        string nodeRef = "", CancellationToken cancellationToken = default)
+        string nodeRef = "", CancellationToken cancellationToken = default, PodCache.Runtime.Sources.IO.SourceServices? sources = null,
+        PodCache.Runtime.Sources.IO.SourceActivity? activity = null, string? sourceVersion = null)
     {
+        Sources = sources;
+        Activity = activity;
+        SourceVersion = sourceVersion;
         Request = request;
         _inputs = inputs;
         Slots = slots;
@@ -27,6 +31,15 @@ public sealed class NodeContext
 
     /// <summary>Honoured between chunks of long computations.</summary>
     public CancellationToken CancellationToken { get; }
+
+    /// <summary>Source I/O, versions and the block cache; null when the runner has none (files are then read directly).</summary>
+    public PodCache.Runtime.Sources.IO.SourceServices? Sources { get; }
+
+    /// <summary>This run's source counters, or null.</summary>
+    public PodCache.Runtime.Sources.IO.SourceActivity? Activity { get; }
+
+    /// <summary>The version token this node's key was computed with (<see cref="Node.ResolveSourceVersionAsync"/>), or null.</summary>
+    public string? SourceVersion { get; }
 
     /// <summary>True when <paramref name="slot"/> has been computed.</summary>
     public bool Has(string slot) => _inputs.ContainsKey(slot);

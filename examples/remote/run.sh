@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The remote-data example (README "Remote data"). Makes a 2048 x 2048 elevation COG (13 MB) and a small temperature
+# "forecast" COG, serves them on http://127.0.0.1:$PORT/ (default 8765) with Range and ETag support, and runs:
+#   1. cog/: a pipeline over the remote COG — the first run fetches one tile and the header, a second run in a new
+#      process fetches nothing (the blocks and the results are in the disk cache);
+#   2. forecast/: the forecast file is replaced (a new forecast is issued); the plan and the next run recompute exactly
+#      the nodes downstream of it, while the unchanged elevation source and what is built only on it are hits.
+# Needs the .NET 10 SDK and python3 (standard library only). Leaves nothing behind but its temporary directory.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PORT=${PORT:-8765}
+work=$(mktemp -d)
+server=
+cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+dotnet build src/Cli -c Release -nologo -v quiet >/dev/null
+podcache() { src/Cli/bin/Release/net10.0/podcache "$@"; }
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+python3 examples/remote/make_cog.py "$work/served/dem.tif" --size 2048 --seed 1
+python3 examples/remote/make_cog.py "$work/served/forecast.tif" --size 512 --seed 1 --kind temperature
+python3 examples/remote/serve.py "$work/served" --port "$PORT" --seconds 900 2>"$work/serve.log" &
+server=$!
+for _ in $(seq 50); do grep -q "" "$work/serve.log" 2>/dev/null && break; curl -s -o /dev/null "http://127.0.0.1:$PORT/" && break; sleep 0.1; done
+
+cache="$work/cache"
+opts=(--cache-dir "$cache" --config examples/remote/podcache.json --no-progress)
+
+say "COG over HTTP, first run (fetches the header and the tile the window touches)"
+podcache run examples/remote/cog/pipeline.json --coords examples/remote/cog/coords.json --format summary "${opts[@]}"
+say "the same request in a new process (fetches nothing)"
+podcache run examples/remote/cog/pipeline.json --coords examples/remote/cog/coords.json --format summary "${opts[@]}"
+
+say "forecast: first run"
+podcache run examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${opts[@]}"
+say "a new forecast is issued (forecast.tif replaced at the same URL); the plan"
+python3 examples/remote/make_cog.py "$work/served/forecast.tif" --size 512 --seed 2 --kind temperature
+podcache plan examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${opts[@]}"
+say "the run after the new forecast (recomputes forecast and snowline; dem and relief are hits)"
+podcache run examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${opts[@]}"
+say "and once more, unchanged (everything a hit)"
+podcache run examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${opts[@]}"
+say "bytes the server sent, per request"
+grep -c '" 206 ' "$work/serve.log" | xargs printf '%s ranged GETs\n'

@@ -22,6 +22,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         sys.stderr.write("serve: " + (fmt % args) + "\n")
 
+    def log_request(self, code="-", size="-"):
+        # One line per request: method, path, Range asked for, status and the body bytes sent.
+        self.log_message('%s %s range=%s %s %s', self.command, self.path, self.headers.get("Range", "-"), code,
+                         getattr(self, "_sent", 0))
+
     def _file(self):
         rel = self.path.split("?", 1)[0].lstrip("/")
         full = os.path.realpath(os.path.join(self.root, rel))
@@ -42,6 +47,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
 
+    def _head_quiet(self, *args):
+        self._deferred_log = True
+        self._head(*args)
+
+    def send_response(self, code, message=None):
+        self._code = code
+        if getattr(self, "_deferred_log", False):
+            self.send_response_only(code, message)
+            self.send_header("Server", self.version_string())
+            self.send_header("Date", self.date_time_string())
+        else:
+            super().send_response(code, message)
+
     def do_HEAD(self):
         self._serve(body=False)
 
@@ -49,6 +67,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._serve(body=True)
 
     def _serve(self, body):
+        self._sent = 0
         full, st = self._file()
         if full is None:
             self.send_response(404)
@@ -80,9 +99,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self._empty(416, (("Content-Range", "bytes */%d" % size),))
                 return
             status, extra = 206, (("Content-Range", "bytes %d-%d/%d" % (start, end, size)),)
-        self._head(status, st, etag, end - start + 1, extra)
         if not body:
+            self._head(status, st, etag, end - start + 1, extra)
             return
+        # The status line is logged when it is sent; log after the body instead, with its size.
+        self._head_quiet(status, st, etag, end - start + 1, extra)
         with open(full, "rb") as f:
             f.seek(start)
             left = end - start + 1
@@ -92,7 +113,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     break
                 self.wfile.write(chunk)
                 left -= len(chunk)
-        Handler.sent += end - start + 1
+                self._sent += len(chunk)
+        self._deferred_log = False
+        self.log_request(self._code)
 
     def _empty(self, status, extra=()):
         self.send_response(status)
@@ -101,8 +124,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
-
-Handler.sent = 0
 
 
 def main():

@@ -29,7 +29,10 @@ grep -q "^serving" "$work/serve.out" || { echo "the example server did not start
 mark=0
 
 cache="$work/cache"
-opts=(--cache-dir "$cache" --config examples/remote/podcache.json --no-progress)
+# The COG part runs with the defaults (a token younger than 60 s is not asked about again); the forecast part with
+# examples/remote/podcache.json, which revalidates every run ("revalidateAfter": "0s") so the new forecast is seen at once.
+opts=(--cache-dir "$cache" --no-progress)
+fopts=(--cache-dir "$cache" --config examples/remote/podcache.json --no-progress)
 
 say "COG over HTTP, first run (fetches the header and the tile the window touches)"
 podcache run examples/remote/cog/pipeline.json --coords examples/remote/cog/coords.json --format summary "${opts[@]}"
@@ -39,15 +42,15 @@ podcache run examples/remote/cog/pipeline.json --coords examples/remote/cog/coor
 served
 
 say "forecast: first run"
-podcache run examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${opts[@]}"
+podcache run examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${fopts[@]}"
 served
 say "a new forecast is issued (forecast.tif replaced at the same URL); the plan"
 python3 examples/remote/make_cog.py "$work/served/forecast.tif" --size 512 --seed 2 --kind temperature
-podcache plan examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${opts[@]}"
+podcache plan examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${fopts[@]}"
 served
 say "the run after the new forecast (recomputes forecast and snowline; dem and relief are hits)"
-podcache run examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${opts[@]}"
+podcache run examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${fopts[@]}"
 served
 say "and once more, unchanged (everything a hit; the server is only asked whether the files changed)"
-podcache run examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${opts[@]}"
+podcache run examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${fopts[@]}"
 served

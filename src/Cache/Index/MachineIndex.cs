@@ -9,7 +9,7 @@ namespace PodCache.Cache.Index;
 /// for entry metadata and access statistics, byte accounting, leases (cross-process single-flight) and per-process
 /// RAM usage with heartbeats. Thread-safe; each call is one short transaction.
 /// </summary>
-public sealed partial class MachineIndex : IResultCatalog, IDisposable
+public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords, IDisposable
 {
     private readonly SqliteConnection _db;
     private readonly Lock _gate = new();
@@ -53,6 +53,8 @@ public sealed partial class MachineIndex : IResultCatalog, IDisposable
                 CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS catalog(grp TEXT NOT NULL, member TEXT NOT NULL, data TEXT NOT NULL, added INTEGER NOT NULL,
                   PRIMARY KEY(grp, member));
+                CREATE TABLE IF NOT EXISTS source_versions(identity TEXT PRIMARY KEY, token TEXT NOT NULL, length INTEGER NOT NULL,
+                  etag TEXT NULL, last_modified INTEGER NULL, version_id TEXT NULL, checked INTEGER NOT NULL);
                 """);
         }
         catch (SqliteException ex)
@@ -354,6 +356,35 @@ public sealed partial class MachineIndex : IResultCatalog, IDisposable
     /// <inheritdoc/>
     public void Remove(Key group, Key member) => BestEffort(0, () =>
         Cmd(_db, null, "DELETE FROM catalog WHERE grp=$g AND member=$m", ("$g", group.ToString()), ("$m", member.ToString())).ExecuteNonQuery());
+
+    /// <inheritdoc/>
+    /// <remarks>Best effort: an index that fails remembers nothing, and the source is asked again.</remarks>
+    public SourceVersionRecord? GetSourceVersion(string identity) => BestEffort<SourceVersionRecord?>(null, () =>
+    {
+        using var cmd = Cmd(_db, null,
+            "SELECT token, length, etag, last_modified, version_id, checked FROM source_versions WHERE identity=$i", ("$i", identity));
+        using var r = cmd.ExecuteReader();
+        if (!r.Read())
+        {
+            return null;
+        }
+        return new SourceVersionRecord(r.GetString(0), r.GetInt64(1), r.IsDBNull(2) ? null : r.GetString(2),
+            r.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)), r.IsDBNull(4) ? null : r.GetString(4),
+            DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)));
+    });
+
+    /// <inheritdoc/>
+    /// <remarks>Best effort, like <see cref="GetSourceVersion"/>.</remarks>
+    public void PutSourceVersion(string identity, SourceVersionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        BestEffort(0, () => Cmd(_db, null,
+            "INSERT OR REPLACE INTO source_versions(identity, token, length, etag, last_modified, version_id, checked) " +
+            "VALUES($i, $t, $l, $e, $m, $v, $c)",
+            ("$i", identity), ("$t", record.Token), ("$l", record.Length), ("$e", record.ETag),
+            ("$m", record.LastModified?.ToUnixTimeMilliseconds()), ("$v", record.VersionId),
+            ("$c", record.CheckedAt.ToUnixTimeMilliseconds())).ExecuteNonQuery());
+    }
 
     /// <inheritdoc/>
     public void Dispose()

@@ -4,8 +4,9 @@ using PodCache.Cache.Configuration;
 namespace PodCache.Runtime.Sources;
 
 /// <summary>
-/// The <c>sources</c> section of <c>podcache.json</c>: <c>{"sources": {"allow": {"files": ["."], "urls":
-/// ["https://data.example.org/"]}}}</c>. <c>allow.files</c> lists the directories (relative ones against the working
+/// The <c>sources</c> section of <c>podcache.json</c> (SPEC §10): <c>{"sources": {"revalidateAfter": "60s",
+/// "maxStale": "0s", "http": {"timeout": "30s", "retries": 3, "maxConnectionsPerHost": 8}, "s3": {"serviceUrl": null,
+/// "region": "us-east-1", "forcePathStyle": null}, "allow": {"files": ["."], "urls": ["https://data.example.org/"]}}}</c>. <c>allow.files</c> lists the directories (relative ones against the working
 /// directory) whose files pipelines may read; <c>allow.urls</c> the URL prefixes they may fetch. Without <c>allow</c>
 /// the CLI reads anything; <c>podcache serve</c> reads only under its working directory (or <c>--data-root</c>) and
 /// fetches nothing. Validated when read.
@@ -14,6 +15,18 @@ public sealed class SourcesOptions
 {
     /// <summary>The JSON path the settings live under, used in error messages.</summary>
     public const string JsonPath = "sources";
+
+    /// <summary>How long a remote source's version token is used without asking the source again (default 60 s; zero asks every run).</summary>
+    public TimeSpan RevalidateAfter { get; private set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How old a remembered token may be when the source cannot be asked (default zero: the run fails).</summary>
+    public TimeSpan MaxStale { get; private set; } = TimeSpan.Zero;
+
+    /// <summary><c>sources.http</c>.</summary>
+    public PodCache.Runtime.Sources.IO.HttpSourceOptions Http { get; private set; } = new();
+
+    /// <summary><c>sources.s3</c>.</summary>
+    public PodCache.Runtime.Sources.IO.S3SourceOptions S3 { get; private set; } = new();
 
     /// <summary>Directories files may be read from; null when <c>allow.files</c> is not set.</summary>
     public IReadOnlyList<string>? AllowFiles { get; private set; }
@@ -72,24 +85,26 @@ public sealed class SourcesOptions
         var errors = new List<string>();
         foreach (var (key, value) in json)
         {
-            if (key != "allow")
+            switch (key)
             {
-                errors.Add($"{JsonPath}.{key}: unknown key; the sources section has allow ({{\"files\": [...], \"urls\": [...]}})");
-                continue;
-            }
-            if (value is not JsonObject allow)
-            {
-                errors.Add($"{JsonPath}.allow: must be an object {{\"files\": [directories], \"urls\": [URL prefixes]}}");
-                continue;
-            }
-            foreach (var (name, list) in allow)
-            {
-                switch (name)
-                {
-                    case "files": options.AllowFiles = Strings(list, $"{JsonPath}.allow.files", errors); break;
-                    case "urls": options.AllowUrls = Strings(list, $"{JsonPath}.allow.urls", errors); break;
-                    default: errors.Add($"{JsonPath}.allow.{name}: unknown key; allow has files and urls"); break;
-                }
+                case "revalidateAfter":
+                    options.RevalidateAfter = Duration(value, $"{JsonPath}.revalidateAfter", errors) ?? options.RevalidateAfter;
+                    break;
+                case "maxStale":
+                    options.MaxStale = Duration(value, $"{JsonPath}.maxStale", errors) ?? options.MaxStale;
+                    break;
+                case "http":
+                    options.Http = HttpSection(value, errors);
+                    break;
+                case "s3":
+                    options.S3 = S3Section(value, errors);
+                    break;
+                case "allow":
+                    Allow(options, value, errors);
+                    break;
+                default:
+                    errors.Add($"{JsonPath}.{key}: unknown key; the sources section has revalidateAfter, maxStale, http, s3 and allow");
+                    break;
             }
         }
         if (errors.Count > 0)
@@ -97,6 +112,138 @@ public sealed class SourcesOptions
             throw new ConfigurationException($"{errors.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
         }
         return options;
+    }
+
+    private static void Allow(SourcesOptions options, JsonNode? value, List<string> errors)
+    {
+        if (value is not JsonObject allow)
+        {
+            errors.Add($"{JsonPath}.allow: must be an object {{\"files\": [directories], \"urls\": [URL prefixes]}}");
+            return;
+        }
+        foreach (var (name, list) in allow)
+        {
+            switch (name)
+            {
+                case "files": options.AllowFiles = Strings(list, $"{JsonPath}.allow.files", errors); break;
+                case "urls": options.AllowUrls = Strings(list, $"{JsonPath}.allow.urls", errors); break;
+                default: errors.Add($"{JsonPath}.allow.{name}: unknown key; allow has files and urls"); break;
+            }
+        }
+    }
+
+    private static PodCache.Runtime.Sources.IO.HttpSourceOptions HttpSection(JsonNode? value, List<string> errors)
+    {
+        var http = new PodCache.Runtime.Sources.IO.HttpSourceOptions();
+        string path = $"{JsonPath}.http";
+        if (value is not JsonObject o)
+        {
+            errors.Add($"{path}: must be an object {{\"timeout\": \"30s\", \"retries\": 3, \"maxConnectionsPerHost\": 8}}");
+            return http;
+        }
+        foreach (var (name, v) in o)
+        {
+            switch (name)
+            {
+                case "timeout":
+                    if (Duration(v, $"{path}.timeout", errors) is { } t)
+                    {
+                        if (t < TimeSpan.FromMilliseconds(100) || t > TimeSpan.FromHours(1))
+                        {
+                            errors.Add($"{path}.timeout: must be from 100ms to 1h, not {t.TotalSeconds:0.###} s");
+                        }
+                        else
+                        {
+                            http = http with { Timeout = t };
+                        }
+                    }
+                    break;
+                case "retries":
+                    if (Integer(v, $"{path}.retries", 0, 20, errors) is { } r) http = http with { Retries = r };
+                    break;
+                case "maxConnectionsPerHost":
+                    if (Integer(v, $"{path}.maxConnectionsPerHost", 1, 1024, errors) is { } c) http = http with { MaxConnectionsPerHost = c };
+                    break;
+                default:
+                    errors.Add($"{path}.{name}: unknown key; http has timeout, retries and maxConnectionsPerHost");
+                    break;
+            }
+        }
+        return http;
+    }
+
+    private static PodCache.Runtime.Sources.IO.S3SourceOptions S3Section(JsonNode? value, List<string> errors)
+    {
+        var s3 = new PodCache.Runtime.Sources.IO.S3SourceOptions();
+        string path = $"{JsonPath}.s3";
+        if (value is not JsonObject o)
+        {
+            errors.Add($"{path}: must be an object {{\"serviceUrl\": null, \"region\": \"us-east-1\", \"forcePathStyle\": null}}");
+            return s3;
+        }
+        foreach (var (name, v) in o)
+        {
+            switch (name)
+            {
+                case "serviceUrl":
+                    if (v is null) break;
+                    if (v is JsonValue sv && sv.TryGetValue<string>(out var url) && Uri.TryCreate(url, UriKind.Absolute, out var u)
+                        && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps))
+                    {
+                        s3 = s3 with { ServiceUrl = url };
+                    }
+                    else
+                    {
+                        errors.Add($"{path}.serviceUrl: must be an http(s) URL or null");
+                    }
+                    break;
+                case "region":
+                    if (v is JsonValue rv && rv.TryGetValue<string>(out var region) && region.Length is > 0 and < 64)
+                    {
+                        s3 = s3 with { Region = region };
+                    }
+                    else
+                    {
+                        errors.Add($"{path}.region: must be a region name such as \"us-east-1\"");
+                    }
+                    break;
+                case "forcePathStyle":
+                    if (v is null) break;
+                    if (v is JsonValue bv && bv.TryGetValue<bool>(out var b))
+                    {
+                        s3 = s3 with { ForcePathStyle = b };
+                    }
+                    else
+                    {
+                        errors.Add($"{path}.forcePathStyle: must be true, false or null");
+                    }
+                    break;
+                default:
+                    errors.Add($"{path}.{name}: unknown key; s3 has serviceUrl, region and forcePathStyle");
+                    break;
+            }
+        }
+        return s3;
+    }
+
+    private static TimeSpan? Duration(JsonNode? node, string path, List<string> errors)
+    {
+        if (PodCache.Cache.Configuration.Duration.TryParse(node, out var value, out var error))
+        {
+            return value;
+        }
+        errors.Add($"{path}: {error}");
+        return null;
+    }
+
+    private static int? Integer(JsonNode? node, string path, int min, int max, List<string> errors)
+    {
+        if (node is JsonValue v && v.TryGetValue<double>(out var d) && Math.Floor(d) == d && d >= min && d <= max)
+        {
+            return (int)d;
+        }
+        errors.Add($"{path}: must be a whole number from {min} to {max}");
+        return null;
     }
 
     private static string[] Strings(JsonNode? node, string path, List<string> errors)

@@ -325,27 +325,8 @@ public sealed partial class S3TierOptions
     }
 
     /// <summary>Seconds as a number, or an ISO-8601 duration such as <c>PT30S</c>.</summary>
-    private static TimeSpan Duration(JsonNode? node)
-    {
-        if (node is JsonValue v)
-        {
-            if (v.TryGetValue<double>(out var seconds) && double.IsFinite(seconds) && seconds >= 0 && seconds < 1e9)
-            {
-                return TimeSpan.FromSeconds(seconds);
-            }
-            if (v.TryGetValue<string>(out var s))
-            {
-                try
-                {
-                    return System.Xml.XmlConvert.ToTimeSpan(s);
-                }
-                catch (FormatException)
-                {
-                }
-            }
-        }
-        throw new FormatException("must be seconds or an ISO-8601 duration such as \"PT30S\"");
-    }
+    private static TimeSpan Duration(JsonNode? node) =>
+        Configuration.Duration.TryParse(node, out var value, out var error) ? value : throw new FormatException(error);
 
     /// <summary>Formats seconds for messages.</summary>
     internal static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";

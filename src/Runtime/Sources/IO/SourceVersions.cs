@@ -46,11 +46,98 @@ public sealed class SourceVersions
 
     internal Action<string>? Warn { get; }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<SourceVersion>>> _inFlight =
+        new(StringComparer.Ordinal);
+
     /// <summary>The version of <paramref name="uri"/> to key this run with.</summary>
     /// <exception cref="SourceException">The check failed and no remembered token is young enough.</exception>
     public Task<SourceVersion> ResolveAsync(SourceUri uri, bool anonymous, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        throw new NotImplementedException("issue 13: fresh helper");
+        if (!uri.IsRemote)
+        {
+            // A stat is cheap, and an edited file must be seen by the next run.
+            return IO.Open(uri, anonymous).StatAsync(null, cancellationToken);
+        }
+        var remembered = Store.Get(uri.Identity);
+        var now = Time.GetUtcNow();
+        if (remembered is { } r && now - r.CheckedAt < RevalidateAfter && now >= r.CheckedAt)
+        {
+            return Task.FromResult(r.Version);
+        }
+        // One request per source however many runs ask at once; the caller's cancellation stops its wait, not the
+        // shared request (which has its own timeouts).
+        var lazy = _inFlight.GetOrAdd(uri.Identity, _ => new Lazy<Task<SourceVersion>>(() => CheckAsync(uri, anonymous, remembered)));
+        return lazy.Value.WaitAsync(cancellationToken);
+    }
+
+    private async Task<SourceVersion> CheckAsync(SourceUri uri, bool anonymous, (SourceVersion Version, DateTimeOffset CheckedAt)? remembered)
+    {
+        try
+        {
+            await Task.Yield();
+            SourceVersion version;
+            try
+            {
+                version = await IO.Open(uri, anonymous).StatAsync(remembered?.Version, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (SourceException ex) when (!ex.IsInvalidInput && remembered is { } r && Time.GetUtcNow() - r.CheckedAt < MaxStale)
+            {
+                var age = Time.GetUtcNow() - r.CheckedAt;
+                Warn?.Invoke($"{uri.Display} could not be revalidated ({ex.Message}); using the version seen {Seconds(age)} ago " +
+                    $"(sources.maxStale {Seconds(MaxStale)})");
+                return r.Version;
+            }
+            Store.Put(uri.Identity, version, Time.GetUtcNow());
+            return version;
+        }
+        finally
+        {
+            _inFlight.TryRemove(uri.Identity, out _);
+        }
+    }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " s";
+}
+
+/// <summary>Source versions remembered in this process only (no disk tier, so no machine index).</summary>
+public sealed class InMemorySourceVersionStore : ISourceVersionStore
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (SourceVersion, DateTimeOffset)> _records =
+        new(StringComparer.Ordinal);
+
+    /// <inheritdoc/>
+    public (SourceVersion Version, DateTimeOffset CheckedAt)? Get(string identity) =>
+        _records.TryGetValue(identity, out var r) ? r : null;
+
+    /// <inheritdoc/>
+    public void Put(string identity, SourceVersion version, DateTimeOffset checkedAt) => _records[identity] = (version, checkedAt);
+}
+
+/// <summary>Source versions remembered in the machine index, shared by every process on the machine.</summary>
+public sealed class IndexSourceVersionStore : ISourceVersionStore
+{
+    private readonly PodCache.Cache.Index.ISourceVersionRecords _records;
+
+    /// <summary>Creates the store over <paramref name="records"/> (the machine index).</summary>
+    public IndexSourceVersionStore(PodCache.Cache.Index.ISourceVersionRecords records) =>
+        _records = records ?? throw new ArgumentNullException(nameof(records));
+
+    /// <inheritdoc/>
+    public (SourceVersion Version, DateTimeOffset CheckedAt)? Get(string identity)
+    {
+        if (_records.GetSourceVersion(identity) is not { } r || r.Token.Length == 0 || r.Length < 0)
+        {
+            return null;
+        }
+        return (new SourceVersion(r.Token, r.Length, r.ETag, r.LastModified, r.VersionId), r.CheckedAt);
+    }
+
+    /// <inheritdoc/>
+    public void Put(string identity, SourceVersion version, DateTimeOffset checkedAt)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        _records.PutSourceVersion(identity, new PodCache.Cache.Index.SourceVersionRecord(version.Token, version.Length, version.ETag,
+            version.LastModified, version.VersionId, checkedAt));
     }
 }

@@ -39,7 +39,7 @@ internal static class RunCommand
         {
             var p = await runner.PlanAsync(pipeline, coords, nodeRef, ct).ConfigureAwait(false);
             string text = p.ToJsonString();
-            await stdout.WriteLineAsync(text).ConfigureAwait(false);
+            await stdout.WriteLineAsync(format == "summary" ? PlanSummary(p) : text).ConfigureAwait(false);
             if (a.Get("report") is { } planReport) InputFiles.WriteAtomic(planReport, Encoding.UTF8.GetBytes(text));
             return ExitCodes.Ok;
         }
@@ -82,6 +82,46 @@ internal static class RunCommand
         {
             sb.Append(CultureInfo.InvariantCulture, $"  {n.Ref,-24} {n.Status,-10} {n.Seconds,9:F4} s {n.Bytes,12:N0} B  {n.NodeType}").AppendLine();
         }
+        AppendSources(sb, run);
         return sb.ToString().TrimEnd();
+    }
+
+    /// <summary>A plan for people: per node the predicted status, per remote source what a run would fetch.</summary>
+    internal static string PlanSummary(PipelineRun plan)
+    {
+        var sb = new StringBuilder();
+        int computed = plan.Nodes.Values.Count(n => n.Status == PodCache.Cache.CacheStatus.Computed);
+        sb.Append(CultureInfo.InvariantCulture, $"plan for '{plan.OutputRef}': {computed} of {plan.Nodes.Count} nodes to compute").AppendLine();
+        sb.AppendLine("nodes:");
+        foreach (var n in plan.Nodes.Values)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"  {n.Ref,-24} {n.Status,-10} {n.NodeType}").AppendLine();
+        }
+        if (plan.SourceReads is { Count: > 0 } reads)
+        {
+            sb.AppendLine("sources:");
+            foreach (var (r, read) in reads)
+            {
+                sb.Append(CultureInfo.InvariantCulture,
+                    $"  {r,-24} {read.Url}: {read.BlocksCached} blocks cached ({read.BytesCached:N0} B), {read.BlocksToFetch} to fetch ({read.BytesToFetch:N0} B)")
+                    .AppendLine();
+            }
+        }
+        return sb.ToString().TrimEnd();
+    }
+
+    private static void AppendSources(StringBuilder sb, PipelineRun run)
+    {
+        if (run.SourceActivity is not { BySource.Count: > 0 } activity)
+        {
+            return;
+        }
+        sb.AppendLine("sources:");
+        foreach (var (url, c) in activity.BySource.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            sb.Append(CultureInfo.InvariantCulture,
+                $"  {url}: fetched {c.BytesFetched:N0} B in {c.Requests} requests ({c.BlocksFetched} blocks), {c.BlocksCached} blocks from the cache ({c.BytesCached:N0} B)")
+                .AppendLine();
+        }
     }
 }

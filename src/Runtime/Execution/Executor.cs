@@ -39,6 +39,9 @@ internal sealed class Executor
     private readonly IResultCatalog? _catalog;
     private readonly IRemoteEvaluator? _remote;
 
+    private readonly PodCache.Runtime.Sources.IO.SourceServices? _sources;
+    private readonly PodCache.Runtime.Sources.IO.SourceActivity? _activity;
+
     private readonly Action<int, int>? _progress;
     private readonly int _total;
     private int _done;
@@ -49,8 +52,11 @@ internal sealed class Executor
     private Task? _pipelineRecordStored;
 
     public Executor(IMemoCache cache, Plan plan, IResultCatalog? catalog, int maxDegreeOfParallelism, CancellationToken cancellationToken,
-        Action<int, int>? progress = null, IRemoteEvaluator? remote = null)
+        Action<int, int>? progress = null, IRemoteEvaluator? remote = null, PodCache.Runtime.Sources.IO.SourceServices? sources = null,
+        PodCache.Runtime.Sources.IO.SourceActivity? activity = null)
     {
+        _sources = sources;
+        _activity = activity;
         _remote = remote;
         _progress = progress;
         _total = plan.Nodes.Count(n => n.Needed);
@@ -428,7 +434,8 @@ internal sealed class Executor
                     inputs[slot] = pn.Inputs[slot].Completion!.Task.Result;
                 }
             }
-            var context = new NodeContext(pn.Request, inputs, node.Slots, node.Ref, _cancellationToken);
+            var context = new NodeContext(pn.Request, inputs, node.Slots, node.Ref, _cancellationToken, _sources, _activity,
+                node.Sources.Count > 0 ? _keys.SourceVersion(node.Ref) : null);
             string? next;
             try
             {
@@ -462,6 +469,11 @@ internal sealed class Executor
                 catch (NodeEvaluationException ex)
                 {
                     throw new PipelineException($"nodes.{node.Ref}", ex.Message);
+                }
+                catch (PodCache.Runtime.Sources.IO.SourceException ex)
+                {
+                    // Never cached: the failure travels up, and nothing built on the failed read is stored.
+                    throw SourceFailures.AtNode(node.Ref, ex);
                 }
             }, node.Cache.Enabled ? WithProvenance(pn) : node.Cache, _cancellationToken).ConfigureAwait(false);
             pn.Status = outcome.Status;

@@ -14,12 +14,93 @@ public sealed class NodeKeys
     private readonly Dictionary<string, string?> _sources;
 
     /// <summary>Creates a key calculator for <paramref name="pipeline"/>.</summary>
-    public NodeKeys(Pipeline pipeline)
+    public NodeKeys(Pipeline pipeline) : this(pipeline, null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a key calculator whose source version tokens were resolved beforehand (asynchronously, by the runner, or
+    /// sent by the requester on a cluster); a node not in <paramref name="resolved"/> resolves its token itself.
+    /// </summary>
+    public NodeKeys(Pipeline pipeline, IReadOnlyDictionary<string, string?>? resolved)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         _pipeline = pipeline;
         _keys = new Dictionary<string, Key>(pipeline.Nodes.Count, StringComparer.Ordinal);
-        _sources = new Dictionary<string, string?>(pipeline.Nodes.Count, StringComparer.Ordinal);
+        _sources = resolved is null
+            ? new Dictionary<string, string?>(pipeline.Nodes.Count, StringComparer.Ordinal)
+            : new Dictionary<string, string?>(resolved, StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Resolves, concurrently, the source version token of every node of <paramref name="nodeRef"/>'s subgraph that
+    /// declares a source (<see cref="Nodes.Node.ResolveSourceVersionAsync"/>): what keys are computed with.
+    /// </summary>
+    /// <exception cref="Sources.IO.SourceException">A source's version cannot be had.</exception>
+    public static async Task<Dictionary<string, string?>> ResolveSourcesAsync(Pipeline pipeline, string nodeRef,
+        Sources.IO.SourceServices? services, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var result = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal) { nodeRef };
+        var pending = new Stack<string>();
+        pending.Push(nodeRef);
+        var sourceNodes = new List<PipelineNode>();
+        while (pending.TryPop(out var r))
+        {
+            var node = pipeline[r];
+            if (node.Sources.Count > 0)
+            {
+                sourceNodes.Add(node);
+            }
+            foreach (var input in node.Inputs)
+            {
+                foreach (var inputRef in input.Refs)
+                {
+                    if (seen.Add(inputRef))
+                    {
+                        pending.Push(inputRef);
+                    }
+                }
+            }
+        }
+        if (sourceNodes.Count == 0)
+        {
+            return result;
+        }
+        var tokens = new string?[sourceNodes.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, sourceNodes.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var node = sourceNodes[i];
+                try
+                {
+                    tokens[i] = await node.Implementation.ResolveSourceVersionAsync(services, ct).ConfigureAwait(false);
+                }
+                catch (Sources.IO.SourceException ex)
+                {
+                    throw SourceFailures.AtNode(node.Ref, ex);
+                }
+                catch (Nodes.NodeEvaluationException ex)
+                {
+                    throw new PipelineException($"nodes.{node.Ref}", ex.Message);
+                }
+            }).ConfigureAwait(false);
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            result[sourceNodes[i].Ref] = tokens[i];
+        }
+        return result;
+    }
+
+    /// <summary>Every source version token resolved so far, by node ref.</summary>
+    public IReadOnlyDictionary<string, string?> ResolvedSources()
+    {
+        lock (_keys)
+        {
+            return new Dictionary<string, string?>(_sources, StringComparer.Ordinal);
+        }
     }
 
     /// <summary>The pipeline the keys are for.</summary>

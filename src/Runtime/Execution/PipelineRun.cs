@@ -78,6 +78,12 @@ public sealed class PipelineRun
     /// <summary>True for a dry run (<see cref="PipelineRunner.PlanAsync"/>): statuses are predictions.</summary>
     public bool IsPlan { get; }
 
+    /// <summary>What this run read from remote sources, per source (null for plans and reopened runs).</summary>
+    public PodCache.Runtime.Sources.IO.SourceActivity? SourceActivity { get; init; }
+
+    /// <summary>For a plan: per computed source node, the blocks a run would find cached and would fetch.</summary>
+    public IReadOnlyDictionary<string, PodCache.Runtime.Sources.IO.SourceReadPlan>? SourceReads { get; init; }
+
     /// <summary>The output of a run in this process, or null (plans and reopened runs).</summary>
     public DataArray? Output => _output;
 
@@ -123,9 +129,20 @@ public sealed class PipelineRun
             {
                 o["coordinates"] = n.Coordinates.ToJson();
             }
+            if (SourceReads is not null && SourceReads.TryGetValue(r, out var read))
+            {
+                o["source"] = new JsonObject
+                {
+                    ["url"] = read.Url,
+                    ["blocksCached"] = read.BlocksCached,
+                    ["bytesCached"] = read.BytesCached,
+                    ["blocksToFetch"] = read.BlocksToFetch,
+                    ["bytesToFetch"] = read.BytesToFetch,
+                };
+            }
             nodes[r] = o;
         }
-        return new JsonObject
+        var manifest = new JsonObject
         {
             ["runId"] = RunId,
             ["kind"] = IsPlan ? "plan" : "run",
@@ -136,6 +153,23 @@ public sealed class PipelineRun
             ["coordinates"] = Coordinates.ToJson(),
             ["nodes"] = nodes,
         };
+        if (SourceActivity is { BySource.Count: > 0 } activity)
+        {
+            var sources = new JsonObject();
+            foreach (var (url, c) in activity.BySource.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+            {
+                sources[url] = new JsonObject
+                {
+                    ["blocksCached"] = c.BlocksCached,
+                    ["bytesCached"] = c.BytesCached,
+                    ["blocksFetched"] = c.BlocksFetched,
+                    ["bytesFetched"] = c.BytesFetched,
+                    ["requests"] = c.Requests,
+                };
+            }
+            manifest["sources"] = sources;
+        }
+        return manifest;
     }
 
     /// <summary>The manifest as indented JSON text (NaN written as PODPAC's "NaN").</summary>

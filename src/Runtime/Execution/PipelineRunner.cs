@@ -21,6 +21,24 @@ public sealed class PipelineRunner
         Cache = cache;
         _options = options ?? new RunnerOptions();
         _catalog = _options.SubsetReuse ? _options.Catalog ?? new InMemoryResultCatalog() : null;
+        _sources = new Lazy<PodCache.Runtime.Sources.IO.SourceServices>(() => _options.SourceServices ?? DefaultSources(cache, _options.Sources));
+    }
+
+    private readonly Lazy<PodCache.Runtime.Sources.IO.SourceServices> _sources;
+
+    /// <summary>
+    /// What the runner's nodes read through: <see cref="RunnerOptions.SourceServices"/>, or a default (HTTP and S3 with
+    /// the default settings and the runner's access policy, versions remembered in this process, blocks cached in the
+    /// runner's cache).
+    /// </summary>
+    public PodCache.Runtime.Sources.IO.SourceServices Sources => _sources.Value;
+
+    private static PodCache.Runtime.Sources.IO.SourceServices DefaultSources(IMemoCache cache, ISourceAccessPolicy? policy)
+    {
+        var io = new PodCache.Runtime.Sources.IO.SourceIO(policy: policy);
+        var versions = new PodCache.Runtime.Sources.IO.SourceVersions(io, new PodCache.Runtime.Sources.IO.InMemorySourceVersionStore(),
+            TimeSpan.FromSeconds(60), TimeSpan.Zero);
+        return new PodCache.Runtime.Sources.IO.SourceServices(io, versions, new PodCache.Runtime.Sources.IO.BlockCache(cache));
     }
 
     private readonly IResultCatalog? _catalog;
@@ -49,8 +67,9 @@ public sealed class PipelineRunner
         {
             pn.Status = CacheStatus.Pruned;
         }
+        var activity = new PodCache.Runtime.Sources.IO.SourceActivity();
         var executor = new Executor(Cache, plan, _catalog, _options.MaxDegreeOfParallelism, cancellationToken, _options.Progress,
-            _options.Remote);
+            _options.Remote, Sources, activity);
         DataArray output;
         try
         {
@@ -60,7 +79,10 @@ public sealed class PipelineRunner
         {
             executor.Complete();
         }
-        return new PipelineRun(this, pipeline, coordinates, plan, output, started, sw.Elapsed.TotalSeconds, predicted: false);
+        return new PipelineRun(this, pipeline, coordinates, plan, output, started, sw.Elapsed.TotalSeconds, predicted: false)
+        {
+            SourceActivity = activity,
+        };
     }
 
     /// <summary>
@@ -71,7 +93,8 @@ public sealed class PipelineRunner
     {
         var started = _options.Time.GetUtcNow();
         var plan = await PlanCoreAsync(pipeline, coordinates, nodeRef, cancellationToken).ConfigureAwait(false);
-        return new PipelineRun(this, pipeline, coordinates, plan, null, started, 0, predicted: true);
+        var reads = await PlanSourceReadsAsync(plan, cancellationToken).ConfigureAwait(false);
+        return new PipelineRun(this, pipeline, coordinates, plan, null, started, 0, predicted: true) { SourceReads = reads };
     }
 
     private async Task<Plan> PlanCoreAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef, CancellationToken ct)
@@ -85,8 +108,40 @@ public sealed class PipelineRunner
         }
         // Before keys: computing them resolves source versions, which touches the files.
         SourceAccessCheck.Check(pipeline, _options.Sources);
-        var plan = Plan.Build(pipeline, new NodeKeys(pipeline), nodeRef, coordinates, _options.Limits);
+        var tokens = await NodeKeys.ResolveSourcesAsync(pipeline, nodeRef, Sources, ct).ConfigureAwait(false);
+        var plan = Plan.Build(pipeline, new NodeKeys(pipeline, tokens), nodeRef, coordinates, _options.Limits);
         await plan.ProbeAsync(Cache, _catalog, ct).ConfigureAwait(false);
         return plan;
+    }
+
+    /// <summary>Per computed source node of a plan, the blocks a run would find cached and fetch.</summary>
+    private async Task<IReadOnlyDictionary<string, PodCache.Runtime.Sources.IO.SourceReadPlan>> PlanSourceReadsAsync(Plan plan,
+        CancellationToken ct)
+    {
+        var reads = new Dictionary<string, PodCache.Runtime.Sources.IO.SourceReadPlan>(StringComparer.Ordinal);
+        foreach (var pn in plan.Nodes)
+        {
+            if (!pn.Needed || pn.ProbeTier is not null || pn.Node.Sources.Count == 0)
+            {
+                continue;
+            }
+            try
+            {
+                if (await pn.Node.Implementation.PlanSourceReadAsync(pn.Request, plan.Keys.SourceVersion(pn.Node.Ref), Sources, ct)
+                        .ConfigureAwait(false) is { } read)
+                {
+                    reads[pn.Node.Ref] = read;
+                }
+            }
+            catch (PodCache.Runtime.Sources.IO.SourceException ex)
+            {
+                throw SourceFailures.AtNode(pn.Node.Ref, ex);
+            }
+            catch (Nodes.NodeEvaluationException ex)
+            {
+                throw new PipelineException($"nodes.{pn.Node.Ref}", ex.Message);
+            }
+        }
+        return reads;
     }
 }

@@ -79,7 +79,8 @@ public sealed class SourceAccessPolicy : ISourceAccessPolicy
     public string? Refuse(string location)
     {
         ArgumentNullException.ThrowIfNull(location);
-        if (location.Contains("://", StringComparison.Ordinal))
+        // The same test SourceUri.Parse makes: "s3://b/k" is a URL, "4://x" (no letter first) a relative path.
+        if (IO.SourceUri.SchemeOf(location) is not null)
         {
             if (!Uri.TryCreate(location, UriKind.Absolute, out var uri))
             {

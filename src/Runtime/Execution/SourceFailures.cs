@@ -1,0 +1,24 @@
+using PodCache.Runtime.Pipelines;
+using PodCache.Runtime.Sources.IO;
+
+namespace PodCache.Runtime.Execution;
+
+/// <summary>
+/// How a failed source read reaches the user (SPEC §10): a source that does not exist or may not be read (404, 403) is
+/// invalid input — a <see cref="PipelineException"/> at <c>nodes.REF.attrs.source</c>, CLI exit 2; an unreachable source
+/// or a server error after the retries is a failure — a <see cref="SourceException"/> whose message starts with the
+/// node, CLI exit 1. Either way the message names the URL without credentials and the status.
+/// </summary>
+public static class SourceFailures
+{
+    /// <summary>The exception to throw for <paramref name="ex"/> raised while node <paramref name="nodeRef"/> read its source.</summary>
+    public static Exception AtNode(string nodeRef, SourceException ex)
+    {
+        ArgumentNullException.ThrowIfNull(ex);
+        if (ex.IsInvalidInput)
+        {
+            return new PipelineException($"nodes.{nodeRef}.attrs.source", ex.Message);
+        }
+        return new SourceException(ex.Failure, ex.Url, $"nodes.{nodeRef}: {ex.Message}", ex.Status, ex);
+    }
+}

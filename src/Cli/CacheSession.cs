@@ -13,11 +13,36 @@ namespace PodCache.Cli;
 /// </summary>
 internal sealed class CacheSession : IAsyncDisposable
 {
-    private CacheSession(CacheStack stack, RuntimeLimits limits, ISourceAccessPolicy sources)
+    private readonly Lazy<PodCache.Runtime.Sources.IO.SourceServices> _sourceServices;
+
+    private CacheSession(CacheStack stack, RuntimeLimits limits, ISourceAccessPolicy sources, SourcesOptions sourcesOptions)
     {
         Stack = stack;
         Limits = limits;
         Sources = sources;
+        SourcesOptions = sourcesOptions;
+        _sourceServices = new Lazy<PodCache.Runtime.Sources.IO.SourceServices>(CreateSourceServices);
+    }
+
+    /// <summary>The configuration's <c>sources</c> section.</summary>
+    public SourcesOptions SourcesOptions { get; }
+
+    /// <summary>
+    /// What every runner of this session reads sources through: one HTTP client and S3 clients, version tokens
+    /// remembered in the machine index (in this process when there is no disk tier), fetched blocks in this cache.
+    /// </summary>
+    public PodCache.Runtime.Sources.IO.SourceServices SourceServices => _sourceServices.Value;
+
+    private PodCache.Runtime.Sources.IO.SourceServices CreateSourceServices()
+    {
+        Microsoft.Extensions.Logging.ILogger logger = StderrLoggerFactory.Instance.CreateLogger("PodCache.Sources");
+        var io = new PodCache.Runtime.Sources.IO.SourceIO(SourcesOptions.Http, SourcesOptions.S3, Sources, logger);
+        PodCache.Runtime.Sources.IO.ISourceVersionStore store = Stack.Index is { } index
+            ? new PodCache.Runtime.Sources.IO.IndexSourceVersionStore(index)
+            : new PodCache.Runtime.Sources.IO.InMemorySourceVersionStore();
+        var versions = new PodCache.Runtime.Sources.IO.SourceVersions(io, store, SourcesOptions.RevalidateAfter, SourcesOptions.MaxStale,
+            warn: message => Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(logger, "{Message}", message));
+        return new PodCache.Runtime.Sources.IO.SourceServices(io, versions, new PodCache.Runtime.Sources.IO.BlockCache(Stack.Cache));
     }
 
     public CacheStack Stack { get; }
@@ -117,9 +142,10 @@ internal sealed class CacheSession : IAsyncDisposable
         try
         {
             var limits = LimitsOf(config);
-            sources ??= SourcesOptions.FromJson(config.Sources).ForCli();
+            var sourcesOptions = SourcesOptions.FromJson(config.Sources);
+            sources ??= sourcesOptions.ForCli();
             return new CacheSession(CacheStack.Create(config, Codecs(), loggerFactory: StderrLoggerFactory.Instance, scopes: scopes,
-                shortLived: shortLived), limits, sources);
+                shortLived: shortLived), limits, sources, sourcesOptions);
         }
         catch (ConfigurationException ex)
         {
@@ -138,7 +164,7 @@ internal sealed class CacheSession : IAsyncDisposable
     public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null, Action<int, int>? progress = null,
         IRunAdmission? admission = null) =>
         new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress, Limits = Limits, Admission = admission,
-            Sources = Sources });
+            Sources = Sources, SourceServices = SourceServices });
 
     /// <summary>
     /// Where runs are saved (null without a disk tier): <c>runs/</c> in the cache directory, its bytes accounted in the
@@ -147,7 +173,14 @@ internal sealed class CacheSession : IAsyncDisposable
     public RunStore? CreateRunStore() => Stack.Disk is null ? null
         : new RunStore(Stack.Config.DiskPath, Stack.Index, RunStore.ShareOf(Stack.Config.DiskMaxBytes));
 
-    public ValueTask DisposeAsync() => Stack.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        if (_sourceServices.IsValueCreated)
+        {
+            _sourceServices.Value.IO.Dispose();
+        }
+        return Stack.DisposeAsync();
+    }
 
     /// <summary>
     /// Starts loading and initialising SQLite (its native library and provider) on a thread-pool thread, so that it

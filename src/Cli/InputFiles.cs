@@ -28,8 +28,13 @@ internal static class InputFiles
         }
     }
 
+    /// <summary>Reads a pipeline file; its relative source paths resolve against the file's folder (stdin's against the working directory).</summary>
     public static Pipeline ReadPipeline(string path, RuntimeLimits limits) =>
-        Pipeline.Parse(ReadText(path, "pipeline", limits), source: path, limits: limits);
+        Pipeline.Parse(ReadText(path, "pipeline", limits), source: path, limits: limits, baseDirectory: BaseDirectoryOf(path));
+
+    /// <summary>The folder a pipeline file's relative source paths resolve against; null (the working directory) for stdin.</summary>
+    public static string? BaseDirectoryOf(string path) =>
+        path == "-" ? null : Path.GetDirectoryName(Path.GetFullPath(path));
 
     public static Coordinates ReadCoordinates(string path, RuntimeLimits limits) =>
         Coordinates.Parse(ReadText(path, "coordinates", limits), source: path, limits: limits);

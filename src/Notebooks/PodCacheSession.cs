@@ -86,7 +86,8 @@ public sealed class PodCacheSession : IAsyncDisposable, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(pipelinePath);
         ArgumentException.ThrowIfNullOrEmpty(coordinatesPath);
-        var pipeline = Pipeline.Parse(File.ReadAllText(pipelinePath), source: pipelinePath);
+        var pipeline = Pipeline.Parse(File.ReadAllText(pipelinePath), source: pipelinePath,
+            baseDirectory: Path.GetDirectoryName(Path.GetFullPath(pipelinePath)));
         var coordinates = Coordinates.Parse(File.ReadAllText(coordinatesPath), coordinatesPath);
         return (pipeline, coordinates);
     }

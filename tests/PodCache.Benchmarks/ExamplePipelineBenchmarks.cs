@@ -21,11 +21,9 @@ public class ExamplePipelineBenchmarks : MemoizedRunBenchmarks
     {
         string root = RepositoryRoot();
         string folder = Path.Combine(root, "examples", "pipelines", "anomaly");
-        // The example names its raster relative to the repository root; the benchmark may run anywhere.
+        // The example names its raster relative to its own folder, as the CLI resolves it.
         var json = (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "pipeline.json")))!;
-        var attrs = (JsonObject)json["elevation"]!["attrs"]!;
-        attrs["source"] = Path.Combine(root, attrs["source"]!.GetValue<string>());
-        Prepare(Pipeline.FromJson(json), Coordinates.Parse(File.ReadAllText(Path.Combine(folder, "coords.json"))));
+        Prepare(Pipeline.FromJson(json, baseDirectory: folder), Coordinates.Parse(File.ReadAllText(Path.Combine(folder, "coords.json"))));
     }
 
     private static string RepositoryRoot()

@@ -44,17 +44,21 @@ public sealed class Pipeline
     /// <param name="registry">Node types; the built-in registry when null.</param>
     /// <param name="source">A file name for messages.</param>
     /// <param name="limits">Nesting depth, document size, node, input and kernel limits; the defaults when null.</param>
+    /// <param name="baseDirectory">What relative source paths resolve against: the pipeline file's folder; the working directory when null (a pipeline from stdin or HTTP).</param>
     /// <exception cref="PipelineException">Every problem found, with node refs and JSON paths.</exception>
-    public static Pipeline Parse(string json, NodeRegistry? registry = null, string? source = null, Execution.RuntimeLimits? limits = null) =>
-        PipelineParser.Parse(json, registry ?? NodeRegistry.Default, source, limits);
+    public static Pipeline Parse(string json, NodeRegistry? registry = null, string? source = null, Execution.RuntimeLimits? limits = null,
+        string? baseDirectory = null) =>
+        PipelineParser.Parse(json, registry ?? NodeRegistry.Default, source, limits, baseDirectory);
 
     /// <summary>Validates an already parsed JSON object.</summary>
     /// <param name="definition">The pipeline JSON.</param>
     /// <param name="registry">Node types; the built-in registry when null.</param>
     /// <param name="limits">Node, input and kernel limits; the defaults when null.</param>
+    /// <param name="baseDirectory">What relative source paths resolve against; the working directory when null.</param>
     /// <exception cref="PipelineException">Every problem found.</exception>
-    public static Pipeline FromJson(JsonObject definition, NodeRegistry? registry = null, Execution.RuntimeLimits? limits = null) =>
-        PipelineParser.FromJson(definition, registry ?? NodeRegistry.Default, null, [], limits);
+    public static Pipeline FromJson(JsonObject definition, NodeRegistry? registry = null, Execution.RuntimeLimits? limits = null,
+        string? baseDirectory = null) =>
+        PipelineParser.FromJson(definition, registry ?? NodeRegistry.Default, null, [], limits, baseDirectory);
 
     /// <summary>
     /// The pipeline JSON of the subgraph under <paramref name="nodeRef"/> (its inputs, transitively, and the nodes their

@@ -26,7 +26,7 @@ internal static class PipelineParser
         public PipelineNode? Built { get; set; }
     }
 
-    public static Pipeline Parse(string json, NodeRegistry registry, string? source, RuntimeLimits? limits = null)
+    public static Pipeline Parse(string json, NodeRegistry registry, string? source, RuntimeLimits? limits = null, string? baseDirectory = null)
     {
         limits ??= RuntimeLimits.Default;
         if (json.Length > limits.MaxDocumentBytes)
@@ -51,7 +51,7 @@ internal static class PipelineParser
         {
             throw new PipelineException([new PipelineError("", "a pipeline must be a JSON object of node definitions")], source);
         }
-        return FromJson(obj, registry, source, dups, limits);
+        return FromJson(obj, registry, source, dups, limits, baseDirectory);
     }
 
     /// <summary>The message for a document longer than <see cref="RuntimeLimits.MaxDocumentBytes"/>.</summary>
@@ -59,7 +59,7 @@ internal static class PipelineParser
         $"the document is larger than {ByteSize.Format(limits.MaxDocumentBytes)} ({length:N0} characters; limits.maxDocumentBytes)";
 
     public static Pipeline FromJson(JsonObject root, NodeRegistry registry, string? source, IReadOnlyList<LenientJson.JsonProblem> dups,
-        RuntimeLimits? limits = null)
+        RuntimeLimits? limits = null, string? baseDirectory = null)
     {
         limits ??= RuntimeLimits.Default;
         int nodeCount = root.Count(kv => kv.Key is not ("podpac_output_node" or "podpac_version"));
@@ -121,7 +121,7 @@ internal static class PipelineParser
 
         foreach (var d in order)
         {
-            Build(d, byRef, errors, limits);
+            Build(d, byRef, errors, limits, baseDirectory);
         }
 
         if (outputRef is not null && !byRef.ContainsKey(outputRef))
@@ -471,7 +471,7 @@ internal static class PipelineParser
         return order;
     }
 
-    private static void Build(Draft d, Dictionary<string, Draft> byRef, ErrorSink errors, RuntimeLimits limits)
+    private static void Build(Draft d, Dictionary<string, Draft> byRef, ErrorSink errors, RuntimeLimits limits, string? baseDirectory)
     {
         if (d.Type is null)
         {
@@ -479,7 +479,7 @@ internal static class PipelineParser
         }
         string path = "nodes." + d.Ref;
         var slots = d.Inputs.SelectMany(i => i.Slots).ToArray();
-        var ctx = new NodeBuildContext(d.Type, d.Ref, path, slots, errors, limits);
+        var ctx = new NodeBuildContext(d.Type, d.Ref, path, slots, errors, limits, baseDirectory);
         d.Context = ctx;
         var given = d.Definition["attrs"] as JsonObject;
         if (d.Lookups.Count > 0)

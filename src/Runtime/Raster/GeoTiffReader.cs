@@ -109,6 +109,54 @@ internal sealed class GeoTiffReader : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// The byte ranges (offset, length) of the stored strips or tiles that <see cref="ReadWindow"/> would decode for the
+    /// same window, in file order: what a remote read must fetch.
+    /// </summary>
+    public IReadOnlyList<(long Offset, long Length)> ChunkRanges(int band, int row0, int rows, int col0, int cols)
+    {
+        var info = Info;
+        var chunks = new List<int>();
+        if (rows > 0 && cols > 0)
+        {
+            short plane = (short)(info.Separate ? band - 1 : 0);
+            if (info.Tiled)
+            {
+                for (int ty = row0 / info.TileHeight; ty <= (row0 + rows - 1) / info.TileHeight; ty++)
+                {
+                    for (int tx = col0 / info.TileWidth; tx <= (col0 + cols - 1) / info.TileWidth; tx++)
+                    {
+                        chunks.Add(_tif.ComputeTile(tx * info.TileWidth, ty * info.TileHeight, 0, plane));
+                    }
+                }
+            }
+            else
+            {
+                for (int s = row0 / info.RowsPerStrip; s <= (row0 + rows - 1) / info.RowsPerStrip; s++)
+                {
+                    chunks.Add(_tif.ComputeStrip(s * info.RowsPerStrip, plane));
+                }
+            }
+        }
+        var offsets = _tif.GetField(info.Tiled ? TiffTag.TILEOFFSETS : TiffTag.STRIPOFFSETS)?[0].TolongArray()
+            ?? throw new InvalidDataException($"the image has no {(info.Tiled ? "TileOffsets" : "StripOffsets")} tag: corrupt");
+        var ranges = new List<(long, long)>(chunks.Count);
+        foreach (int chunk in chunks)
+        {
+            if (chunk < 0 || chunk >= offsets.Length)
+            {
+                throw new InvalidDataException($"{(info.Tiled ? "tile" : "strip")} {chunk} does not exist (the file has {offsets.Length}): corrupt");
+            }
+            long size = info.Tiled ? _tif.RawTileSize(chunk) : _tif.RawStripSize(chunk);
+            if (size > 0 && offsets[chunk] > 0)
+            {
+                ranges.Add((offsets[chunk], size));
+            }
+        }
+        ranges.Sort();
+        return ranges;
+    }
+
     private void ReadStrips(int sample, int row0, int rows, int col0, int cols, double[] dst, CancellationToken ct)
     {
         var info = Info;

@@ -75,8 +75,11 @@ public sealed class TerrainExampleTests
         var definition = JsonNode.Parse(File.ReadAllText(Path.Combine(PipelineDir, "pipeline.json")))!.AsObject();
         var terrain = definition["terrain"]!.AsObject();
         Assert.Equal("data.Raster", (string?)terrain["node"]);
-        Assert.Equal("examples/data/terrain.tif", (string?)terrain["attrs"]!["source"]);
-        Assert.True(File.Exists(Path.Combine(TestPaths.RepoRoot, "examples", "data", "terrain.tif")));
+        // Relative to the pipeline file's folder, as every relative source path is.
+        Assert.Equal("../../data/terrain.tif", (string?)terrain["attrs"]!["source"]);
+        Assert.Equal(Path.GetFullPath(TerrainExample.CheckedInPath),
+            Path.GetFullPath(Path.Combine(PipelineDir, (string)terrain["attrs"]!["source"]!)));
+        Assert.True(File.Exists(TerrainExample.CheckedInPath));
 
         var a = await RunRaster(File.ReadAllText(Path.Combine(PipelineDir, "coords.json")));
 
@@ -94,16 +97,15 @@ public sealed class TerrainExampleTests
     public async Task ExamplePipeline_Run_GivesSourceMinusLocalMean()
     {
         var definition = JsonNode.Parse(File.ReadAllText(Path.Combine(PipelineDir, "pipeline.json")))!.AsObject();
-        // Tests do not run from the repository root, so point the relative source at the checked-in file.
-        definition["terrain"]!["attrs"]!["source"] = TerrainExample.CheckedInPath;
+        // The relative source resolves against the pipeline's folder, wherever the test runs from.
         if (!PodCache.Runtime.Nodes.NodeRegistry.Default.TryResolve("algorithm.Convolution", out _))
         {
             // Until Convolution is registered the example cannot load; the raster tests above still run.
-            var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse(definition.ToJsonString()));
+            var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse(definition.ToJsonString(), baseDirectory: PipelineDir));
             Assert.Contains("algorithm.Convolution", ex.Message);
             return;
         }
-        var pipeline = Pipeline.Parse(definition.ToJsonString());
+        var pipeline = Pipeline.Parse(definition.ToJsonString(), baseDirectory: PipelineDir);
         var coords = Coordinates.Parse(File.ReadAllText(Path.Combine(PipelineDir, "coords.json")));
 
         var run = await new PipelineRunner(TieredCache.InMemory(1L << 26)).RunAsync(pipeline, coords);

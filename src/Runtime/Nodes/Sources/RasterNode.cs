@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using PodCache.Runtime.Raster;
+using PodCache.Runtime.Sources.IO;
 
 namespace PodCache.Runtime.Nodes.Sources;
 
@@ -20,15 +21,22 @@ namespace PodCache.Runtime.Nodes.Sources;
 /// </summary>
 internal sealed class RasterNode : Node
 {
+    private const int HeaderBlock = 16 << 10;
+    private const int MaxHeaderRounds = 32;
+
     private readonly string _source;
+    private readonly SourceUri _uri;
+    private readonly bool _anonymous;
     private readonly int _band;
     private readonly double[] _nanVals;
     private readonly double _nanVal;
     private readonly bool _hashToken;
 
-    private RasterNode(string source, int band, double[] nanVals, double nanVal, bool hashToken)
+    private RasterNode(SourceUri uri, bool anonymous, int band, double[] nanVals, double nanVal, bool hashToken)
     {
-        _source = source;
+        _uri = uri;
+        _anonymous = anonymous;
+        _source = uri.FilePath ?? uri.Display;
         _band = band;
         _nanVals = nanVals;
         _nanVal = nanVal;
@@ -45,6 +53,7 @@ internal sealed class RasterNode : Node
             new AttrSpec("nan_vals", AttrType.NumberList, new JsonArray()),
             new AttrSpec("nan_val", AttrType.Number, JsonValue.Create(double.NaN)),
             new AttrSpec("version_token", AttrType.Choice, "mtime", choices: ["mtime", "hash"]),
+            new AttrSpec("anon", AttrType.Bool, JsonValue.Create(false)),
         ],
         InputSpec.None,
         extentDependent: true,
@@ -57,25 +66,19 @@ internal sealed class RasterNode : Node
             return null;
         }
         string source = ctx.GetString("source")!;
-        string written = source;
-        if (string.IsNullOrWhiteSpace(source) || source.Contains('\0', StringComparison.Ordinal))
+        SourceUri? uri = null;
+        try
         {
-            ctx.Error("source", "must be a file path");
+            // A file is its resolved path, not its spelling (a relative path is relative to the pipeline file's folder):
+            // `./dem.tif`, `dem.tif` and the absolute path are one source. A URL is its identity: no credentials, no
+            // signature parameters, so a re-signed URL keeps its keys. The NodeKey hashes this, so it replaces the
+            // spelling in the attrs.
+            uri = SourceUri.Parse(source, ctx.BaseDirectory);
+            ctx.Attrs["source"] = uri.Identity;
         }
-        else if (!source.Contains("://", StringComparison.Ordinal))
+        catch (FormatException ex)
         {
-            try
-            {
-                // The file is its resolved path, not its spelling: `dem.tif` run from two folders is two sources, and
-                // `./dem.tif`, `dem.tif` and the absolute path are one. The NodeKey hashes this path (plus the version
-                // token), so it replaces the spelling in the attrs.
-                source = Path.GetFullPath(source);
-                ctx.Attrs["source"] = source;
-            }
-            catch (Exception ex) when (ex is ArgumentException or NotSupportedException or PathTooLongException)
-            {
-                ctx.Error("source", $"is not a valid file path: {ex.Message}");
-            }
+            ctx.Error("source", ex.Message);
         }
         double band = ctx.GetDouble("band");
         if (!(band >= 1 && band <= ushort.MaxValue && Math.Floor(band) == band))
@@ -86,9 +89,9 @@ internal sealed class RasterNode : Node
         {
             return null;
         }
-        // Declared as written: the access policy resolves it itself (and tells a URL from a file).
-        ctx.DeclareSource("source", written);
-        return new RasterNode(source, (int)band, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val"),
+        // A file is declared as the path it resolved to (the access policy follows its links itself), a URL as written.
+        ctx.DeclareSource("source", uri!.IsRemote ? source : uri.FilePath!);
+        return new RasterNode(uri, ctx.GetBool("anon"), (int)band, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val"),
             ctx.GetString("version_token") == "hash");
     }
 
@@ -124,9 +127,176 @@ internal sealed class RasterNode : Node
         }
     }
 
-    public override DataArray Evaluate(NodeContext context)
+    public override async ValueTask<string?> ResolveSourceVersionAsync(SourceServices? sources, CancellationToken cancellationToken)
+    {
+        if (!_uri.IsRemote)
+        {
+            return ResolveSourceVersion();
+        }
+        var services = sources ?? throw new NodeEvaluationException($"'{_uri.Display}' is remote, and this runner has no source services");
+        return (await services.Versions.ResolveAsync(_uri, _anonymous, cancellationToken).ConfigureAwait(false)).Token;
+    }
+
+    public override ValueTask<DataArray> EvaluateAsync(NodeContext context) =>
+        _uri.IsRemote ? new ValueTask<DataArray>(EvaluateRemoteAsync(context)) : ValueTask.FromResult(Evaluate(context));
+
+    public override async ValueTask<SourceReadPlan?> PlanSourceReadAsync(Coordinates request, string? versionToken, SourceServices? sources,
+        CancellationToken cancellationToken)
+    {
+        if (!_uri.IsRemote || sources?.Blocks is not { } blocks || versionToken is null || !CoversRequest(request))
+        {
+            return null;
+        }
+        var version = await sources.Versions.ForTokenAsync(_uri, _anonymous, versionToken, cancellationToken).ConfigureAwait(false);
+        var io = sources.IO.Open(_uri, _anonymous);
+        // Which tiles a request needs is in the header, so planning reads (and caches) the header; the plan counts the
+        // header blocks as they were before it looked.
+        var headerBefore = await blocks.ProbeAsync(_uri, version, HeaderBlocks(0, HeaderBlock, version.Length), cancellationToken).ConfigureAwait(false);
+        var (reader, stream, header) = await OpenRemoteAsync(io, version, sources, null, cancellationToken).ConfigureAwait(false);
+        using (reader)
+        {
+            var (row0, rows, col0, cols) = Window(reader.Info, request);
+            var chunks = reader.ChunkRanges(_band, row0, rows, col0, cols).Select(c => new ByteRange(c.Offset, checked((int)c.Length))).ToList();
+            var tiles = await blocks.ProbeAsync(_uri, version, chunks, cancellationToken).ConfigureAwait(false);
+            int extraHeader = header.Count - headerBefore.BlocksCached - headerBefore.BlocksToFetch;
+            long extraHeaderBytes = header.Sum(h => (long)h.Length) - headerBefore.BytesCached - headerBefore.BytesToFetch;
+            return new SourceReadPlan(_uri.Display, headerBefore.BlocksCached + tiles.BlocksCached, headerBefore.BytesCached + tiles.BytesCached,
+                headerBefore.BlocksToFetch + Math.Max(0, extraHeader) + tiles.BlocksToFetch,
+                headerBefore.BytesToFetch + Math.Max(0, extraHeaderBytes) + tiles.BytesToFetch);
+        }
+    }
+
+    private async Task<DataArray> EvaluateRemoteAsync(NodeContext context)
     {
         var request = context.Request;
+        CheckRequest(request);
+        var ct = context.CancellationToken;
+        var services = context.Sources ?? throw new NodeEvaluationException($"'{_uri.Display}' is remote, and this runner has no source services");
+        var version = context.SourceVersion is { } token
+            ? await services.Versions.ForTokenAsync(_uri, _anonymous, token, ct).ConfigureAwait(false)
+            : await services.Versions.ResolveAsync(_uri, _anonymous, ct).ConfigureAwait(false);
+        var io = services.IO.Open(_uri, _anonymous);
+        GeoTiffReader? reader = null;
+        try
+        {
+            SparseStream stream;
+            (reader, stream, _) = await OpenRemoteAsync(io, version, services, context.Activity, ct).ConfigureAwait(false);
+            var info = reader.Info;
+            if (_band > info.Bands)
+            {
+                throw new InvalidDataException($"band {_band} does not exist; the file has {info.Bands} band{(info.Bands == 1 ? "" : "s")}");
+            }
+            var (row0, rows, col0, cols) = Window(info, request);
+            // Only the tiles (or strips) the window touches, fetched together: coalesced, bounded, through the block cache.
+            var missing = reader.ChunkRanges(_band, row0, rows, col0, cols)
+                .Where(c => !stream.Holds(c.Offset, c.Length))
+                .Select(c => new ByteRange(c.Offset, checked((int)c.Length)))
+                .ToList();
+            await LoadAsync(io, version, services, context.Activity, stream, missing, ct).ConfigureAwait(false);
+            for (int round = 0; ; round++)
+            {
+                try
+                {
+                    return Read(reader, request, ct);
+                }
+                catch (MissingRangeException ex) when (round < MaxHeaderRounds)
+                {
+                    // A byte outside every tile the header names (a codec table, say): fetch its block and decode again.
+                    await LoadAsync(io, version, services, context.Activity, stream, HeaderBlocks(ex.Offset, ex.Count, version.Length), ct)
+                        .ConfigureAwait(false);
+                }
+            }
+        }
+        catch (MissingRangeException ex)
+        {
+            throw new NodeEvaluationException($"cannot read GeoTIFF '{_uri.Display}': it needs bytes at {ex.Offset} after {MaxHeaderRounds} fetches; corrupt", ex);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException)
+        {
+            throw new NodeEvaluationException($"cannot read GeoTIFF '{_uri.Display}': {ex.Message}", ex);
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw new NodeEvaluationException($"cannot read GeoTIFF '{_uri.Display}': it needs more memory than is available", ex);
+        }
+        finally
+        {
+            reader?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Opens the remote image from its header: the first 16 KiB block, then whichever 16 KiB-aligned blocks LibTiff
+    /// turns out to need (directories and tag arrays past the first block), each through the block cache.
+    /// </summary>
+    private async Task<(GeoTiffReader Reader, SparseStream Stream, List<ByteRange> Header)> OpenRemoteAsync(IByteSource io, SourceVersion version,
+        SourceServices services, SourceActivity? activity, CancellationToken ct)
+    {
+        var stream = new SparseStream(version.Length);
+        var header = HeaderBlocks(0, HeaderBlock, version.Length);
+        await LoadAsync(io, version, services, activity, stream, header, ct).ConfigureAwait(false);
+        for (int round = 0; ; round++)
+        {
+            try
+            {
+                return (GeoTiffReader.Open(stream), stream, header);
+            }
+            catch (MissingRangeException ex) when (round < MaxHeaderRounds)
+            {
+                var more = HeaderBlocks(ex.Offset, ex.Count, version.Length);
+                header.AddRange(more);
+                await LoadAsync(io, version, services, activity, stream, more, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task LoadAsync(IByteSource io, SourceVersion version, SourceServices services, SourceActivity? activity, SparseStream stream,
+        List<ByteRange> ranges, CancellationToken ct)
+    {
+        if (ranges.Count == 0)
+        {
+            return;
+        }
+        ReadOnlyMemory<byte>[] bytes;
+        if (services.Blocks is { } blocks)
+        {
+            bytes = await blocks.ReadAsync(io, version, ranges, activity, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            bytes = new ReadOnlyMemory<byte>[ranges.Count];
+            for (int i = 0; i < ranges.Count; i++)
+            {
+                var buffer = new byte[ranges[i].Length];
+                await io.ReadAsync(ranges[i].Offset, buffer, version, ct).ConfigureAwait(false);
+                activity?.For(io.Uri).AddFetched(1, buffer.Length);
+                bytes[i] = buffer;
+            }
+        }
+        for (int i = 0; i < ranges.Count; i++)
+        {
+            stream.Add(ranges[i].Offset, bytes[i]);
+        }
+    }
+
+    /// <summary>The 16 KiB-aligned blocks covering [offset, offset + count), clipped to the object.</summary>
+    private static List<ByteRange> HeaderBlocks(long offset, long count, long length)
+    {
+        var blocks = new List<ByteRange>();
+        long first = offset / HeaderBlock, last = Math.Max(offset, offset + count - 1) / HeaderBlock;
+        for (long b = first; b <= last && b * HeaderBlock < length; b++)
+        {
+            long start = b * HeaderBlock;
+            blocks.Add(new ByteRange(start, (int)Math.Min(HeaderBlock, length - start)));
+        }
+        return blocks;
+    }
+
+    private static bool CoversRequest(Coordinates request) =>
+        request.Contains("lat") && request.Contains("lon") && CrsNames.AreEquivalent(request.Crs, "EPSG:4326");
+
+    private static void CheckRequest(Coordinates request)
+    {
         foreach (var dim in (ReadOnlySpan<string>)["lat", "lon"])
         {
             if (!request.Contains(dim))
@@ -140,6 +310,16 @@ internal sealed class RasterNode : Node
             throw new NodeEvaluationException(
                 $"the request's CRS '{request.Crs}' is not EPSG:4326; CRS transforms are not supported");
         }
+    }
+
+    public override DataArray Evaluate(NodeContext context)
+    {
+        if (_uri.IsRemote)
+        {
+            return EvaluateRemoteAsync(context).GetAwaiter().GetResult();
+        }
+        var request = context.Request;
+        CheckRequest(request);
         string path = _source;
         FileStream stream;
         try
@@ -184,15 +364,19 @@ internal sealed class RasterNode : Node
         {
             throw new InvalidDataException($"band {_band} does not exist; the file has {info.Bands} band{(info.Bands == 1 ? "" : "s")}");
         }
-        var lat = info.LatAxis();
-        var lon = info.LonAxis();
-        var rows = Selection.Outer(lat, request["lat"]);
-        var cols = Selection.Outer(lon, request["lon"]);
-        int row0 = rows.Length > 0 ? rows[0] : 0, col0 = cols.Length > 0 ? cols[0] : 0;
-        var values = reader.ReadWindow(_band, row0, rows.Length, col0, cols.Length, ct);
+        var (row0, rows, col0, cols) = Window(info, request);
+        var values = reader.ReadWindow(_band, row0, rows, col0, cols, ct);
         ReplaceMissing(values, info.NoDataSample);
-        var coords = new Coordinates([lat.Slice(row0, rows.Length), lon.Slice(col0, cols.Length)], request.Crs);
+        var coords = new Coordinates([info.LatAxis().Slice(row0, rows), info.LonAxis().Slice(col0, cols)], request.Crs);
         return new DataArray(coords, values).TransposeToRequest(request);
+    }
+
+    /// <summary>The file's rows and columns that cover the request (SEMANTICS §4).</summary>
+    private static (int Row0, int Rows, int Col0, int Cols) Window(GeoTiffInfo info, Coordinates request)
+    {
+        var rows = Selection.Outer(info.LatAxis(), request["lat"]);
+        var cols = Selection.Outer(info.LonAxis(), request["lon"]);
+        return (rows.Length > 0 ? rows[0] : 0, rows.Length, cols.Length > 0 ? cols[0] : 0, cols.Length);
     }
 
     /// <summary>

@@ -71,6 +71,35 @@ public sealed class SourceVersions
         return lazy.Value.WaitAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The full version (length, ETag, ...) of <paramref name="uri"/> whose token is <paramref name="token"/>, the one a
+    /// key was computed with: what reads must ask for. The remembered version when it has that token, else the source is
+    /// asked again.
+    /// </summary>
+    /// <exception cref="SourceException"><see cref="SourceFailure.Changed"/> when the source is at another version now.</exception>
+    public async Task<SourceVersion> ForTokenAsync(SourceUri uri, bool anonymous, string token, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ArgumentNullException.ThrowIfNull(token);
+        if (uri.IsRemote && Store.Get(uri.Identity) is { } r && r.Version.Token == token)
+        {
+            return r.Version;
+        }
+        var current = uri.IsRemote
+            ? await IO.Open(uri, anonymous).StatAsync(null, cancellationToken).ConfigureAwait(false)
+            : await ResolveAsync(uri, anonymous, cancellationToken).ConfigureAwait(false);
+        if (current.Token != token)
+        {
+            throw new SourceException(SourceFailure.Changed, uri.Display,
+                $"{uri.Display} changed after this run's keys were computed (was {token}, now {current.Token}); run again");
+        }
+        if (uri.IsRemote)
+        {
+            Store.Put(uri.Identity, current, Time.GetUtcNow());
+        }
+        return current;
+    }
+
     private async Task<SourceVersion> CheckAsync(SourceUri uri, bool anonymous, (SourceVersion Version, DateTimeOffset CheckedAt)? remembered)
     {
         try

@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -454,16 +457,44 @@ public sealed class RangeHttpServer : IAsyncDisposable
         if (fault?.Kind == FaultKind.Truncate)
         {
             int n = (int)Math.Clamp(fault.Bytes, 0, length);
-            await response.StartAsync(cancel).ConfigureAwait(false);
-            if (n > 0) await response.Body.WriteAsync(file.Content.AsMemory((int)start, n), cancel).ConfigureAwait(false);
-            await response.Body.FlushAsync(cancel).ConfigureAwait(false);
             outcome.BodyBytes = n;
-            ctx.Abort();
+            await SendTruncatedAsync(ctx, file.Content.AsMemory((int)start, n), cancel).ConfigureAwait(false);
             return;
         }
 
         await response.Body.WriteAsync(file.Content.AsMemory((int)start, (int)length), cancel).ConfigureAwait(false);
         outcome.BodyBytes = length;
+    }
+
+    /// <summary>
+    /// Sends the status line, the headers set so far and <paramref name="body"/> straight to the socket, ends the send side
+    /// (so the client reads every byte sent, then end of stream short of Content-Length), then aborts the connection.
+    /// Going around Kestrel's output pipe makes this deterministic: an abort would drop whatever the pipe had not sent yet.
+    /// </summary>
+    private static async Task SendTruncatedAsync(HttpContext ctx, ReadOnlyMemory<byte> body, CancellationToken cancel)
+    {
+        var response = ctx.Response;
+        var socket = ctx.Features.Get<IConnectionSocketFeature>()?.Socket;
+        if (socket is null)
+        {
+            // No socket (another transport): the best Kestrel can do.
+            await response.StartAsync(cancel).ConfigureAwait(false);
+            await response.Body.WriteAsync(body, cancel).ConfigureAwait(false);
+            await response.Body.FlushAsync(cancel).ConfigureAwait(false);
+            await Task.Delay(100, cancel).ConfigureAwait(false);
+            ctx.Abort();
+            return;
+        }
+
+        var head = new System.Text.StringBuilder();
+        head.Append(CultureInfo.InvariantCulture, $"HTTP/1.1 {response.StatusCode} {ReasonPhrases.GetReasonPhrase(response.StatusCode)}\r\n");
+        foreach (var h in response.Headers) head.Append(CultureInfo.InvariantCulture, $"{h.Key}: {h.Value}\r\n");
+        head.Append("\r\n");
+        byte[] headBytes = System.Text.Encoding.ASCII.GetBytes(head.ToString());
+        await socket.SendAsync(headBytes, SocketFlags.None, cancel).ConfigureAwait(false);
+        if (!body.IsEmpty) await socket.SendAsync(body, SocketFlags.None, cancel).ConfigureAwait(false);
+        socket.Shutdown(SocketShutdown.Send);
+        ctx.Abort();
     }
 
     private static async Task WriteTextAsync(HttpResponse response, string text, Outcome outcome, CancellationToken cancel)

@@ -13,7 +13,7 @@ internal static class CliApp
         Usage:
           podcache run PIPELINE --coords COORDS [--node REF] [--format json|summary|geotiff|png] [--out FILE] [--report FILE]
                        [--cache-dir DIR] [--config FILE] [--no-progress]
-          podcache plan PIPELINE --coords COORDS [--node REF] [--cache-dir DIR] [--config FILE]
+          podcache plan PIPELINE --coords COORDS [--node REF] [--format json|summary] [--report FILE] [--cache-dir DIR] [--config FILE]
           podcache runs [--limit N] [--json] [--cache-dir DIR]
           podcache get RUN|latest|MANIFEST [--node REF] [--format json|summary|geotiff|png] [--out FILE] [--cache-dir DIR]
           podcache cache stats|ls [--json] [--cache-dir DIR] [--config FILE]

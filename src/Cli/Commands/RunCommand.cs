@@ -9,7 +9,7 @@ namespace PodCache.Cli.Commands;
 internal static class RunCommand
 {
     private static readonly HashSet<string> RunOptions = ["coords", "node", "format", "out", "report", "cache-dir", "config"];
-    private static readonly HashSet<string> PlanOptions = ["coords", "node", "cache-dir", "config", "report"];
+    private static readonly HashSet<string> PlanOptions = ["coords", "node", "format", "cache-dir", "config", "report"];
     private static readonly HashSet<string> Flags = ["no-progress"];
 
     public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, TextWriter stderr, bool plan, CancellationToken ct)

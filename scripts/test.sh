@@ -8,6 +8,26 @@ results="TestResults"
 rm -rf "$results"
 mkdir -p "$results"
 
+# The GDAL-made COG corpus (tests/PodCache.Runtime.Tests/Sources/GdalCogCorpus.cs) needs gdal_translate and GDAL's
+# Python bindings for /usr/bin/python3: install them from Debian's packages when missing.
+have_gdal() { command -v gdal_translate >/dev/null 2>&1 && /usr/bin/python3 -c "from osgeo import gdal" >/dev/null 2>&1; }
+if ! have_gdal; then
+  gdal_log="$results/gdal-install.log"
+  as_root=()
+  if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then as_root=(sudo -n); fi
+  export DEBIAN_FRONTEND=noninteractive
+  if ! "${as_root[@]}" apt-get install -y -q gdal-bin python3-gdal >"$gdal_log" 2>&1; then
+    { "${as_root[@]}" apt-get update -q && "${as_root[@]}" apt-get install -y -q gdal-bin python3-gdal; } >>"$gdal_log" 2>&1
+  fi
+  if ! have_gdal; then
+    echo "GDAL is missing and could not be installed (apt-get install gdal-bin python3-gdal; see $gdal_log):"
+    tail -n 5 "$gdal_log"
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+  echo "installed GDAL (gdal-bin python3-gdal): $(gdal_translate --version 2>/dev/null | head -n 1); log in $gdal_log"
+fi
+
 dotnet build PodCache.sln -c Release -nologo -v quiet 2>&1 | tail -n 20
 build=${PIPESTATUS[0]}
 if [ "$build" -ne 0 ]; then

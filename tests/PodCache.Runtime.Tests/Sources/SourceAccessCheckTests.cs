@@ -34,11 +34,13 @@ public sealed class SourceAccessCheckTests
     }
 
     [Fact]
-    public void Parse_RasterNode_DeclaresItsSourceAttr()
+    public void Parse_RasterNode_DeclaresItsSourceAttr_AFileAsTheAbsolutePathItResolvesTo_AUrlAsWritten()
     {
-        var pipeline = Pipeline.Parse(RasterPipeline("some/dem.tif"));
+        var pipeline = Pipeline.Parse(RasterPipeline("some/dem.tif"), baseDirectory: "/data/pipelines");
 
-        Assert.Equal([new SourceReference("source", "some/dem.tif")], pipeline["dem"].Sources);
+        Assert.Equal([new SourceReference("source", "/data/pipelines/some/dem.tif")], pipeline["dem"].Sources);
+        Assert.Equal([new SourceReference("source", "https://h.example/x.tif?sig=1")],
+            Pipeline.Parse(RasterPipeline("https://h.example/x.tif?sig=1"))["dem"].Sources);
         Assert.Empty(pipeline["sin"].Sources);
     }
 

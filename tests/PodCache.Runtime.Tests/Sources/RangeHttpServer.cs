@@ -89,7 +89,7 @@ public sealed record ServedFileSettings(string? ETag = null, DateTimeOffset? Las
 /// <param name="Path">The request path, e.g. <c>/dem.tif</c> (no query).</param>
 /// <param name="Range">The raw Range header, if any.</param>
 /// <param name="Status">The status sent; 0 when no response was sent (a Reset fault, or the client went away first).</param>
-/// <param name="BodyBytes">Body bytes written (for a Truncate fault, the bytes written before the abort).</param>
+/// <param name="BodyBytes">The body's length (a Truncate fault: the bytes it sent); if the client went away mid-body, the bytes written before that, in 64 KiB steps.</param>
 /// <param name="Headers">Every request header (names case-insensitive; repeated headers joined with ", ").</param>
 public sealed record RequestRecord(string Method, string Path, string? Range, int Status, long BodyBytes, IReadOnlyDictionary<string, string> Headers);
 
@@ -122,7 +122,10 @@ public sealed class RangeHttpServer : IAsyncDisposable
     /// <summary>The server's root, e.g. <c>http://127.0.0.1:PORT/</c>.</summary>
     public Uri BaseUri { get; private set; } = null!;
 
-    /// <summary>A snapshot of the request log, oldest first.</summary>
+    /// <summary>
+    /// A snapshot of the request log, in the order the answers were decided. An answer with a body is logged before the body
+    /// is written, so a client that has read a body finds its request here (and its bytes in <see cref="BytesSent"/>).
+    /// </summary>
     public IReadOnlyList<RequestRecord> Requests
     {
         get
@@ -287,7 +290,7 @@ public sealed class RangeHttpServer : IAsyncDisposable
         foreach (var h in request.Headers) headers[h.Key] = h.Value.ToString();
         string? range = request.Headers.Range.Count > 0 ? request.Headers.Range.ToString() : null;
 
-        var outcome = new Outcome();
+        var outcome = new Outcome(request.Method, path, range, headers);
         try
         {
             await ServeAsync(ctx, path, outcome).ConfigureAwait(false);
@@ -299,20 +302,69 @@ public sealed class RangeHttpServer : IAsyncDisposable
         }
         finally
         {
-            var record = new RequestRecord(request.Method, path, range, outcome.Status, outcome.BodyBytes, headers);
-            lock (_gate)
-            {
-                _log.Add(record);
-                if (outcome.Status is 200 or 206) Interlocked.Add(ref _bytesSent, outcome.BodyBytes);
-            }
+            Publish(outcome);
         }
     }
 
-    private sealed class Outcome
+    /// <summary>
+    /// Logs the request, or updates its entry. A body's entry is published before the body is written, so a client
+    /// that has read a whole body always finds its request in the log (and in <see cref="BytesSent"/>).
+    /// </summary>
+    private void Publish(Outcome o)
+    {
+        lock (_gate)
+        {
+            if (o.Published is { } old)
+            {
+                if (old.Status == o.Status && old.BodyBytes == o.BodyBytes) return;
+                int i = _log.FindLastIndex(r => ReferenceEquals(r, old));
+                if (i < 0) return; // ClearLog ran since: the entry is gone.
+                if (old.Status is 200 or 206) Interlocked.Add(ref _bytesSent, -old.BodyBytes);
+                var updated = o.ToRecord();
+                _log[i] = updated;
+                o.Published = updated;
+            }
+            else
+            {
+                o.Published = o.ToRecord();
+                _log.Add(o.Published);
+            }
+            if (o.Status is 200 or 206) Interlocked.Add(ref _bytesSent, o.BodyBytes);
+        }
+    }
+
+    /// <summary>Publishes the entry, then writes <paramref name="body"/> in chunks; a failed write leaves the bytes written before it.</summary>
+    private async Task WriteBodyAsync(HttpResponse response, ReadOnlyMemory<byte> body, Outcome outcome, CancellationToken cancel)
+    {
+        const int Chunk = 64 * 1024;
+        outcome.BodyBytes = body.Length;
+        Publish(outcome);
+        long written = 0;
+        try
+        {
+            while (written < body.Length)
+            {
+                int n = (int)Math.Min(Chunk, body.Length - written);
+                await response.Body.WriteAsync(body.Slice((int)written, n), cancel).ConfigureAwait(false);
+                written += n;
+            }
+        }
+        catch
+        {
+            outcome.BodyBytes = written;
+            throw;
+        }
+    }
+
+    private sealed class Outcome(string method, string path, string? range, IReadOnlyDictionary<string, string> headers)
     {
         public int Status { get; set; }
 
         public long BodyBytes { get; set; }
+
+        public RequestRecord? Published { get; set; }
+
+        public RequestRecord ToRecord() => new(method, path, range, Status, BodyBytes, headers);
     }
 
     private async Task ServeAsync(HttpContext ctx, string path, Outcome outcome)
@@ -458,12 +510,12 @@ public sealed class RangeHttpServer : IAsyncDisposable
         {
             int n = (int)Math.Clamp(fault.Bytes, 0, length);
             outcome.BodyBytes = n;
+            Publish(outcome);
             await SendTruncatedAsync(ctx, file.Content.AsMemory((int)start, n), cancel).ConfigureAwait(false);
             return;
         }
 
-        await response.Body.WriteAsync(file.Content.AsMemory((int)start, (int)length), cancel).ConfigureAwait(false);
-        outcome.BodyBytes = length;
+        await WriteBodyAsync(response, file.Content.AsMemory((int)start, (int)length), outcome, cancel).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -497,14 +549,13 @@ public sealed class RangeHttpServer : IAsyncDisposable
         ctx.Abort();
     }
 
-    private static async Task WriteTextAsync(HttpResponse response, string text, Outcome outcome, CancellationToken cancel)
+    private async Task WriteTextAsync(HttpResponse response, string text, Outcome outcome, CancellationToken cancel)
     {
         if (HttpMethods.IsHead(response.HttpContext.Request.Method)) return;
         byte[] bytes = System.Text.Encoding.UTF8.GetBytes(text);
         response.ContentType = "text/plain";
         response.ContentLength = bytes.Length;
-        await response.Body.WriteAsync(bytes, cancel).ConfigureAwait(false);
-        outcome.BodyBytes = bytes.Length;
+        await WriteBodyAsync(response, bytes, outcome, cancel).ConfigureAwait(false);
     }
 
     private static string? Header(HttpRequest request, string name) =>

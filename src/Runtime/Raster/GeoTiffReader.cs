@@ -16,8 +16,20 @@ internal sealed class GeoTiffReader : IDisposable
     private readonly LibTiffSession _session;
     private readonly long _fileLength;
 
-    private GeoTiffReader(Tiff tif, LibTiffSession session, GeoTiffInfo info, long fileLength)
+    /// <summary>TIFF compression 50000: Zstandard, which LibTiff.NET has no codec for; decoded here with ZstdSharp.</summary>
+    private const int ZstdCompression = 50000;
+    private readonly bool _zstd;
+    private readonly int _predictor;
+
+    private GeoTiffReader(Tiff tif, LibTiffSession session, GeoTiffInfo info, long fileLength, Stream stream)
     {
+        _zstd = TiffFields.GetInteger(tif, TiffTag.COMPRESSION, 1) == ZstdCompression;
+        // LibTiff knows the predictor tag only for codecs it has, so for ZSTD it is read from the directory itself.
+        _predictor = _zstd ? (int)(TiffPreflight.FirstDirectoryInteger(stream, 317) ?? 1) : 1;
+        if (_zstd && _predictor is not (1 or 2 or 3))
+        {
+            throw new NotSupportedException($"predictor {_predictor} is not supported with ZSTD compression (supported: 1, 2, 3)");
+        }
         _tif = tif;
         _session = session;
         Info = info;
@@ -51,7 +63,7 @@ internal sealed class GeoTiffReader : IDisposable
         try
         {
             var info = GeoTiffInfo.FromTiff(tif);
-            return new GeoTiffReader(tif, session, info, stream.Length);
+            return new GeoTiffReader(tif, session, info, stream.Length, stream);
         }
         catch (Exception ex) when (ex is not InvalidDataException and not NotSupportedException and not OutOfMemoryException and not IOException)
         {
@@ -233,6 +245,10 @@ internal sealed class GeoTiffReader : IDisposable
             throw new InvalidDataException($"{what} {index} claims {raw} bytes of data, more than the file's {_fileLength}: corrupt");
         }
         _session.TakeErrors();
+        if (_zstd)
+        {
+            return DecodeZstd(index, isTile, raw, buffer);
+        }
         int got = isTile
             ? _tif.ReadEncodedTile(index, buffer, 0, buffer.Length)
             : _tif.ReadEncodedStrip(index, buffer, 0, buffer.Length);
@@ -242,6 +258,114 @@ internal sealed class GeoTiffReader : IDisposable
             throw new InvalidDataException($"cannot decode {what} {index}: {errors ?? "LibTiff reported a read error"}");
         }
         return got;
+    }
+
+    /// <summary>
+    /// A ZSTD strip or tile: its raw bytes from LibTiff, decompressed with ZstdSharp into <paramref name="buffer"/>, put in
+    /// host byte order and the predictor undone, as LibTiff does for the codecs it has. Returns the decoded byte count.
+    /// </summary>
+    private int DecodeZstd(int index, bool isTile, long raw, byte[] buffer)
+    {
+        string what = isTile ? "tile" : "strip";
+        var compressed = new byte[raw];
+        int read = isTile ? _tif.ReadRawTile(index, compressed, 0, compressed.Length) : _tif.ReadRawStrip(index, compressed, 0, compressed.Length);
+        if (read != compressed.Length || _session.TakeErrors() is { } errors && errors.Length > 0)
+        {
+            throw new InvalidDataException($"cannot read {what} {index}: truncated or corrupt");
+        }
+        int got;
+        try
+        {
+            using var decompressor = new ZstdSharp.Decompressor();
+            got = decompressor.Unwrap(compressed, buffer, 0);
+        }
+        catch (ZstdSharp.ZstdException ex)
+        {
+            throw new InvalidDataException($"cannot decode ZSTD {what} {index}: {ex.Message}", ex);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException($"cannot decode ZSTD {what} {index}: it decompresses to more than its {buffer.Length} bytes", ex);
+        }
+        var info = Info;
+        int bps = info.BytesPerSample;
+        int spp = info.Separate ? 1 : info.Bands;
+        int rowSamples = (isTile ? info.TileWidth : info.Width) * spp;
+        int rowBytes = rowSamples * bps;
+        int rows = got / rowBytes;
+        if (_predictor == 3)
+        {
+            UndoFloatingPointPredictor(buffer.AsSpan(0, rows * rowBytes), rowSamples, bps, spp);
+            return got;
+        }
+        if (_tif.IsByteSwapped() && bps > 1)
+        {
+            SwapToHost(buffer.AsSpan(0, got), bps);
+        }
+        if (_predictor == 2)
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                UndoHorizontalPredictor(buffer.AsSpan(r * rowBytes, rowBytes), bps, spp);
+            }
+        }
+        return got;
+    }
+
+    private static void SwapToHost(Span<byte> bytes, int bps)
+    {
+        for (int i = 0; i + bps <= bytes.Length; i += bps)
+        {
+            bytes.Slice(i, bps).Reverse();
+        }
+    }
+
+    /// <summary>Predictor 2: each sample is stored as the difference from the one <paramref name="spp"/> before it in its row.</summary>
+    private static void UndoHorizontalPredictor(Span<byte> row, int bps, int spp)
+    {
+        switch (bps)
+        {
+            case 1: Accumulate(row, spp); break;
+            case 2: Accumulate(MemoryMarshal.Cast<byte, ushort>(row), spp); break;
+            case 4: Accumulate(MemoryMarshal.Cast<byte, uint>(row), spp); break;
+            default: Accumulate(MemoryMarshal.Cast<byte, ulong>(row), spp); break;
+        }
+    }
+
+    private static void Accumulate<T>(Span<T> samples, int stride) where T : unmanaged, IBinaryInteger<T>
+    {
+        for (int i = stride; i < samples.Length; i++)
+        {
+            samples[i] += samples[i - stride];
+        }
+    }
+
+    /// <summary>
+    /// Predictor 3 (floating point): each row holds the samples' bytes as planes, most significant first, byte-wise
+    /// differenced with stride <paramref name="spp"/>. Accumulate, then gather each sample's bytes back in host order.
+    /// </summary>
+    private static void UndoFloatingPointPredictor(Span<byte> rows, int rowSamples, int bps, int spp)
+    {
+        int rowBytes = rowSamples * bps;
+        var tmp = new byte[rowBytes];
+        bool little = BitConverter.IsLittleEndian;
+        for (int start = 0; start + rowBytes <= rows.Length; start += rowBytes)
+        {
+            var row = rows.Slice(start, rowBytes);
+            for (int i = spp; i < rowBytes; i++)
+            {
+                row[i] += row[i - spp];
+            }
+            row.CopyTo(tmp);
+            for (int s = 0; s < rowSamples; s++)
+            {
+                for (int b = 0; b < bps; b++)
+                {
+                    // Plane b holds byte b of every sample counted from the most significant.
+                    row[s * bps + (little ? bps - 1 - b : b)] = tmp[b * rowSamples + s];
+                }
+            }
+        }
     }
 
     /// <summary>Converts samples <paramref name="first"/>, first+stride, ... of a decoded row to doubles.</summary>

@@ -99,6 +99,52 @@ internal static class TiffPreflight
         stream.Position = 0;
     }
 
+    /// <summary>
+    /// The value of the SHORT or LONG tag <paramref name="tag"/> of the first image directory, read from the bytes
+    /// themselves (for tags LibTiff forgets, like the predictor of a compression it has no codec for); null when absent.
+    /// The file must have passed <see cref="Check"/>.
+    /// </summary>
+    public static long? FirstDirectoryInteger(Stream stream, int tag)
+    {
+        long keep = stream.Position;
+        try
+        {
+            Span<byte> header = stackalloc byte[16];
+            stream.Position = 0;
+            stream.ReadAtLeast(header, 16, throwOnEndOfStream: false);
+            bool little = header[0] == (byte)'I';
+            bool bigTiff = U16(header[2..], little) == 43;
+            long ifd = bigTiff ? (long)U64(header[8..], little) : U32(header[4..], little);
+            int countSize = bigTiff ? 8 : 2, entrySize = bigTiff ? 20 : 12;
+            var countBytes = new byte[countSize];
+            Read(stream, ifd, countBytes);
+            int entries = (int)(bigTiff ? U64(countBytes, little) : U16(countBytes, little));
+            var dir = new byte[(long)entries * entrySize];
+            Read(stream, ifd + countSize, dir);
+            for (int i = 0; i < entries; i++)
+            {
+                var e = dir.AsSpan(i * entrySize, entrySize);
+                if (U16(e, little) != tag)
+                {
+                    continue;
+                }
+                int type = U16(e[2..], little);
+                var value = e[(bigTiff ? 12 : 8)..];
+                return type switch
+                {
+                    3 => U16(value, little),
+                    4 => U32(value, little),
+                    _ => null,
+                };
+            }
+            return null;
+        }
+        finally
+        {
+            stream.Position = keep;
+        }
+    }
+
     private static void Read(Stream stream, long offset, byte[] buffer)
     {
         stream.Position = offset;

@@ -23,7 +23,14 @@ internal sealed class GeoTiffReader : IDisposable
 
     private GeoTiffReader(Tiff tif, LibTiffSession session, GeoTiffInfo info, long fileLength, Stream stream)
     {
-        _zstd = TiffFields.GetInteger(tif, TiffTag.COMPRESSION, 1) == ZstdCompression;
+        long compression = TiffFields.GetInteger(tif, TiffTag.COMPRESSION, 1);
+        _zstd = compression == ZstdCompression;
+        if (!_zstd && (compression is < 1 or > ushort.MaxValue || !tif.IsCodecConfigured((Compression)compression)))
+        {
+            string name = compression switch { 34887 => " (LERC)", 50001 => " (WebP)", 50002 => " (JPEG XL)", 34712 => " (JPEG 2000)", _ => "" };
+            throw new NotSupportedException(
+                $"compression {compression}{name} is not supported (supported: none, DEFLATE, LZW, PackBits, JPEG, CCITT, ZSTD)");
+        }
         // LibTiff knows the predictor tag only for codecs it has, so for ZSTD it is read from the directory itself.
         _predictor = _zstd ? (int)(TiffPreflight.FirstDirectoryInteger(stream, 317) ?? 1) : 1;
         if (_zstd && _predictor is not (1 or 2 or 3))

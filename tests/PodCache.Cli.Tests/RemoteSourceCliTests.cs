@@ -375,7 +375,8 @@ public sealed partial class RemoteSourceCliTests : IAsyncLifetime
             UseShellExecute = false,
         };
         psi.ArgumentList.Add("examples/remote/run.sh");
-        psi.Environment["PORT"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        int port = FreePort();
+        psi.Environment["PORT"] = port.ToString(CultureInfo.InvariantCulture);
         using var p = Process.Start(psi)!;
         var stdoutTask = p.StandardOutput.ReadToEndAsync();
         var stderrTask = p.StandardError.ReadToEndAsync();
@@ -393,6 +394,9 @@ public sealed partial class RemoteSourceCliTests : IAsyncLifetime
         }
         string stdout = await stdoutTask, stderr = await stderrTask;
         string all = $"exit {p.ExitCode}\nstdout:\n{stdout}\nstderr:\n{stderr}";
+        // The script serves on $PORT: the pipelines it runs must read that port, not a fixed one.
+        Assert.True(!stderr.Contains("127.0.0.1:8765", StringComparison.Ordinal),
+            $"run.sh served on PORT={port}, but its pipelines read http://127.0.0.1:8765/:\n{all}");
         Assert.True(p.ExitCode == 0, all);
 
         // The sections `say` starts ("== ..."), each ending with the server line of that step.

@@ -28,6 +28,14 @@ for _ in $(seq 100); do grep -q "^serving" "$work/serve.out" 2>/dev/null && brea
 grep -q "^serving" "$work/serve.out" || { echo "the example server did not start (is port $PORT free? PORT=... picks another)"; cat "$work/serve.log"; exit 1; }
 mark=0
 
+# The pipelines name http://127.0.0.1:8765/; on another port, run copies that name this one.
+ex="$work/pipelines"
+mkdir -p "$ex/cog" "$ex/forecast"
+for p in cog forecast; do
+  sed "s#127.0.0.1:8765#127.0.0.1:$PORT#g" "examples/remote/$p/pipeline.json" >"$ex/$p/pipeline.json"
+  cp "examples/remote/$p/coords.json" "$ex/$p/coords.json"
+done
+
 cache="$work/cache"
 # The COG part runs with the defaults (a token younger than 60 s is not asked about again); the forecast part with
 # examples/remote/podcache.json, which revalidates every run ("revalidateAfter": "0s") so the new forecast is seen at once.
@@ -35,22 +43,22 @@ opts=(--cache-dir "$cache" --no-progress)
 fopts=(--cache-dir "$cache" --config examples/remote/podcache.json --no-progress)
 
 say "COG over HTTP, first run (fetches the header and the tile the window touches)"
-podcache run examples/remote/cog/pipeline.json --coords examples/remote/cog/coords.json --format summary "${opts[@]}"
+podcache run "$ex/cog/pipeline.json" --coords "$ex/cog/coords.json" --format summary "${opts[@]}"
 served
 say "the same request in a new process (fetches nothing)"
-podcache run examples/remote/cog/pipeline.json --coords examples/remote/cog/coords.json --format summary "${opts[@]}"
+podcache run "$ex/cog/pipeline.json" --coords "$ex/cog/coords.json" --format summary "${opts[@]}"
 served
 
 say "forecast: first run"
-podcache run examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${fopts[@]}"
+podcache run "$ex/forecast/pipeline.json" --coords "$ex/forecast/coords.json" --format summary "${fopts[@]}"
 served
 say "a new forecast is issued (forecast.tif replaced at the same URL); the plan"
 python3 examples/remote/make_cog.py "$work/served/forecast.tif" --size 512 --seed 2 --kind temperature
-podcache plan examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${fopts[@]}"
+podcache plan "$ex/forecast/pipeline.json" --coords "$ex/forecast/coords.json" --format summary "${fopts[@]}"
 served
 say "the run after the new forecast (recomputes forecast and snowline; dem and relief are hits)"
-podcache run examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${fopts[@]}"
+podcache run "$ex/forecast/pipeline.json" --coords "$ex/forecast/coords.json" --format summary "${fopts[@]}"
 served
 say "and once more, unchanged (everything a hit; the server is only asked whether the files changed)"
-podcache run examples/remote/forecast/pipeline.json --coords examples/remote/forecast/coords.json --format summary "${fopts[@]}"
+podcache run "$ex/forecast/pipeline.json" --coords "$ex/forecast/coords.json" --format summary "${fopts[@]}"
 served

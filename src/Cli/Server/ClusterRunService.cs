@@ -283,7 +283,7 @@ internal sealed class ClusterRunService : IRunService
             // Untrusted bytes: parsed and validated like any request (sources by this member's own policy), and they
             // must produce this very key.
             what = EvaluationRequest.Parse(request.Payload.Span, key, sources: _local.Session.Sources);
-            run = await runner.RunAsync(what.Pipeline, what.Coordinates, what.NodeRef, cancellationToken).ConfigureAwait(false);
+            run = await runner.RunAsync(what.Pipeline, what.Coordinates, what.NodeRef, what.SourceTokens, cancellationToken).ConfigureAwait(false);
         }
         catch (PipelineException ex)
         {

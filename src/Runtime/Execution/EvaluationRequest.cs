@@ -11,7 +11,9 @@ namespace PodCache.Runtime.Execution;
 /// <summary>
 /// What a cluster member sends a key's owner so the owner can compute the key: the node's ref, its subgraph's
 /// pipeline JSON and the coordinates (<see cref="Coordinates.ToExactJson"/>), as UTF-8 JSON
-/// <c>{"node": REF, "pipeline": {...}, "coordinates": {"axes": [...], "crs": ...}}</c>.
+/// <c>{"node": REF, "pipeline": {...}, "coordinates": {"axes": [...], "crs": ...}, "sources": {REF: TOKEN}}</c>, the
+/// last the source version tokens the requester keyed with (remote sources are revalidated on a schedule, so the
+/// owner checks the key with the requester's tokens instead of asking the sources again).
 /// The owner treats the bytes as untrusted: <see cref="Parse"/> validates the pipeline and coordinates like any
 /// request, and checks that they produce the very key that was asked for.
 /// </summary>
@@ -19,8 +21,9 @@ public sealed class EvaluationRequest
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    private EvaluationRequest(Pipeline pipeline, Coordinates coordinates, string nodeRef)
+    private EvaluationRequest(Pipeline pipeline, Coordinates coordinates, string nodeRef, IReadOnlyDictionary<string, string?>? sourceTokens)
     {
+        SourceTokens = sourceTokens;
         Pipeline = pipeline;
         Coordinates = coordinates;
         NodeRef = nodeRef;
@@ -35,6 +38,9 @@ public sealed class EvaluationRequest
     /// <summary>The node.</summary>
     public string NodeRef { get; }
 
+    /// <summary>The requester's remote source version tokens, by node ref (pass them to the runner), or null.</summary>
+    public IReadOnlyDictionary<string, string?>? SourceTokens { get; }
+
     /// <summary>The request for <paramref name="nodeRef"/> of <paramref name="keys"/>' pipeline at <paramref name="coordinates"/>.</summary>
     public static byte[] Create(string nodeRef, Coordinates coordinates, NodeKeys keys)
     {
@@ -48,6 +54,19 @@ public sealed class EvaluationRequest
             // Exact, not PODPAC's form: reading that normalises again, which can move a stop by an ulp and change the key.
             ["coordinates"] = coordinates.ToExactJson(),
         };
+        var subgraph = (JsonObject)o["pipeline"]!;
+        var tokens = new JsonObject();
+        foreach (var (r, token) in keys.ResolvedSources())
+        {
+            if (token is not null && subgraph.ContainsKey(r))
+            {
+                tokens[r] = token;
+            }
+        }
+        if (tokens.Count > 0)
+        {
+            o["sources"] = tokens;
+        }
         return Encoding.UTF8.GetBytes(o.ToJsonString(JsonNumbers.WriteOptions));
     }
 
@@ -121,7 +140,30 @@ public sealed class EvaluationRequest
         }
         // This member's own policy, before the key (which resolves source versions, touching the files).
         SourceAccessCheck.Check(pipeline, sources);
-        var keys = new NodeKeys(pipeline);
+        Dictionary<string, string?>? tokens = null;
+        if (root["sources"] is { } sourcesJson)
+        {
+            if (sourcesJson is not JsonObject so)
+            {
+                throw new InvalidDataException("evaluation request: sources: must be an object of node ref to version token");
+            }
+            tokens = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var (r, value) in so)
+            {
+                if (!pipeline.Contains(r) || pipeline[r].Sources.Count == 0 || value is not JsonValue tv || !tv.TryGetValue<string>(out var token)
+                    || token.Length is 0 or > 1024)
+                {
+                    throw new InvalidDataException($"evaluation request: sources.{r}: must be the version token of a source node of the pipeline");
+                }
+                if (pipeline[r].Sources.Any(src => Sources.IO.SourceUri.SchemeOf(src.Location) is not null and not "file"))
+                {
+                    tokens[r] = token;
+                }
+            }
+        }
+        // A file source resolves its own token here (a stat: a copy that differs between members changes the key and is
+        // caught below); a remote one keys with the requester's token.
+        var keys = new NodeKeys(pipeline, tokens);
         var key = NodeKeys.ResultKey(keys.NodeKey(nodeRef), coordinates.Key);
         if (key != expectedKey)
         {
@@ -130,6 +172,6 @@ public sealed class EvaluationRequest
                 $"evaluation request: node '{nodeRef}' at these coordinates has ResultKey {key} here, not the {expectedKey} asked for " +
                 "(a source file that differs between members changes its version token, and with it the key)");
         }
-        return new EvaluationRequest(pipeline, coordinates, nodeRef);
+        return new EvaluationRequest(pipeline, coordinates, nodeRef, tokens);
     }
 }

@@ -38,7 +38,7 @@ public sealed class NodeKeys
     /// </summary>
     /// <exception cref="Sources.IO.SourceException">A source's version cannot be had.</exception>
     public static async Task<Dictionary<string, string?>> ResolveSourcesAsync(Pipeline pipeline, string nodeRef,
-        Sources.IO.SourceServices? services, CancellationToken cancellationToken)
+        Sources.IO.SourceServices? services, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? given = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -49,7 +49,11 @@ public sealed class NodeKeys
         while (pending.TryPop(out var r))
         {
             var node = pipeline[r];
-            if (node.Sources.Count > 0)
+            if (given is not null && given.TryGetValue(r, out var known))
+            {
+                result[r] = known;
+            }
+            else if (node.Sources.Count > 0)
             {
                 sourceNodes.Add(node);
             }

@@ -55,12 +55,21 @@ public sealed class PipelineRunner
     /// <param name="nodeRef">The node to evaluate; the pipeline's output when null.</param>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <exception cref="PipelineException">The request does not fit the pipeline (e.g. a dim a source needs is missing).</exception>
-    public async Task<PipelineRun> RunAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef = null,
-        CancellationToken cancellationToken = default)
+    public Task<PipelineRun> RunAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef = null,
+        CancellationToken cancellationToken = default) =>
+        RunAsync(pipeline, coordinates, nodeRef, null, cancellationToken);
+
+    /// <summary>
+    /// Runs with the remote source version tokens <paramref name="sourceTokens"/> (by node ref) instead of resolving
+    /// them: what a cluster member computing a key for another does, so both key with the same versions. A source whose
+    /// object is no longer at that version fails with <see cref="PodCache.Runtime.Sources.IO.SourceFailure.Changed"/>.
+    /// </summary>
+    public async Task<PipelineRun> RunAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef,
+        IReadOnlyDictionary<string, string?>? sourceTokens, CancellationToken cancellationToken = default)
     {
         var sw = Stopwatch.StartNew();
         var started = _options.Time.GetUtcNow();
-        var plan = await PlanCoreAsync(pipeline, coordinates, nodeRef, cancellationToken).ConfigureAwait(false);
+        var plan = await PlanCoreAsync(pipeline, coordinates, nodeRef, cancellationToken, sourceTokens).ConfigureAwait(false);
         // Admitted (or refused) before anything is allocated; the ticket is held until the run's arrays are done.
         using var admitted = _options.Admission?.Admit(RunMemoryEstimate.Of(plan));
         foreach (var pn in plan.Nodes)
@@ -97,7 +106,8 @@ public sealed class PipelineRunner
         return new PipelineRun(this, pipeline, coordinates, plan, null, started, 0, predicted: true) { SourceReads = reads };
     }
 
-    private async Task<Plan> PlanCoreAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef, CancellationToken ct)
+    private async Task<Plan> PlanCoreAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef, CancellationToken ct,
+        IReadOnlyDictionary<string, string?>? given = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         ArgumentNullException.ThrowIfNull(coordinates);
@@ -108,7 +118,7 @@ public sealed class PipelineRunner
         }
         // Before keys: computing them resolves source versions, which touches the files.
         SourceAccessCheck.Check(pipeline, _options.Sources);
-        var tokens = await NodeKeys.ResolveSourcesAsync(pipeline, nodeRef, Sources, ct).ConfigureAwait(false);
+        var tokens = await NodeKeys.ResolveSourcesAsync(pipeline, nodeRef, Sources, ct, given).ConfigureAwait(false);
         var plan = Plan.Build(pipeline, new NodeKeys(pipeline, tokens), nodeRef, coordinates, _options.Limits);
         await plan.ProbeAsync(Cache, _catalog, ct).ConfigureAwait(false);
         return plan;

@@ -101,6 +101,12 @@ internal sealed class RasterNode : Node
     /// </summary>
     public override string? ResolveSourceVersion()
     {
+        if (_uri.IsRemote)
+        {
+            // Remote versions are resolved asynchronously (ResolveSourceVersionAsync) before keys are computed; a key
+            // computed without one must match nothing.
+            return "unresolved";
+        }
         try
         {
             var file = new FileInfo(_source);
@@ -149,20 +155,23 @@ internal sealed class RasterNode : Node
         }
         var version = await sources.Versions.ForTokenAsync(_uri, _anonymous, versionToken, cancellationToken).ConfigureAwait(false);
         var io = sources.IO.Open(_uri, _anonymous);
-        // Which tiles a request needs is in the header, so planning reads (and caches) the header; the plan counts the
-        // header blocks as they were before it looked.
-        var headerBefore = await blocks.ProbeAsync(_uri, version, HeaderBlocks(0, HeaderBlock, version.Length), cancellationToken).ConfigureAwait(false);
-        var (reader, stream, header) = await OpenRemoteAsync(io, version, sources, null, cancellationToken).ConfigureAwait(false);
+        // Which tiles a request needs is in the header, so planning reads (and caches) the header; each header block is
+        // counted as it was before the plan looked.
+        int cached = 0, toFetch = 0;
+        long cachedBytes = 0, toFetchBytes = 0;
+        async Task Count(List<ByteRange> ranges)
+        {
+            var p = await blocks.ProbeAsync(_uri, version, ranges, cancellationToken).ConfigureAwait(false);
+            (cached, cachedBytes, toFetch, toFetchBytes) = (cached + p.BlocksCached, cachedBytes + p.BytesCached, toFetch + p.BlocksToFetch,
+                toFetchBytes + p.BytesToFetch);
+        }
+        var (reader, _, _) = await OpenRemoteAsync(io, version, sources, null, cancellationToken, Count).ConfigureAwait(false);
         using (reader)
         {
             var (row0, rows, col0, cols) = Window(reader.Info, request);
             var chunks = reader.ChunkRanges(_band, row0, rows, col0, cols).Select(c => new ByteRange(c.Offset, checked((int)c.Length))).ToList();
-            var tiles = await blocks.ProbeAsync(_uri, version, chunks, cancellationToken).ConfigureAwait(false);
-            int extraHeader = header.Count - headerBefore.BlocksCached - headerBefore.BlocksToFetch;
-            long extraHeaderBytes = header.Sum(h => (long)h.Length) - headerBefore.BytesCached - headerBefore.BytesToFetch;
-            return new SourceReadPlan(_uri.Display, headerBefore.BlocksCached + tiles.BlocksCached, headerBefore.BytesCached + tiles.BytesCached,
-                headerBefore.BlocksToFetch + Math.Max(0, extraHeader) + tiles.BlocksToFetch,
-                headerBefore.BytesToFetch + Math.Max(0, extraHeaderBytes) + tiles.BytesToFetch);
+            await Count(chunks).ConfigureAwait(false);
+            return new SourceReadPlan(_uri.Display, cached, cachedBytes, toFetch, toFetchBytes);
         }
     }
 
@@ -230,10 +239,14 @@ internal sealed class RasterNode : Node
     /// turns out to need (directories and tag arrays past the first block), each through the block cache.
     /// </summary>
     private async Task<(GeoTiffReader Reader, SparseStream Stream, List<ByteRange> Header)> OpenRemoteAsync(IByteSource io, SourceVersion version,
-        SourceServices services, SourceActivity? activity, CancellationToken ct)
+        SourceServices services, SourceActivity? activity, CancellationToken ct, Func<List<ByteRange>, Task>? beforeLoad = null)
     {
         var stream = new SparseStream(version.Length);
         var header = HeaderBlocks(0, HeaderBlock, version.Length);
+        if (beforeLoad is not null)
+        {
+            await beforeLoad(header).ConfigureAwait(false);
+        }
         await LoadAsync(io, version, services, activity, stream, header, ct).ConfigureAwait(false);
         for (int round = 0; ; round++)
         {
@@ -245,6 +258,10 @@ internal sealed class RasterNode : Node
             {
                 var more = HeaderBlocks(ex.Offset, ex.Count, version.Length);
                 header.AddRange(more);
+                if (beforeLoad is not null)
+                {
+                    await beforeLoad(more).ConfigureAwait(false);
+                }
                 await LoadAsync(io, version, services, activity, stream, more, ct).ConfigureAwait(false);
             }
         }

@@ -52,11 +52,14 @@ public class RunKeyTests
             File.SetLastWriteTimeUtc(tif, t0);
         }
         Assert.Equal(new FileInfo(Path.Combine(tmp.Path, "one", "dem.tif")).Length, new FileInfo(Path.Combine(tmp.Path, "two", "dem.tif")).Length);
-        string pipeline = tmp.File("raster.json", """{"r": {"node": "data.Raster", "attrs": {"source": "dem.tif"}}}""");
+        // One pipeline text in both folders: a relative source resolves against the pipeline file's folder.
+        const string Raster = """{"r": {"node": "data.Raster", "attrs": {"source": "dem.tif"}}}""";
+        string pipelineOne = tmp.File(Path.Combine("one", "raster.json"), Raster);
+        string pipelineTwo = tmp.File(Path.Combine("two", "raster.json"), Raster);
 
-        var one = await CliHarness.RunProcessAsync(Path.Combine(tmp.Path, "one"), ["run", pipeline, "--coords", coords, "--cache-dir", cache]);
-        var two = await CliHarness.RunProcessAsync(Path.Combine(tmp.Path, "two"), ["run", pipeline, "--coords", coords, "--cache-dir", cache, "--report", tmp.File("r.json")]);
-        var again = await CliHarness.RunProcessAsync(Path.Combine(tmp.Path, "two"), ["run", pipeline, "--coords", coords, "--cache-dir", cache, "--report", tmp.File("r2.json")]);
+        var one = await CliHarness.RunProcessAsync(tmp.Path, ["run", pipelineOne, "--coords", coords, "--cache-dir", cache]);
+        var two = await CliHarness.RunProcessAsync(tmp.Path, ["run", pipelineTwo, "--coords", coords, "--cache-dir", cache, "--report", tmp.File("r.json")]);
+        var again = await CliHarness.RunProcessAsync(Path.Combine(tmp.Path, "one"), ["run", pipelineTwo, "--coords", coords, "--cache-dir", cache, "--report", tmp.File("r2.json")]);
 
         Assert.True(one.ExitCode == 0, one.Stderr);
         Assert.True(two.ExitCode == 0, two.Stderr);

@@ -17,7 +17,7 @@ public class ServerRunTests
     public async Task PostRun_ConformanceCase_OutputMatchesPodpac(string name)
     {
         await using var s = await TestServer.StartAsync();
-        var manifest = await s.PostRunOkAsync(TestServer.CaseBody(name));
+        var manifest = await s.PostRunOkAsync(s.CaseBodyWithData(name));
         string runId = manifest["runId"]!.GetValue<string>();
         string output = manifest["output"]!.GetValue<string>();
 

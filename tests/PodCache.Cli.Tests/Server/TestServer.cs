@@ -27,6 +27,31 @@ internal sealed class TestServer : IAsyncDisposable
 
     public string CacheDir => Path.Combine(_dir.Path, "cache");
 
+    /// <summary>The server's data root (its temporary directory): the only place its pipelines may read files from.</summary>
+    public string DataRoot => _dir.Path;
+
+    /// <summary>
+    /// <see cref="CaseBody"/> for a case with data files beside its pipeline: the files are copied into the data root and
+    /// the pipeline's relative <c>source</c> names made absolute there (a posted pipeline has no folder of its own, so
+    /// its relative paths would resolve against the server's working directory).
+    /// </summary>
+    public string CaseBodyWithData(string name)
+    {
+        string pipeline = File.ReadAllText(Path.Combine(CaseDir(name), "pipeline.json"));
+        foreach (var file in Directory.EnumerateFiles(CaseDir(name)))
+        {
+            string fileName = Path.GetFileName(file);
+            if (fileName is "pipeline.json" or "coords.json" or "expected.json")
+            {
+                continue;
+            }
+            string copy = Path.Combine(_dir.Path, name + "-" + fileName);
+            File.Copy(file, copy, overwrite: true);
+            pipeline = pipeline.Replace($"\"source\": \"{fileName}\"", $"\"source\": \"{copy}\"", StringComparison.Ordinal);
+        }
+        return Body(pipeline, File.ReadAllText(Path.Combine(CaseDir(name), "coords.json")));
+    }
+
     public static async Task<TestServer> StartAsync(string? apiToken = null, long maxBodyBytes = ServerOptions.DefaultMaxBodyBytes,
         bool clientSendsToken = true, bool saveRuns = true, long? maxInFlightBytes = null)
     {

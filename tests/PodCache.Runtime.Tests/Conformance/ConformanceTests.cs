@@ -11,7 +11,7 @@ public class ConformanceTests
     public async Task Case_EvaluatedThroughApi_MatchesPodpac(string name)
     {
         string folder = ConformanceCase.Folder(name);
-        var pipeline = Pipeline.Parse(File.ReadAllText(Path.Combine(folder, "pipeline.json")), source: name);
+        var pipeline = Pipeline.Parse(File.ReadAllText(Path.Combine(folder, "pipeline.json")), source: name, baseDirectory: folder);
         var coords = Coordinates.Parse(File.ReadAllText(Path.Combine(folder, "coords.json")));
         var runner = new PipelineRunner(TieredCache.InMemory(1L << 28));
 
@@ -26,7 +26,7 @@ public class ConformanceTests
     public async Task Case_RunTwice_SecondRunComputesNothing(string name)
     {
         string folder = ConformanceCase.Folder(name);
-        var pipeline = Pipeline.Parse(File.ReadAllText(Path.Combine(folder, "pipeline.json")), source: name);
+        var pipeline = Pipeline.Parse(File.ReadAllText(Path.Combine(folder, "pipeline.json")), source: name, baseDirectory: folder);
         var coords = Coordinates.Parse(File.ReadAllText(Path.Combine(folder, "coords.json")));
         var runner = new PipelineRunner(TieredCache.InMemory(1L << 28));
 

@@ -54,6 +54,13 @@ internal sealed class RasterNode : Node
             new AttrSpec("nan_val", AttrType.Number, JsonValue.Create(double.NaN)),
             new AttrSpec("version_token", AttrType.Choice, "mtime", choices: ["mtime", "hash"]),
             new AttrSpec("anon", AttrType.Bool, JsonValue.Create(false)),
+            // PODPAC's other Rasterio attrs, as its pipelines serialise them: accepted where PodCache computes the same
+            // thing, refused by name where it would not (SEMANTICS: data.Rasterio).
+            new AttrSpec("aws_https", AttrType.Bool, JsonValue.Create(true)),
+            new AttrSpec("crs", AttrType.NullableString),
+            new AttrSpec("boundary", AttrType.Object, new JsonObject()),
+            new AttrSpec("prefer_overviews", AttrType.Bool, JsonValue.Create(false)),
+            new AttrSpec("prefer_overviews_closest", AttrType.Bool, JsonValue.Create(false)),
         ],
         InputSpec.None,
         extentDependent: true,
@@ -79,6 +86,21 @@ internal sealed class RasterNode : Node
         catch (FormatException ex)
         {
             ctx.Error("source", ex.Message);
+        }
+        if (ctx.GetString("crs") is { } crs && !CrsNames.AreEquivalent(crs, "EPSG:4326"))
+        {
+            ctx.Error("crs", $"'{crs}' is not EPSG:4326; rasters in other coordinate systems are not supported yet");
+        }
+        if (ctx.Attrs["boundary"] is JsonObject boundary && boundary.Count > 0)
+        {
+            ctx.Error("boundary", "must be empty ({}): per-dimension boundaries are not supported yet");
+        }
+        foreach (var overviews in (ReadOnlySpan<string>)["prefer_overviews", "prefer_overviews_closest"])
+        {
+            if (ctx.GetBool(overviews))
+            {
+                ctx.Error(overviews, "must be false: reading overviews is not supported yet (the full-resolution image would be read instead)");
+            }
         }
         double band = ctx.GetDouble("band");
         if (!(band >= 1 && band <= ushort.MaxValue && Math.Floor(band) == band))

@@ -120,6 +120,16 @@ internal sealed class TestTiff
         return ms.ToArray();
     }
 
+    /// <summary>Request coordinates on the pixel centres of rows [r0, r0+rows) and columns [c0, c0+cols) of this grid.</summary>
+    public PodCache.Runtime.Coordinates PixelWindow(int r0, int rows, int c0, int cols)
+    {
+        double dx = Scale![0], dy = Scale[1];
+        static string F(double d) => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        double lat0 = Tiepoint![4] - dy * (r0 + 0.5), lon0 = Tiepoint[3] + dx * (c0 + 0.5);
+        return PodCache.Runtime.Coordinates.Parse(
+            $$"""{"coords": [{"name": "lat", "start": {{F(lat0)}}, "stop": {{F(lat0 - dy * (rows - 1))}}, "step": {{F(-dy)}}}, {"name": "lon", "start": {{F(lon0)}}, "stop": {{F(lon0 + dx * (cols - 1))}}, "step": {{F(dx)}}}]}""");
+    }
+
     public string WriteTo(string path)
     {
         File.WriteAllBytes(path, ToBytes());

@@ -65,15 +65,7 @@ public sealed class S3SourceTests : IDisposable
     private static Pipeline RasterPipeline(string source, bool anon = false) => Pipeline.Parse(
         "{\"r\": {\"node\": \"data.Rasterio\", \"attrs\": {\"source\": " + JsonSerializer.Serialize(source) + (anon ? ", \"anon\": true" : "") + "}}}");
 
-    /// <summary>Coordinates on the pixel centres of rows [r0, r0+rows) and columns [c0, c0+cols) of a TestTiff grid.</summary>
-    private static Coordinates Window(TestTiff t, int r0, int rows, int c0, int cols)
-    {
-        double dx = t.Scale![0], dy = t.Scale[1];
-        string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);
-        double lat0 = 40 - dy * (r0 + 0.5), lon0 = -106 + dx * (c0 + 0.5);
-        return Coordinates.Parse(
-            $$"""{"coords": [{"name": "lat", "start": {{F(lat0)}}, "stop": {{F(lat0 - dy * (rows - 1))}}, "step": {{F(-dy)}}}, {"name": "lon", "start": {{F(lon0)}}, "stop": {{F(lon0 + dx * (cols - 1))}}, "step": {{F(dx)}}}]}""");
-    }
+    private static Coordinates Window(TestTiff t, int r0, int rows, int c0, int cols) => t.PixelWindow(r0, rows, c0, cols);
 
     private static SourceServices Services(SourceIO io, IMemoCache cache) =>
         new(io, new SourceVersions(io, new InMemorySourceVersionStore(), TimeSpan.Zero, TimeSpan.Zero), new BlockCache(cache));

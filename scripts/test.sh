@@ -8,24 +8,28 @@ results="TestResults"
 rm -rf "$results"
 mkdir -p "$results"
 
-# The GDAL-made COG corpus (tests/PodCache.Runtime.Tests/Sources/GdalCogCorpus.cs) needs gdal_translate and GDAL's
-# Python bindings for /usr/bin/python3: install them from Debian's packages when missing.
-have_gdal() { command -v gdal_translate >/dev/null 2>&1 && /usr/bin/python3 -c "from osgeo import gdal" >/dev/null 2>&1; }
-if ! have_gdal; then
-  gdal_log="$results/gdal-install.log"
+# Test data is written by the reference tools: GDAL (the COG corpus, tests/PodCache.Runtime.Tests/Sources/GdalCogCorpus.cs)
+# and, for /usr/bin/python3, GDAL's bindings, h5py, zarr and numcodecs. Install Debian's packages when any is missing.
+packages=(gdal-bin python3-gdal python3-h5py python3-zarr python3-numcodecs)
+have_tools() {
+  command -v gdal_translate >/dev/null 2>&1 &&
+    /usr/bin/python3 -c "from osgeo import gdal; import h5py, zarr, numcodecs" >/dev/null 2>&1
+}
+if ! have_tools; then
+  tools_log="$results/tools-install.log"
   as_root=()
   if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then as_root=(sudo -n); fi
   export DEBIAN_FRONTEND=noninteractive
-  if ! "${as_root[@]}" apt-get install -y -q gdal-bin python3-gdal >"$gdal_log" 2>&1; then
-    { "${as_root[@]}" apt-get update -q && "${as_root[@]}" apt-get install -y -q gdal-bin python3-gdal; } >>"$gdal_log" 2>&1
+  if ! "${as_root[@]}" apt-get install -y -q "${packages[@]}" >"$tools_log" 2>&1; then
+    { "${as_root[@]}" apt-get update -q && "${as_root[@]}" apt-get install -y -q "${packages[@]}"; } >>"$tools_log" 2>&1
   fi
-  if ! have_gdal; then
-    echo "GDAL is missing and could not be installed (apt-get install gdal-bin python3-gdal; see $gdal_log):"
-    tail -n 5 "$gdal_log"
+  if ! have_tools; then
+    echo "the reference tools are missing and could not be installed (apt-get install ${packages[*]}; see $tools_log):"
+    tail -n 5 "$tools_log"
     echo "0 passed, 1 failed"
     exit 1
   fi
-  echo "installed GDAL (gdal-bin python3-gdal): $(gdal_translate --version 2>/dev/null | head -n 1); log in $gdal_log"
+  echo "installed ${packages[*]}: $(gdal_translate --version 2>/dev/null | head -n 1); log in $tools_log"
 fi
 
 dotnet build PodCache.sln -c Release -nologo -v quiet 2>&1 | tail -n 20

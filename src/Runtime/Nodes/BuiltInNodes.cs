@@ -13,6 +13,7 @@ internal static class BuiltInNodes
         SinCoordsNode.Type,
         CoordDataNode.Type,
         RasterNode.Type,
+        H5Node.Type,
         .. Algorithms.Stats.ReduceNode.Types,
         Compositors.OrderedCompositorNode.Type,
         Interpolation.InterpolateNode.Type,

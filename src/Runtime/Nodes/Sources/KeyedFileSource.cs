@@ -1,0 +1,266 @@
+using System.Text.Json.Nodes;
+using PodCache.Runtime.Sources.IO;
+
+namespace PodCache.Runtime.Nodes.Sources;
+
+/// <summary>The arrays of one file or store, by key (a Zarr array path, an HDF5 dataset path).</summary>
+internal interface IKeyedArrays : IDisposable
+{
+    /// <summary>The array's shape, or null when the file has no array under <paramref name="key"/>.</summary>
+    Task<int[]?> ShapeAsync(string key, CancellationToken ct);
+
+    /// <summary>The array's dimension names (<c>_ARRAY_DIMENSIONS</c>), or null when it names none.</summary>
+    Task<IReadOnlyList<string>?> DimensionNamesAsync(string key, CancellationToken ct);
+
+    /// <summary>The window [start, start + count) of the array, row-major, as doubles.</summary>
+    Task<double[]> ReadAsync(string key, int[] start, int[] count, CancellationToken ct);
+}
+
+/// <summary>
+/// What PODPAC's file sources with keys (<c>FileKeysMixin</c>: Zarr, H5PY, Dataset) share: a data array and 1-D
+/// coordinate arrays named by <c>lat_key</c> / <c>lon_key</c> / <c>time_key</c> / <c>alt_key</c>; like
+/// <c>data.Array</c> the node returns its own points covering the request (widened outward, SEMANTICS §4), reading only
+/// that window of the data array. The dims are the data array's <c>_ARRAY_DIMENSIONS</c>, else — PODPAC's rule — the
+/// dims whose key names an array of the file, in the order of those key names. Cells equal to one of <c>nan_vals</c>
+/// become <c>nan_val</c>.
+/// </summary>
+internal abstract class KeyedFileSource : Node
+{
+    private static readonly string[] DimNames = ["lat", "lon", "time", "alt"];
+
+    protected KeyedFileSource(SourceUri uri, string dataKey, Dictionary<string, string> keyOfDim, double[] nanVals, double nanVal)
+    {
+        Uri = uri;
+        DataKey = dataKey;
+        KeyOfDim = keyOfDim;
+        NanVals = nanVals;
+        NanVal = nanVal;
+    }
+
+    protected SourceUri Uri { get; }
+
+    protected string DataKey { get; }
+
+    private Dictionary<string, string> KeyOfDim { get; }
+
+    private double[] NanVals { get; }
+
+    private double NanVal { get; }
+
+    /// <summary>The attrs every keyed file source takes, with PODPAC's names and the given key defaults.</summary>
+    protected static AttrSpec[] CommonAttrs(string dataKey, string lat, string lon, string time, string alt) =>
+    [
+        new AttrSpec("source", AttrType.String, required: true),
+        new AttrSpec("data_key", AttrType.NullableString, JsonValue.Create(dataKey)),
+        new AttrSpec("lat_key", AttrType.String, lat),
+        new AttrSpec("lon_key", AttrType.String, lon),
+        new AttrSpec("time_key", AttrType.String, time),
+        new AttrSpec("alt_key", AttrType.String, alt),
+        new AttrSpec("nan_vals", AttrType.NumberList, new JsonArray()),
+        new AttrSpec("nan_val", AttrType.Number, JsonValue.Create(double.NaN)),
+        new AttrSpec("cf_time", AttrType.Bool, JsonValue.Create(false)),
+        new AttrSpec("cf_units", AttrType.NullableString),
+        new AttrSpec("cf_calendar", AttrType.NullableString),
+        new AttrSpec("crs", AttrType.NullableString),
+        new AttrSpec("boundary", AttrType.Object, new JsonObject()),
+        new AttrSpec("skip_validation", AttrType.Bool, JsonValue.Create(false)),
+        new AttrSpec("file_mode", AttrType.String, "r"),
+    ];
+
+    /// <summary>Validates the common attrs; the source (a local path or <c>file://</c>), data key and dim keys, or null after errors.</summary>
+    protected static (SourceUri Uri, string DataKey, Dictionary<string, string> KeyOfDim)? BuildCommon(NodeBuildContext ctx, string what)
+    {
+        if (ctx.HasErrors)
+        {
+            return null;
+        }
+        SourceUri? uri = null;
+        try
+        {
+            uri = SourceUri.Parse(ctx.GetString("source")!, ctx.BaseDirectory);
+            ctx.Attrs["source"] = uri.Identity;
+            if (uri.IsRemote)
+            {
+                ctx.Error("source", $"is a URL; {what} are read from local files only so far (http(s) and S3 are not supported yet)");
+            }
+        }
+        catch (FormatException ex)
+        {
+            ctx.Error("source", ex.Message);
+        }
+        string? dataKey = ctx.GetString("data_key");
+        if (string.IsNullOrEmpty(dataKey))
+        {
+            ctx.Error("data_key", "must name the array to read");
+        }
+        if (ctx.GetString("crs") is { } crs && !CrsNames.AreEquivalent(crs, "EPSG:4326"))
+        {
+            ctx.Error("crs", $"'{crs}' is not EPSG:4326; other coordinate systems are not supported yet");
+        }
+        if (ctx.GetBool("cf_time"))
+        {
+            ctx.Error("cf_time", "must be false: decoding CF times is not supported yet");
+        }
+        if (ctx.Attrs["boundary"] is JsonObject boundary && boundary.Count > 0)
+        {
+            ctx.Error("boundary", "must be empty ({}): per-dimension boundaries are not supported yet");
+        }
+        if (ctx.GetString("file_mode") is not "r")
+        {
+            ctx.Error("file_mode", "must be 'r': sources are only read");
+        }
+        var keyOfDim = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var dim in DimNames)
+        {
+            keyOfDim[dim] = ctx.GetString(dim + "_key")!;
+        }
+        if (ctx.HasErrors)
+        {
+            return null;
+        }
+        ctx.DeclareSource("source", uri!.FilePath!);
+        return (uri, dataKey!, keyOfDim);
+    }
+
+    /// <summary>Opens the file or store.</summary>
+    /// <exception cref="NodeEvaluationException">There is no such file, or it is not of this format.</exception>
+    protected abstract IKeyedArrays Open();
+
+    public override DataArray Evaluate(NodeContext context) => EvaluateAsync(context).AsTask().GetAwaiter().GetResult();
+
+    public override async ValueTask<DataArray> EvaluateAsync(NodeContext context)
+    {
+        var request = context.Request;
+        var ct = context.CancellationToken;
+        if (!CrsNames.AreEquivalent(request.Crs, "EPSG:4326"))
+        {
+            throw new NodeEvaluationException($"the request's CRS '{request.Crs}' is not EPSG:4326; CRS transforms are not supported");
+        }
+        using var file = Open();
+        try
+        {
+            var shape = await file.ShapeAsync(DataKey, ct).ConfigureAwait(false)
+                ?? throw new NodeEvaluationException($"'{Uri.Display}' has no array '{DataKey}' (data_key)");
+            var dims = await DimsAsync(file, ct).ConfigureAwait(false);
+            if (dims.Count != shape.Length)
+            {
+                throw new NodeEvaluationException(
+                    $"'{DataKey}' has {shape.Length} dims, but '{Uri.Display}' has coordinates for {dims.Count} ({string.Join(", ", dims)})");
+            }
+            var axes = new Coordinates1D[dims.Count];
+            var selected = new int[dims.Count][];
+            for (int d = 0; d < dims.Count; d++)
+            {
+                string dim = dims[d], key = KeyOfDim[dim];
+                var coordShape = await file.ShapeAsync(key, ct).ConfigureAwait(false)
+                    ?? throw new NodeEvaluationException($"'{Uri.Display}' has no coordinate array '{key}' ({dim}_key)");
+                if (coordShape.Length != 1 || coordShape[0] != shape[d])
+                {
+                    throw new NodeEvaluationException(
+                        $"the '{key}' coordinates have shape [{string.Join(", ", coordShape)}], not [{shape[d]}] as '{DataKey}' dim {d} ({dim})");
+                }
+                if (!request.Contains(dim))
+                {
+                    throw new NodeEvaluationException(
+                        $"the request has no '{dim}' dim, which '{DataKey}' has (request dims: {string.Join(", ", request.Dims)})");
+                }
+                var axis = new ArrayCoordinates1D(dim, await file.ReadAsync(key, [0], [coordShape[0]], ct).ConfigureAwait(false));
+                selected[d] = Selection.Outer(axis, request[dim]);
+                axes[d] = axis.Select(selected[d]);
+            }
+            var outCoords = new Coordinates(axes, request.Crs);
+            var result = new double[outCoords.Size];
+            if (result.Length > 0)
+            {
+                // The bounding window of the selected indices, read once; the selected cells gathered from it.
+                var start = selected.Select(s => s.Min()).ToArray();
+                var count = selected.Select((s, d) => s.Max() - start[d] + 1).ToArray();
+                var window = await file.ReadAsync(DataKey, start, count, ct).ConfigureAwait(false);
+                Gather(window, count, selected, start, result);
+                ReplaceMissing(result);
+            }
+            return new DataArray(outCoords, result).TransposeToRequest(request);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IOException)
+        {
+            throw new NodeEvaluationException($"cannot read '{Uri.Display}': {ex.Message}", ex);
+        }
+    }
+
+    private async Task<List<string>> DimsAsync(IKeyedArrays file, CancellationToken ct)
+    {
+        if (await file.DimensionNamesAsync(DataKey, ct).ConfigureAwait(false) is { } named)
+        {
+            var byKey = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (dim, key) in KeyOfDim)
+            {
+                byKey.TryAdd(key.TrimStart('/'), dim);
+                byKey.TryAdd(dim, dim);
+            }
+            var dims = new List<string>();
+            foreach (var n in named)
+            {
+                if (!byKey.TryGetValue(n.TrimStart('/'), out var dim))
+                {
+                    throw new NotSupportedException($"'{DataKey}' has the dimension '{n}', which is none of lat_key, lon_key, time_key, alt_key");
+                }
+                dims.Add(dim);
+            }
+            return dims;
+        }
+        var present = new List<(string Key, string Dim)>();
+        foreach (var (dim, key) in KeyOfDim)
+        {
+            if (key.Length > 0 && key != DataKey && await file.ShapeAsync(key, ct).ConfigureAwait(false) is not null)
+            {
+                present.Add((key, dim));
+            }
+        }
+        return [.. present.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Dim)];
+    }
+
+    private static void Gather(double[] window, int[] count, int[][] selected, int[] start, double[] dst)
+    {
+        int rank = count.Length;
+        var strides = new long[rank];
+        long stride = 1;
+        for (int d = rank - 1; d >= 0; d--)
+        {
+            strides[d] = stride;
+            stride *= count[d];
+        }
+        var index = new int[rank];
+        for (int i = 0; i < dst.Length; i++)
+        {
+            long at = 0;
+            for (int d = 0; d < rank; d++)
+            {
+                at += (selected[d][index[d]] - start[d]) * strides[d];
+            }
+            dst[i] = window[at];
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                if (++index[d] < selected[d].Length)
+                {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
+    }
+
+    private void ReplaceMissing(double[] values)
+    {
+        if (NanVals.Length == 0)
+        {
+            return;
+        }
+        foreach (ref var v in values.AsSpan())
+        {
+            if (!double.IsNaN(v) && Array.IndexOf(NanVals, v) >= 0)
+            {
+                v = NanVal;
+            }
+        }
+    }
+}

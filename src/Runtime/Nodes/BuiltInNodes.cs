@@ -14,6 +14,7 @@ internal static class BuiltInNodes
         CoordDataNode.Type,
         RasterNode.Type,
         H5Node.Type,
+        ZarrNode.Type,
         .. Algorithms.Stats.ReduceNode.Types,
         Compositors.OrderedCompositorNode.Type,
         Interpolation.InterpolateNode.Type,

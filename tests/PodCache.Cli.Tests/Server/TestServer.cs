@@ -38,15 +38,28 @@ internal sealed class TestServer : IAsyncDisposable
     public string CaseBodyWithData(string name)
     {
         string pipeline = File.ReadAllText(Path.Combine(CaseDir(name), "pipeline.json"));
-        foreach (var file in Directory.EnumerateFiles(CaseDir(name)))
+        foreach (var entry in Directory.EnumerateFileSystemEntries(CaseDir(name)))
         {
-            string fileName = Path.GetFileName(file);
+            string fileName = Path.GetFileName(entry);
             if (fileName is "pipeline.json" or "coords.json" or "expected.json")
             {
                 continue;
             }
             string copy = Path.Combine(_dir.Path, name + "-" + fileName);
-            File.Copy(file, copy, overwrite: true);
+            if (Directory.Exists(entry))
+            {
+                // A directory store (Zarr): copied whole.
+                foreach (var file in Directory.EnumerateFiles(entry, "*", SearchOption.AllDirectories))
+                {
+                    string target = Path.Combine(copy, Path.GetRelativePath(entry, file));
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    File.Copy(file, target, overwrite: true);
+                }
+            }
+            else
+            {
+                File.Copy(entry, copy, overwrite: true);
+            }
             pipeline = pipeline.Replace($"\"source\": \"{fileName}\"", $"\"source\": \"{copy}\"", StringComparison.Ordinal);
         }
         return Body(pipeline, File.ReadAllText(Path.Combine(CaseDir(name), "coords.json")));

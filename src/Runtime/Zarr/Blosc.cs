@@ -44,9 +44,9 @@ internal static class Blosc
             throw new InvalidDataException($"chunk '{key}': its blosc header says {nbytes} bytes; a chunk of this array has {expected}");
         }
 
-        if (cbytes > src.Length || cbytes < HeaderSize)
+        if (cbytes != src.Length)
         {
-            throw new InvalidDataException($"chunk '{key}': its blosc header says {cbytes} compressed bytes but the chunk has {src.Length} (truncated?)");
+            throw new InvalidDataException($"chunk '{key}': its blosc header says {cbytes} compressed bytes but the chunk has {src.Length}{(cbytes > src.Length ? " (truncated?)" : "")}");
         }
 
         if (typesize == 0)
@@ -157,7 +157,7 @@ internal static class Blosc
             }
             else if (bitShuffle)
             {
-                BitUnshuffle(typesize, decoded, target);
+                BitUnshuffle(typesize, decoded, target, version);
             }
         }
 
@@ -218,12 +218,20 @@ internal static class Blosc
     }
 
     /// <summary>
-    /// Undoes blosc's bit shuffle of one block: over the first multiple of 8 elements, bit k of byte j of element i was
-    /// stored at bit (i % 8) of byte (j * 8 + k) * (n / 8) + i / 8; the remaining bytes are stored as they are.
+    /// Undoes blosc's bit shuffle of one block: bit k of byte j of element i was stored at bit (i % 8) of byte
+    /// (j * 8 + k) * (n / 8) + i / 8. Blosc1 buffers (format version 1-2) bit-shuffle a block only when its element
+    /// count is a multiple of 8 (otherwise the block is stored as it is); blosc2's (3+) shuffle the first multiple of 8
+    /// elements and store the remaining bytes as they are.
     /// </summary>
-    internal static void BitUnshuffle(int typesize, ReadOnlySpan<byte> src, Span<byte> dest)
+    internal static void BitUnshuffle(int typesize, ReadOnlySpan<byte> src, Span<byte> dest, int formatVersion)
     {
         int elements = src.Length / typesize;
+        if (formatVersion <= 2 && elements % 8 != 0)
+        {
+            src.CopyTo(dest);
+            return;
+        }
+
         elements -= elements % 8;
         int rowBytes = elements / 8;
         int done = elements * typesize;

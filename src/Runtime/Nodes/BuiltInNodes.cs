@@ -15,6 +15,7 @@ internal static class BuiltInNodes
         RasterNode.Type,
         H5Node.Type,
         ZarrNode.Type,
+        DatasetNode.Type,
         .. Algorithms.Stats.ReduceNode.Types,
         Compositors.OrderedCompositorNode.Type,
         Interpolation.InterpolateNode.Type,

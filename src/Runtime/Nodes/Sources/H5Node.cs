@@ -36,9 +36,11 @@ internal sealed class H5Node : KeyedFileSource
         return file.Exists ? $"mtime:{file.Length}:{file.LastWriteTimeUtc.Ticks}" : "missing";
     }
 
-    protected override IKeyedArrays Open()
+    protected override IKeyedArrays Open() => OpenFile(Uri.FilePath!);
+
+    /// <summary>Opens an HDF5 (or NetCDF4) file.</summary>
+    internal static IKeyedArrays OpenFile(string path)
     {
-        string path = Uri.FilePath!;
         try
         {
             Pipelines.InputFile.EnsureRegular(path, "HDF5");
@@ -57,131 +59,164 @@ internal sealed class H5Node : KeyedFileSource
             throw new NodeEvaluationException($"cannot open HDF5 file '{path}': {ex.Message}");
         }
     }
+}
 
-    /// <summary>PureHDF over one open file. Its errors (plain exceptions for bad files) become <see cref="InvalidDataException"/>.</summary>
-    private sealed class H5Arrays(NativeFile file) : IKeyedArrays
+/// <summary>PureHDF over one open file. Its errors (plain exceptions for bad files) become <see cref="InvalidDataException"/>.</summary>
+internal sealed class H5Arrays(NativeFile file) : IKeyedArrays
+{
+    public Task<int[]?> ShapeAsync(string key, CancellationToken ct)
     {
-        public Task<int[]?> ShapeAsync(string key, CancellationToken ct)
-        {
-            var ds = Dataset(key);
-            return Task.FromResult(ds is null ? null : Guard(key, () => ds.Space.Dimensions.Select(d => checked((int)d)).ToArray()));
-        }
+        var ds = Dataset(key);
+        return Task.FromResult(ds is null ? null : Guard(key, () => ds.Space.Dimensions.Select(d => checked((int)d)).ToArray()));
+    }
 
-        public Task<IReadOnlyList<string>?> DimensionNamesAsync(string key, CancellationToken ct)
+    public Task<IReadOnlyList<string>?> DimensionNamesAsync(string key, CancellationToken ct)
+    {
+        var ds = Dataset(key);
+        if (ds is null)
         {
-            var ds = Dataset(key);
-            if (ds is null || !Guard(key, () => ds.AttributeExists("_ARRAY_DIMENSIONS")))
-            {
-                return Task.FromResult<IReadOnlyList<string>?>(null);
-            }
+            return Task.FromResult<IReadOnlyList<string>?>(null);
+        }
+        if (Guard(key, () => ds.AttributeExists("_ARRAY_DIMENSIONS")))
+        {
             return Task.FromResult<IReadOnlyList<string>?>(Guard(key, () => ds.Attribute("_ARRAY_DIMENSIONS").Read<string[]>()));
         }
-
-        public Task<double[]> ReadAsync(string key, int[] start, int[] count, CancellationToken ct)
+        if (Guard(key, () => ds.AttributeExists("_Netcdf4Coordinates")))
         {
-            ct.ThrowIfCancellationRequested();
-            var ds = Dataset(key) ?? throw new InvalidDataException($"no dataset '{key}'");
-            return Task.FromResult(Guard(key, () =>
+            // NetCDF4: the variable's dimension ids, each the _Netcdf4Dimid of a dimension scale at the root.
+            var ids = Guard(key, () => ds.Attribute("_Netcdf4Coordinates").Read<int[]>());
+            var nameOfId = new Dictionary<int, string>();
+            foreach (var child in Guard(key, () => file.Children().OfType<IH5Dataset>().ToArray()))
             {
-                var selection = new HyperslabSelection(start.Length, start.Select(s => (ulong)s).ToArray(), count.Select(c => (ulong)c).ToArray());
-                var type = ds.Type;
-                bool signed = type.Class == H5DataTypeClass.FixedPoint && type.FixedPoint.IsSigned;
-                if (type.Class is not (H5DataTypeClass.FloatingPoint or H5DataTypeClass.FixedPoint) || type.Size is not (1 or 2 or 4 or 8)
-                    || (type.Class == H5DataTypeClass.FloatingPoint && type.Size is not (4 or 8)))
+                // Dimension variables are HDF5 dimension scales (CLASS = DIMENSION_SCALE); data variables carry a
+                // _Netcdf4Dimid of their own too.
+                if (Guard(key, () => child.AttributeExists("_Netcdf4Dimid") && child.AttributeExists("CLASS")))
                 {
-                    throw new NotSupportedException($"'{key}' holds {type.Class} values of {type.Size} bytes; only numbers are read");
+                    nameOfId.TryAdd(Guard(key, () => child.Attribute("_Netcdf4Dimid").Read<int>()), child.Name);
                 }
-                // The raw elements, converted here: PureHDF converts no byte order, so big-endian data is swapped by hand.
-                byte[] raw = ds.Read<byte[]>(fileSelection: selection);
-                int size = (int)type.Size;
-                long n = count.Aggregate(1L, (a, c) => a * c);
-                if (raw.Length != n * size)
-                {
-                    throw new InvalidDataException($"'{key}': read {raw.Length} bytes for {n} values of {size} bytes");
-                }
-                if (IsBigEndian(ds, type.Class, size))
-                {
-                    for (int i = 0; i < raw.Length; i += size)
-                    {
-                        raw.AsSpan(i, size).Reverse();
-                    }
-                }
-                return (type.Class, size, signed) switch
-                {
-                    (H5DataTypeClass.FloatingPoint, 4, _) => Widen<float>(raw),
-                    (H5DataTypeClass.FloatingPoint, _, _) => Widen<double>(raw),
-                    (_, 1, true) => Widen<sbyte>(raw),
-                    (_, 2, true) => Widen<short>(raw),
-                    (_, 4, true) => Widen<int>(raw),
-                    (_, 8, true) => Widen<long>(raw),
-                    (_, 1, false) => Widen<byte>(raw),
-                    (_, 2, false) => Widen<ushort>(raw),
-                    (_, 4, false) => Widen<uint>(raw),
-                    _ => Widen<ulong>(raw),
-                };
-            }));
-        }
-
-        /// <summary>
-        /// Whether the dataset's elements are big-endian. PureHDF exposes no byte order, but refuses a typed read it would
-        /// have to swap: a one-element typed read tells.
-        /// </summary>
-        private static bool IsBigEndian(IH5Dataset ds, H5DataTypeClass cls, int size)
-        {
-            if (size == 1)
-            {
-                return false;
             }
-            var one = new HyperslabSelection(ds.Space.Dimensions.Length, new ulong[ds.Space.Dimensions.Length],
-                Enumerable.Repeat(1UL, ds.Space.Dimensions.Length).ToArray());
-            try
+            if (ids.All(nameOfId.ContainsKey))
             {
-                _ = (cls, size) switch
-                {
-                    (H5DataTypeClass.FloatingPoint, 4) => (object)ds.Read<float[]>(fileSelection: one),
-                    (H5DataTypeClass.FloatingPoint, _) => ds.Read<double[]>(fileSelection: one),
-                    (_, 2) => ds.Read<ushort[]>(fileSelection: one),
-                    (_, 4) => ds.Read<uint[]>(fileSelection: one),
-                    _ => ds.Read<ulong[]>(fileSelection: one),
-                };
-                return false;
-            }
-            catch (Exception ex) when (ex.Message.Contains("Byte order", StringComparison.OrdinalIgnoreCase))
-            {
-                return BitConverter.IsLittleEndian; // the file's order is the other one
+                return Task.FromResult<IReadOnlyList<string>?>(ids.Select(i => nameOfId[i]).ToArray());
             }
         }
-
-        private IH5Dataset? Dataset(string key)
-        {
-            string path = key.StartsWith('/') ? key : "/" + key;
-            return Guard(key, () => file.LinkExists(path) ? file.Dataset(path) : null);
-        }
-
-        private static double[] Widen<T>(byte[] raw) where T : unmanaged, System.Numerics.INumberBase<T>
-        {
-            var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(raw);
-            var result = new double[values.Length];
-            for (int i = 0; i < values.Length; i++)
-            {
-                result[i] = double.CreateTruncating(values[i]);
-            }
-            return result;
-        }
-
-        private static T Guard<T>(string key, Func<T> read)
-        {
-            try
-            {
-                return read();
-            }
-            catch (Exception ex) when (ex is not NotSupportedException and not InvalidDataException and not OutOfMemoryException
-                                       and not OperationCanceledException)
-            {
-                throw new InvalidDataException($"'{key}': {ex.Message}", ex);
-            }
-        }
-
-        public void Dispose() => file.Dispose();
+        return Task.FromResult<IReadOnlyList<string>?>(null);
     }
+
+    public Task<string?> TextAttributeAsync(string key, string name, CancellationToken ct)
+    {
+        var ds = Dataset(key);
+        if (ds is null || !Guard(key, () => ds.AttributeExists(name)))
+        {
+            return Task.FromResult<string?>(null);
+        }
+        return Task.FromResult<string?>(Guard(key, () => ds.Attribute(name).Read<string>()));
+    }
+
+    public Task<double[]> ReadAsync(string key, int[] start, int[] count, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var ds = Dataset(key) ?? throw new InvalidDataException($"no dataset '{key}'");
+        return Task.FromResult(Guard(key, () =>
+        {
+            var selection = new HyperslabSelection(start.Length, start.Select(s => (ulong)s).ToArray(), count.Select(c => (ulong)c).ToArray());
+            var type = ds.Type;
+            bool signed = type.Class == H5DataTypeClass.FixedPoint && type.FixedPoint.IsSigned;
+            if (type.Class is not (H5DataTypeClass.FloatingPoint or H5DataTypeClass.FixedPoint) || type.Size is not (1 or 2 or 4 or 8)
+                || (type.Class == H5DataTypeClass.FloatingPoint && type.Size is not (4 or 8)))
+            {
+                throw new NotSupportedException($"'{key}' holds {type.Class} values of {type.Size} bytes; only numbers are read");
+            }
+            // The raw elements, converted here: PureHDF converts no byte order, so big-endian data is swapped by hand.
+            byte[] raw = ds.Read<byte[]>(fileSelection: selection);
+            int size = (int)type.Size;
+            long n = count.Aggregate(1L, (a, c) => a * c);
+            if (raw.Length != n * size)
+            {
+                throw new InvalidDataException($"'{key}': read {raw.Length} bytes for {n} values of {size} bytes");
+            }
+            if (IsBigEndian(ds, type.Class, size))
+            {
+                for (int i = 0; i < raw.Length; i += size)
+                {
+                    raw.AsSpan(i, size).Reverse();
+                }
+            }
+            return (type.Class, size, signed) switch
+            {
+                (H5DataTypeClass.FloatingPoint, 4, _) => Widen<float>(raw),
+                (H5DataTypeClass.FloatingPoint, _, _) => Widen<double>(raw),
+                (_, 1, true) => Widen<sbyte>(raw),
+                (_, 2, true) => Widen<short>(raw),
+                (_, 4, true) => Widen<int>(raw),
+                (_, 8, true) => Widen<long>(raw),
+                (_, 1, false) => Widen<byte>(raw),
+                (_, 2, false) => Widen<ushort>(raw),
+                (_, 4, false) => Widen<uint>(raw),
+                _ => Widen<ulong>(raw),
+            };
+        }));
+    }
+
+    /// <summary>
+    /// Whether the dataset's elements are big-endian. PureHDF exposes no byte order, but refuses a typed read it would
+    /// have to swap: a one-element typed read tells.
+    /// </summary>
+    private static bool IsBigEndian(IH5Dataset ds, H5DataTypeClass cls, int size)
+    {
+        if (size == 1)
+        {
+            return false;
+        }
+        var one = new HyperslabSelection(ds.Space.Dimensions.Length, new ulong[ds.Space.Dimensions.Length],
+            Enumerable.Repeat(1UL, ds.Space.Dimensions.Length).ToArray());
+        try
+        {
+            _ = (cls, size) switch
+            {
+                (H5DataTypeClass.FloatingPoint, 4) => (object)ds.Read<float[]>(fileSelection: one),
+                (H5DataTypeClass.FloatingPoint, _) => ds.Read<double[]>(fileSelection: one),
+                (_, 2) => ds.Read<ushort[]>(fileSelection: one),
+                (_, 4) => ds.Read<uint[]>(fileSelection: one),
+                _ => ds.Read<ulong[]>(fileSelection: one),
+            };
+            return false;
+        }
+        catch (Exception ex) when (ex.Message.Contains("Byte order", StringComparison.OrdinalIgnoreCase))
+        {
+            return BitConverter.IsLittleEndian; // the file's order is the other one
+        }
+    }
+
+    private IH5Dataset? Dataset(string key)
+    {
+        string path = key.StartsWith('/') ? key : "/" + key;
+        return Guard(key, () => file.LinkExists(path) ? file.Dataset(path) : null);
+    }
+
+    private static double[] Widen<T>(byte[] raw) where T : unmanaged, System.Numerics.INumberBase<T>
+    {
+        var values = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, T>(raw);
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = double.CreateTruncating(values[i]);
+        }
+        return result;
+    }
+
+    private static T Guard<T>(string key, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception ex) when (ex is not NotSupportedException and not InvalidDataException and not OutOfMemoryException
+                                   and not OperationCanceledException)
+        {
+            throw new InvalidDataException($"'{key}': {ex.Message}", ex);
+        }
+    }
+
+    public void Dispose() => file.Dispose();
 }

@@ -14,6 +14,9 @@ internal interface IKeyedArrays : IDisposable
 
     /// <summary>The window [start, start + count) of the array, row-major, as doubles.</summary>
     Task<double[]> ReadAsync(string key, int[] start, int[] count, CancellationToken ct);
+
+    /// <summary>A text attribute of the array (e.g. CF <c>units</c>), or null.</summary>
+    Task<string?> TextAttributeAsync(string key, string name, CancellationToken ct) => Task.FromResult<string?>(null);
 }
 
 /// <summary>
@@ -164,7 +167,8 @@ internal abstract class KeyedFileSource : Node
                     throw new NodeEvaluationException(
                         $"the request has no '{dim}' dim, which '{DataKey}' has (request dims: {string.Join(", ", request.Dims)})");
                 }
-                var axis = new ArrayCoordinates1D(dim, await file.ReadAsync(key, [0], [coordShape[0]], ct).ConfigureAwait(false));
+                var axis = await AxisAsync(file, dim, key, await file.ReadAsync(key, [0], [coordShape[0]], ct).ConfigureAwait(false), ct)
+                    .ConfigureAwait(false);
                 selected[d] = Selection.Outer(axis, request[dim]);
                 axes[d] = axis.Select(selected[d]);
             }
@@ -186,6 +190,10 @@ internal abstract class KeyedFileSource : Node
             throw new NodeEvaluationException($"cannot read '{Uri.Display}': {ex.Message}", ex);
         }
     }
+
+    /// <summary>The axis of <paramref name="dim"/> from the values of its coordinate array; numbers as they are by default.</summary>
+    protected virtual Task<Coordinates1D> AxisAsync(IKeyedArrays file, string dim, string key, double[] values, CancellationToken ct) =>
+        Task.FromResult<Coordinates1D>(new ArrayCoordinates1D(dim, values));
 
     private async Task<List<string>> DimsAsync(IKeyedArrays file, CancellationToken ct)
     {

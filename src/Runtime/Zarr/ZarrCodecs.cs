@@ -58,6 +58,11 @@ internal static class ZarrCodecs
                 _ => throw new NotSupportedException($"chunk '{key}': the compressor \"{ZarrMetadata.Truncate(id)}\" is not supported"),
             };
         }
+        catch (InvalidDataException e) when (!e.Message.Contains(key, StringComparison.Ordinal))
+        {
+            // e.g. from ZLibStream/GZipStream: say which chunk.
+            throw new InvalidDataException($"chunk '{key}' does not decode with {id}: {e.Message}", e);
+        }
         catch (Exception e) when (e is not (InvalidDataException or NotSupportedException or OperationCanceledException or OutOfMemoryException))
         {
             throw new InvalidDataException($"chunk '{key}' does not decode with {id}: {e.Message}", e);

@@ -54,7 +54,7 @@ internal sealed partial class DatasetNode : KeyedFileSource
         return file.Exists ? $"mtime:{file.Length}:{file.LastWriteTimeUtc.Ticks}" : "missing";
     }
 
-    protected override IKeyedArrays Open() => H5Node.OpenFile(Uri.FilePath!);
+    protected override IKeyedArrays Open(NodeContext context) => H5Node.OpenFile(Uri.FilePath!);
 
     protected override async Task<Coordinates1D> AxisAsync(IKeyedArrays file, string dim, string key, double[] values, CancellationToken ct)
     {

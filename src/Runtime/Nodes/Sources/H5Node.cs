@@ -36,7 +36,7 @@ internal sealed class H5Node : KeyedFileSource
         return file.Exists ? $"mtime:{file.Length}:{file.LastWriteTimeUtc.Ticks}" : "missing";
     }
 
-    protected override IKeyedArrays Open() => OpenFile(Uri.FilePath!);
+    protected override IKeyedArrays Open(NodeContext context) => OpenFile(Uri.FilePath!);
 
     /// <summary>Opens an HDF5 (or NetCDF4) file.</summary>
     internal static IKeyedArrays OpenFile(string path)

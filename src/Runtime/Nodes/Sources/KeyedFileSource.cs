@@ -71,7 +71,8 @@ internal abstract class KeyedFileSource : Node
     ];
 
     /// <summary>Validates the common attrs; the source (a local path or <c>file://</c>), data key and dim keys, or null after errors.</summary>
-    protected static (SourceUri Uri, string DataKey, Dictionary<string, string> KeyOfDim)? BuildCommon(NodeBuildContext ctx, string what)
+    protected static (SourceUri Uri, string DataKey, Dictionary<string, string> KeyOfDim)? BuildCommon(NodeBuildContext ctx, string what,
+        bool allowRemote = false)
     {
         if (ctx.HasErrors)
         {
@@ -82,7 +83,7 @@ internal abstract class KeyedFileSource : Node
         {
             uri = SourceUri.Parse(ctx.GetString("source")!, ctx.BaseDirectory);
             ctx.Attrs["source"] = uri.Identity;
-            if (uri.IsRemote)
+            if (uri.IsRemote && !allowRemote)
             {
                 ctx.Error("source", $"is a URL; {what} are read from local files only so far (http(s) and S3 are not supported yet)");
             }
@@ -121,13 +122,14 @@ internal abstract class KeyedFileSource : Node
         {
             return null;
         }
-        ctx.DeclareSource("source", uri!.FilePath!);
+        // A file is declared as the path it resolved to (the access policy follows its links itself), a URL as written.
+        ctx.DeclareSource("source", uri!.IsRemote ? ctx.GetString("source")! : uri.FilePath!);
         return (uri, dataKey!, keyOfDim);
     }
 
     /// <summary>Opens the file or store.</summary>
     /// <exception cref="NodeEvaluationException">There is no such file, or it is not of this format.</exception>
-    protected abstract IKeyedArrays Open();
+    protected abstract IKeyedArrays Open(NodeContext context);
 
     public override DataArray Evaluate(NodeContext context) => EvaluateAsync(context).AsTask().GetAwaiter().GetResult();
 
@@ -139,7 +141,7 @@ internal abstract class KeyedFileSource : Node
         {
             throw new NodeEvaluationException($"the request's CRS '{request.Crs}' is not EPSG:4326; CRS transforms are not supported");
         }
-        using var file = Open();
+        using var file = Open(context);
         try
         {
             var shape = await file.ShapeAsync(DataKey, ct).ConfigureAwait(false)

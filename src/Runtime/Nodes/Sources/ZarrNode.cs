@@ -5,16 +5,20 @@ using PodCache.Runtime.Zarr;
 namespace PodCache.Runtime.Nodes.Sources;
 
 /// <summary>
-/// <c>data.Zarr</c> (PODPAC <c>core.data.zarr_source.Zarr</c>): one array of a Zarr v2 directory store (consolidated
+/// <c>data.Zarr</c> (PODPAC <c>core.data.zarr_source.Zarr</c>): one array of a Zarr v2 store — a local folder, or
+/// objects below an http(s):// or s3:// URL read whole through the block cache (<see cref="SourceZarrStore"/>) — (consolidated
 /// <c>.zmetadata</c> used when present), reading only the chunks of the request's window; a missing chunk reads as the
 /// array's <c>fill_value</c>. See <see cref="KeyedFileSource"/> for the coordinates and selection. The version token
 /// digests every file's path, length and modification time, so a rewritten chunk gives new keys downstream.
 /// </summary>
 internal sealed class ZarrNode : KeyedFileSource
 {
-    private ZarrNode(SourceUri uri, string dataKey, Dictionary<string, string> keyOfDim, double[] nanVals, double nanVal)
+    private readonly bool _anonymous;
+
+    private ZarrNode(SourceUri uri, bool anonymous, string dataKey, Dictionary<string, string> keyOfDim, double[] nanVals, double nanVal)
         : base(uri, dataKey, keyOfDim, nanVals, nanVal)
     {
+        _anonymous = anonymous;
     }
 
     public static NodeType Type { get; } = new(
@@ -27,10 +31,26 @@ internal sealed class ZarrNode : KeyedFileSource
         Build);
 
     private static ZarrNode? Build(NodeBuildContext ctx) =>
-        BuildCommon(ctx, "Zarr stores") is { } c ? new ZarrNode(c.Uri, c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val")) : null;
+        BuildCommon(ctx, "Zarr stores", allowRemote: true) is { } c
+            ? new ZarrNode(c.Uri, ctx.GetBool("anon"), c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val"))
+            : null;
+
+    public override async ValueTask<string?> ResolveSourceVersionAsync(SourceServices? sources, CancellationToken cancellationToken)
+    {
+        if (!Uri.IsRemote)
+        {
+            return ResolveSourceVersion();
+        }
+        var services = sources ?? throw new NodeEvaluationException($"'{Uri.Display}' is remote, and this runner has no source services");
+        return await SourceZarrStore.VersionTokenAsync(services, Uri, _anonymous, DataKey, cancellationToken).ConfigureAwait(false);
+    }
 
     public override string? ResolveSourceVersion()
     {
+        if (Uri.IsRemote)
+        {
+            return "unresolved"; // resolved asynchronously before keys are computed (ResolveSourceVersionAsync)
+        }
         try
         {
             return DirectoryZarrStore.VersionToken(Uri.FilePath!);
@@ -45,8 +65,13 @@ internal sealed class ZarrNode : KeyedFileSource
         }
     }
 
-    protected override IKeyedArrays Open()
+    protected override IKeyedArrays Open(NodeContext context)
     {
+        if (Uri.IsRemote)
+        {
+            var services = context.Sources ?? throw new NodeEvaluationException($"'{Uri.Display}' is remote, and this runner has no source services");
+            return new ZarrArrays(new SourceZarrStore(services, Uri, _anonymous, context.SourceVersion ?? "unresolved", context.Activity));
+        }
         string root = Uri.FilePath!;
         if (!Directory.Exists(root))
         {

@@ -148,6 +148,72 @@ public sealed class BlockCache
         }
     }
 
+    private const string ObjectType = "application/vnd.podcache.object";
+    private const string AbsentType = "application/vnd.podcache.absent";
+
+    /// <summary>
+    /// The whole of a small object of a store (a Zarr chunk or metadata file), as of the store's version
+    /// <paramref name="storeToken"/>: cached under H(JCS({"block": identity, "version": storeToken, "range": "object"})),
+    /// fetched once (a stat, then a read of that version) when missing. An object the source does not have is remembered
+    /// as absent under the same key and answered as null. Local files are read directly.
+    /// </summary>
+    /// <exception cref="SourceException">The fetch failed, or the object is larger than <paramref name="maxBytes"/>.</exception>
+    public async Task<byte[]?> ReadObjectAsync(IByteSource source, string storeToken, SourceActivity? activity, long maxBytes,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(storeToken);
+        if (!source.Uri.IsRemote)
+        {
+            return await FetchObjectAsync(source, null, maxBytes, cancellationToken).ConfigureAwait(false);
+        }
+        var counters = activity?.For(source.Uri);
+        var key = CanonicalJson.Hash(new JsonObject { ["block"] = source.Uri.Identity, ["version"] = storeToken, ["range"] = "object" });
+        bool fetched = false;
+        var outcome = await Cache.GetOrComputeAsync<BinaryValue>(key, async ct =>
+        {
+            fetched = true;
+            var bytes = await FetchObjectAsync(source, counters, maxBytes, ct).ConfigureAwait(false);
+            return bytes is null ? new BinaryValue(AbsentType, ReadOnlyMemory<byte>.Empty) : new BinaryValue(ObjectType, bytes);
+        }, new EntryOptions { ProvenanceFactory = () => $"object {source.Uri.Display} of store version {storeToken}" }, cancellationToken)
+            .ConfigureAwait(false);
+        if (outcome.Value.ContentType is not (ObjectType or AbsentType))
+        {
+            await Cache.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            throw new SourceException(SourceFailure.BadResponse, source.Uri.Display, $"{source.Uri.Display}: the cached entry is not an object; run again");
+        }
+        if (!fetched)
+        {
+            counters?.AddCached(outcome.Value.Bytes.Length);
+        }
+        return outcome.Value.ContentType == AbsentType ? null : outcome.Value.Bytes.ToArray();
+    }
+
+    internal static async Task<byte[]?> FetchObjectAsync(IByteSource source, SourceActivity.Counters? counters, long maxBytes, CancellationToken ct)
+    {
+        SourceVersion version;
+        try
+        {
+            version = await source.StatAsync(null, ct).ConfigureAwait(false);
+        }
+        catch (SourceException ex) when (ex.Failure == SourceFailure.NotFound)
+        {
+            return null;
+        }
+        if (version.Length > maxBytes)
+        {
+            throw new SourceException(SourceFailure.BadResponse, source.Uri.Display,
+                $"{source.Uri.Display} is {version.Length:N0} bytes, more than the {maxBytes:N0} a store object may have");
+        }
+        var buffer = new byte[version.Length];
+        if (buffer.Length > 0)
+        {
+            await source.ReadAsync(0, buffer, version, ct).ConfigureAwait(false);
+        }
+        counters?.AddFetched(1, buffer.Length);
+        return buffer;
+    }
+
     /// <summary>How many of <paramref name="ranges"/> are cached and how many bytes a read would fetch (for plans).</summary>
     public async Task<SourceReadPlan> ProbeAsync(SourceUri uri, SourceVersion version, IReadOnlyList<ByteRange> ranges,
         CancellationToken cancellationToken)

@@ -205,6 +205,33 @@ public sealed class SourceUri : IEquatable<SourceUri>
         "token", "access_token", "api_key", "apikey", "key",
     };
 
+    /// <summary>
+    /// The object at <paramref name="key"/> (slash-separated, relative) below this one as a folder: a Zarr store's
+    /// <c>data/0.1</c>. Each segment must be a plain name (no <c>.</c>, <c>..</c>, empty or backslash segments), so a key
+    /// from untrusted metadata never leaves the store.
+    /// </summary>
+    /// <exception cref="FormatException">The key is not a plain relative key.</exception>
+    public SourceUri Child(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var parts = key.Split('/');
+        if (key.Length == 0 || parts.Any(p => p is "" or "." or ".." || p.Contains('\\', StringComparison.Ordinal) || p.Any(char.IsControl)))
+        {
+            throw new FormatException($"the key '{key}' is not a relative key inside '{Display}'");
+        }
+        switch (Scheme)
+        {
+            case SourceScheme.File:
+                return FromPath(System.IO.Path.Combine([FilePath!, .. parts]), null);
+            case SourceScheme.S3:
+                return FromS3("s3://" + Bucket + "/" + Key!.TrimEnd('/') + "/" + key);
+            default:
+                var b = new UriBuilder(HttpUri!) { Fragment = "" };
+                b.Path = b.Path.TrimEnd('/') + "/" + string.Join('/', parts.Select(Uri.EscapeDataString));
+                return FromHttp(b.Uri.AbsoluteUri);
+        }
+    }
+
     /// <summary>A file source for an absolute path (no parsing of URL forms).</summary>
     public static SourceUri ForFile(string absolutePath)
     {

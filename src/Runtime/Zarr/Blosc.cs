@@ -8,7 +8,7 @@ namespace PodCache.Runtime.Zarr;
 /// (version, versionlz, flags, typesize, nbytes, blocksize, cbytes), then, unless the buffer is a plain copy, one
 /// 32-bit start offset per block; each block is one stream, or <c>typesize</c> streams when split, each a 32-bit
 /// compressed size then that many bytes (a size equal to the stream's decoded size means stored raw). The internal
-/// codec comes from flags bits 5-7 (LZ4/LZ4HC, zlib and zstd here; BloscLZ and Snappy are refused), then the block is
+/// codec comes from flags bits 5-7 (BloscLZ, LZ4/LZ4HC, zlib and zstd here; Snappy is refused), then the block is
 /// unshuffled (byte or bit shuffle). Every bad input is an <see cref="InvalidDataException"/> naming the key; a header is
 /// checked against the expected size before anything is allocated.
 /// </summary>
@@ -84,8 +84,7 @@ internal static class Blosc
         int codec = flags >> 5;
         string codecName = codec switch
         {
-            0 => throw new NotSupportedException(
-                $"chunk '{key}': blosc's internal blosclz codec is not supported; rewrite the array with Blosc(cname='lz4'), 'zstd' or 'zlib' (or another compressor)"),
+            0 => "blosclz",
             1 => "lz4",
             2 => throw new NotSupportedException($"chunk '{key}': blosc's internal snappy codec is not supported; use cname 'lz4', 'zstd' or 'zlib'"),
             3 => "zlib",
@@ -175,6 +174,9 @@ internal static class Blosc
             case "zstd":
                 ZarrCodecs.ZstdInto(stream, output, where);
                 break;
+            case "blosclz":
+                BloscLz(stream, output, where);
+                break;
             default:
                 unsafe
                 {
@@ -199,6 +201,113 @@ internal static class Blosc
                 break;
         }
     }
+
+    /// <summary>
+    /// BloscLZ (FastLZ level 2): a control byte below 32 starts a run of ctrl + 1 literals; otherwise it is a match of
+    /// length (ctrl &gt;&gt; 5) + 2 (7 means more length bytes follow, each added, until one is not 255) at distance
+    /// ((ctrl &amp; 31) &lt;&lt; 8) + next byte + 1 (31 and 255 mean a 16-bit big-endian distance plus 8191 follows).
+    /// The first control byte's top 3 bits are the level. Fills all of <paramref name="output"/> or throws.
+    /// </summary>
+    internal static void BloscLz(ReadOnlySpan<byte> input, Span<byte> output, string where)
+    {
+        const int MaxDistance = 8191;
+        int ip = 0;
+        int op = 0;
+        if (input.Length == 0)
+        {
+            throw new InvalidDataException($"{where}: an empty blosclz stream");
+        }
+
+        int ctrl = input[ip++] & 31;
+        while (true)
+        {
+            if (ctrl >= 32)
+            {
+                int len = (ctrl >> 5) - 1;
+                int ofs = (ctrl & 31) << 8;
+                int code;
+                if (len == 6)
+                {
+                    do
+                    {
+                        if (ip >= input.Length)
+                        {
+                            throw Truncated(where);
+                        }
+
+                        code = input[ip++];
+                        len += code;
+                    }
+                    while (code == 255 && len < output.Length);
+                }
+
+                if (ip >= input.Length)
+                {
+                    throw Truncated(where);
+                }
+
+                code = input[ip++];
+                len += 3;
+                int distance = ofs + code + 1;
+                if (code == 255 && ofs == 31 << 8)
+                {
+                    if (ip + 1 >= input.Length)
+                    {
+                        throw Truncated(where);
+                    }
+
+                    distance = (input[ip] << 8) + input[ip + 1] + MaxDistance + 1;
+                    ip += 2;
+                }
+
+                int from = op - distance;
+                if (from < 0 || len > output.Length - op)
+                {
+                    throw new InvalidDataException($"{where}: a blosclz match ({len} bytes at distance {distance}) falls outside the block");
+                }
+
+                if (distance >= len)
+                {
+                    output.Slice(from, len).CopyTo(output[op..]);
+                }
+                else
+                {
+                    for (int k = 0; k < len; k++)
+                    {
+                        output[op + k] = output[from + k];
+                    }
+                }
+
+                op += len;
+            }
+            else
+            {
+                int run = ctrl + 1;
+                if (run > output.Length - op || run > input.Length - ip)
+                {
+                    throw new InvalidDataException($"{where}: a blosclz literal run of {run} bytes falls outside the block or the stream");
+                }
+
+                input.Slice(ip, run).CopyTo(output[op..]);
+                op += run;
+                ip += run;
+            }
+
+            if (ip >= input.Length)
+            {
+                break;
+            }
+
+            ctrl = input[ip++];
+        }
+
+        if (op != output.Length)
+        {
+            throw new InvalidDataException($"{where} decodes to {op} bytes; expected {output.Length}");
+        }
+    }
+
+    private static InvalidDataException Truncated(string where) => new($"{where}: the blosclz stream is truncated");
 
     /// <summary>Undoes blosc's byte shuffle of one block: byte j of element i was stored at j * (n / typesize) + i.</summary>
     internal static void Unshuffle(int typesize, ReadOnlySpan<byte> src, Span<byte> dest)

@@ -190,6 +190,8 @@ COMP = {
     'blosc_zlib_4k_bit': lambda: Blosc(cname='zlib', clevel=5, shuffle=Blosc.BITSHUFFLE, blocksize=4096),
     'blosc_clevel0': lambda: Blosc(cname='lz4', clevel=0, shuffle=Blosc.SHUFFLE),
     'blosc_blosclz': lambda: Blosc(cname='blosclz', clevel=5, shuffle=Blosc.SHUFFLE),
+    'blosc_blosclz9_bit': lambda: Blosc(cname='blosclz', clevel=9, shuffle=Blosc.BITSHUFFLE),
+    'blosc_blosclz1_noshuffle': lambda: Blosc(cname='blosclz', clevel=1, shuffle=Blosc.NOSHUFFLE),
 }
 
 FILL = {'b': True, 'i': -1, 'u': 7, 'f': 'NaN'}
@@ -223,6 +225,9 @@ case('f8_missing', '<f8', 'blosc_lz4_shuffle', 'C', missing=['0.1', '2.0'], fill
 case('i2_missing', '<i2', 'zlib', 'F', missing=['1.1'], fill=42)
 case('u1_missing_slash', '|u1', 'none', 'C', sep='/', missing=['0/0'], fill=3)
 case('f4_blosclz', '<f4', 'blosc_blosclz', 'C')
+for comp in ['blosc_blosclz', 'blosc_blosclz9_bit', 'blosc_blosclz1_noshuffle']:
+    for dt in ['<f8', '>i2', '|u1']:
+        case(f"{dt[1:]}_{comp}_big", dt, comp, 'F', shape=(300, 310), chunks=(250, 301))
 
 manifest = []
 for c in cases:

@@ -15,6 +15,9 @@ public sealed class ZarrArray
     /// <summary>The largest window <see cref="ReadAsync"/> returns, in elements (2^28, i.e. 2 GiB of doubles).</summary>
     public const long MaxWindowElements = 1L << 28;
 
+    /// <summary>The most chunks one window may touch (a window of tiny chunks is refused rather than listed).</summary>
+    public const long MaxChunksPerWindow = 1L << 20;
+
     /// <summary>How many chunks one <see cref="ReadAsync"/> fetches and decodes at once.</summary>
     public const int MaxConcurrentChunks = 8;
 
@@ -144,6 +147,7 @@ public sealed class ZarrArray
 
     /// <summary>The chunk grid indices a window touches, in C order (last dimension fastest).</summary>
     /// <exception cref="ArgumentException">The window is not inside the array.</exception>
+    /// <exception cref="NotSupportedException">The window touches more than <see cref="MaxChunksPerWindow"/> chunks.</exception>
     public IReadOnlyList<int[]> ChunksTouching(int[] start, int[] count)
     {
         CheckWindow(start, count);
@@ -158,7 +162,18 @@ public sealed class ZarrArray
             }
 
             first[d] = start[d] / _meta.Chunks[d];
-            last[d] = (start[d] + count[d] - 1) / _meta.Chunks[d];
+            last[d] = (int)(((long)start[d] + count[d] - 1) / _meta.Chunks[d]);
+        }
+
+        long touched = 1;
+        for (int d = 0; d < rank; d++)
+        {
+            touched *= last[d] - first[d] + 1;
+            if (touched > MaxChunksPerWindow)
+            {
+                throw new NotSupportedException(
+                    $"'{Path}': the window touches more than {MaxChunksPerWindow} chunks of [{string.Join(", ", _meta.Chunks)}]; read smaller windows");
+            }
         }
 
         var result = new List<int[]>();
@@ -194,6 +209,11 @@ public sealed class ZarrArray
             throw new ArgumentException($"a chunk index of {Path} has {_meta.Shape.Length} dimensions, not {chunkIndex.Length}", nameof(chunkIndex));
         }
 
+        if (chunkIndex.Any(i => i < 0))
+        {
+            throw new ArgumentException($"a chunk index of {Path} cannot be negative: [{string.Join(", ", chunkIndex)}]", nameof(chunkIndex));
+        }
+
         if (chunkIndex.Length == 0)
         {
             return _prefix + "0";
@@ -220,7 +240,7 @@ public sealed class ZarrArray
     /// </summary>
     /// <exception cref="ArgumentException">The window is not inside the array, or is larger than <see cref="MaxWindowElements"/>.</exception>
     /// <exception cref="InvalidDataException">A chunk does not decode to exactly a chunk's bytes.</exception>
-    /// <exception cref="NotSupportedException">A chunk uses a codec this reader does not implement (e.g. blosc's blosclz).</exception>
+    /// <exception cref="NotSupportedException">A chunk uses a codec this reader does not implement (e.g. blosc's snappy), or the window touches more than <see cref="MaxChunksPerWindow"/> chunks.</exception>
     public async Task<double[]> ReadAsync(int[] start, int[] count, CancellationToken ct)
     {
         var chunks = ChunksTouching(start, count);

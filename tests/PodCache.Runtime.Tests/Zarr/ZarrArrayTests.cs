@@ -245,6 +245,12 @@ public sealed class ZarrArrayTests(ZarrPythonCorpus corpus) : IClassFixture<Zarr
         Assert.Throws<ArgumentException>(() => array.ChunksTouching([20, 0], [4, 1]));
         Assert.Throws<ArgumentException>(() => array.ChunksTouching([0], [1]));
         await Assert.ThrowsAsync<ArgumentException>(() => array.ReadAsync([-1, 0], [1, 1], None));
+        Assert.Throws<ArgumentException>(() => array.ChunkKey([0, -1]));
+
+        // Tiny chunks: a window touching millions of them is refused, not listed.
+        var tiny = await Open(Meta(shape: "[100000, 100000]", chunks: "[1, 1]"));
+        Assert.Throws<NotSupportedException>(() => tiny.ChunksTouching([0, 0], [2000, 2000]));
+        Assert.Equal(4, tiny.ChunksTouching([5, 5], [2, 2]).Count);
     }
 
     [Fact]

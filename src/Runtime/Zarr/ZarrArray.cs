@@ -120,7 +120,7 @@ public sealed class ZarrArray
     {
         try
         {
-            return JsonNode.Parse(bytes) as JsonObject ?? throw new InvalidDataException($"'{key}' is not a JSON object");
+            return JsonNode.Parse(bytes, documentOptions: ZarrMetadata.JsonOptions) as JsonObject ?? throw new InvalidDataException($"'{key}' is not a JSON object");
         }
         catch (JsonException e)
         {

@@ -101,13 +101,16 @@ internal sealed class ZarrMetadata
     /// <summary>The <c>dimension_separator</c>: '.' (the default) or '/'.</summary>
     public char Separator { get; }
 
+    /// <summary>JSON as Zarr metadata is read: duplicate property names are an error (not a later ArgumentException).</summary>
+    internal static readonly JsonDocumentOptions JsonOptions = new() { AllowDuplicateProperties = false, MaxDepth = 256 };
+
     /// <summary>Parses a <c>.zarray</c> document's bytes.</summary>
     public static ZarrMetadata Parse(byte[] bytes, string key)
     {
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(bytes);
+            node = JsonNode.Parse(bytes, documentOptions: JsonOptions);
         }
         catch (JsonException e)
         {

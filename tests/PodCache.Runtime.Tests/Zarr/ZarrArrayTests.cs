@@ -469,6 +469,7 @@ public sealed class ZarrArrayTests(ZarrPythonCorpus corpus) : IClassFixture<Zarr
         await Invalid(Meta().Replace("\"zarr_format\": 2", "\"zarr_format\": \"2\""), "zarr_format");
         await Invalid("{\"shape\": [", ".zarray");
         await Invalid("[1, 2]", ".zarray");
+        await Invalid(Meta().Replace("\"zarr_format\": 2", "\"zarr_format\": 2, \"shape\": [1, 1]"), ".zarray"); // a duplicate name
         await Unsupported(Meta(dtype: "<U4"), "<U4");
         await Unsupported(Meta(dtype: "<M8[ns]"), "<M8[ns]");
         await Unsupported(Meta(dtype: "<c8"), "<c8");
@@ -482,6 +483,9 @@ public sealed class ZarrArrayTests(ZarrPythonCorpus corpus) : IClassFixture<Zarr
         var store = Store(Meta(), "grp/x");
         store.Items["grp/x/.zattrs"] = Encoding.UTF8.GetBytes("{\"_ARRAY_DIMENSIONS\": [\"y\"]}");
         Assert.Contains("grp/x/.zattrs", (await Assert.ThrowsAsync<InvalidDataException>(() => ZarrArray.OpenAsync(store, "grp/x", None))).Message);
+        store.Items["grp/x/.zattrs"] = Encoding.UTF8.GetBytes("{\"a\": {\"b\": 1, \"b\": 2}}");
+        Assert.Contains("grp/x/.zattrs", (await Assert.ThrowsAsync<InvalidDataException>(() => ZarrArray.OpenAsync(store, "grp/x", None))).Message);
+        Assert.Contains(".zmetadata", Assert.Throws<InvalidDataException>(() => ZarrArray.ParseConsolidated(Encoding.UTF8.GetBytes("{\"metadata\": {\"a\": 1, \"a\": 1}}"))).Message);
 
         // No array at all.
         Assert.Contains("nothing/.zarray", (await Assert.ThrowsAsync<InvalidDataException>(() => ZarrArray.OpenAsync(new MemoryZarrStore(), "nothing", None))).Message);

@@ -300,7 +300,15 @@ public sealed class ZarrArray
         byte[]? raw = await _store.GetAsync(key, ct).ConfigureAwait(false);
         ct.ThrowIfCancellationRequested();
         byte[]? data = raw is null ? null
-            : ZarrCodecs.Decode(_meta.Compressor, raw, checked(_meta.ChunkElements * _meta.DType.ItemSize), key);
+            : ZarrCodecs.Decode(_meta.Compressor, raw, _meta.CompressedChunkBytes, key);
+        if (data is not null)
+        {
+            for (int i = _meta.Filters.Count - 1; i >= 0; i--)
+            {
+                data = _meta.Filters[i].Decode(data, _meta.ChunkElements);
+            }
+        }
+
         Copy(chunk, data, start, count, output);
     }
 

@@ -222,3 +222,121 @@ internal static class ZarrConvert
         }
     }
 }
+
+/// <summary>
+/// numcodecs' <c>delta</c> filter: each element was stored as its difference from the previous one (in
+/// <see cref="AsType"/>); decoding is a running sum in <see cref="DType"/>, wrapping as numpy's integers do.
+/// </summary>
+/// <param name="DType">The dtype the filter decodes to.</param>
+/// <param name="AsType">The dtype the differences are stored in.</param>
+internal sealed record ZarrDelta(ZarrDType DType, ZarrDType AsType)
+{
+    /// <summary>Reads one entry of <c>"filters"</c>; anything but delta is NotSupportedException naming it.</summary>
+    public static ZarrDelta Parse(JsonNode? f, ZarrDType arrayType, string key)
+    {
+        string Str(string field) => f![field] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>()
+            : throw new InvalidDataException($"'{key}': the delta filter's \"{field}\" is missing or not a string");
+
+        if (f is not JsonObject o || o["id"] is not JsonValue idv || idv.GetValueKind() != JsonValueKind.String)
+        {
+            throw new InvalidDataException($"'{key}': \"filters\" holds {ZarrMetadata.Truncate(f?.ToJsonString() ?? "null")}, not an object with an \"id\"");
+        }
+
+        string id = idv.GetValue<string>();
+        if (id != "delta")
+        {
+            throw new NotSupportedException($"'{key}': the filter \"{ZarrMetadata.Truncate(id)}\" is not supported; only \"delta\" is");
+        }
+
+        var dtype = ZarrDType.Parse(Str("dtype"), key);
+        var astype = o["astype"] is null ? dtype : ZarrDType.Parse(Str("astype"), key);
+        bool ints = dtype.Kind is ZarrKind.Int or ZarrKind.UInt && astype.Kind is ZarrKind.Int or ZarrKind.UInt;
+        bool floats = dtype.Kind == ZarrKind.Float && astype.Kind == ZarrKind.Float && dtype.ItemSize == astype.ItemSize;
+        if (!ints && !floats)
+        {
+            throw new NotSupportedException(
+                $"'{key}': a delta filter from \"{astype.Text}\" to \"{dtype.Text}\" is not supported (integers, or floats of one size)");
+        }
+
+        _ = arrayType;
+        return new ZarrDelta(dtype, astype);
+    }
+
+    /// <summary>Decodes <paramref name="n"/> differences into a new buffer of <see cref="DType"/>.</summary>
+    public byte[] Decode(byte[] src, int n)
+    {
+        var dst = new byte[(long)n * DType.ItemSize];
+        int si = AsType.ItemSize;
+        int di = DType.ItemSize;
+        if (DType.Kind == ZarrKind.Float)
+        {
+            switch (di)
+            {
+                case 8:
+                    double d8 = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        d8 += ZarrConvert.Read(AsType, src.AsSpan(i * si, si));
+                        Write(BitConverter.DoubleToInt64Bits(d8), dst.AsSpan(i * di, di));
+                    }
+
+                    break;
+                case 4:
+                    float d4 = 0;
+                    for (int i = 0; i < n; i++)
+                    {
+                        d4 += (float)ZarrConvert.Read(AsType, src.AsSpan(i * si, si));
+                        Write(BitConverter.SingleToInt32Bits(d4), dst.AsSpan(i * di, di));
+                    }
+
+                    break;
+                default:
+                    Half d2 = Half.Zero;
+                    for (int i = 0; i < n; i++)
+                    {
+                        d2 += (Half)ZarrConvert.Read(AsType, src.AsSpan(i * si, si));
+                        Write(BitConverter.HalfToInt16Bits(d2), dst.AsSpan(i * di, di));
+                    }
+
+                    break;
+            }
+
+            return dst;
+        }
+
+        long sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            sum = unchecked(sum + ReadBits(src.AsSpan(i * si, si)));
+            Write(sum, dst.AsSpan(i * di, di));
+        }
+
+        return dst;
+    }
+
+    // An integer element of AsType, sign- or zero-extended to 64 bits (u8 keeps its bits).
+    private long ReadBits(ReadOnlySpan<byte> b) => (AsType.Kind, AsType.ItemSize, AsType.BigEndian) switch
+    {
+        (ZarrKind.Int, 1, _) => (sbyte)b[0],
+        (_, 1, _) => b[0],
+        (ZarrKind.Int, 2, false) => BinaryPrimitives.ReadInt16LittleEndian(b),
+        (ZarrKind.Int, 2, true) => BinaryPrimitives.ReadInt16BigEndian(b),
+        (_, 2, false) => BinaryPrimitives.ReadUInt16LittleEndian(b),
+        (_, 2, true) => BinaryPrimitives.ReadUInt16BigEndian(b),
+        (ZarrKind.Int, 4, false) => BinaryPrimitives.ReadInt32LittleEndian(b),
+        (ZarrKind.Int, 4, true) => BinaryPrimitives.ReadInt32BigEndian(b),
+        (_, 4, false) => BinaryPrimitives.ReadUInt32LittleEndian(b),
+        (_, 4, true) => BinaryPrimitives.ReadUInt32BigEndian(b),
+        (_, _, false) => BinaryPrimitives.ReadInt64LittleEndian(b),
+        (_, _, true) => BinaryPrimitives.ReadInt64BigEndian(b),
+    };
+
+    // The low ItemSize bytes of v in DType's byte order.
+    private void Write(long v, Span<byte> b)
+    {
+        for (int k = 0; k < b.Length; k++)
+        {
+            b[DType.BigEndian ? b.Length - 1 - k : k] = (byte)(v >> (8 * k));
+        }
+    }
+}

@@ -98,6 +98,12 @@ internal sealed class ZarrMetadata
     /// <summary>The fill value as a double, or null when <c>fill_value</c> is null.</summary>
     public double? FillValue { get; }
 
+    /// <summary>The filters, in encoding order (decoding runs them last to first): only numcodecs' delta.</summary>
+    public IReadOnlyList<ZarrDelta> Filters { get; private init; } = [];
+
+    /// <summary>The bytes the compressor must decode a chunk to (before the filters).</summary>
+    public int CompressedChunkBytes => ChunkElements * (Filters.Count == 0 ? DType.ItemSize : Filters[^1].AsType.ItemSize);
+
     /// <summary>The <c>dimension_separator</c>: '.' (the default) or '/'.</summary>
     public char Separator { get; }
 
@@ -178,18 +184,30 @@ internal sealed class ZarrMetadata
             var other => throw new InvalidDataException($"'{key}': \"compressor\" {Truncate(other.ToJsonString())} is neither null nor an object with an \"id\""),
         };
 
+        var filters = new List<ZarrDelta>();
         switch (o["filters"])
         {
             case null:
                 break;
-            case JsonArray { Count: 0 }:
-                break;
             case JsonArray a:
-                var ids = a.Select(f => f is JsonObject fo && fo["id"] is JsonValue fv && fv.GetValueKind() == JsonValueKind.String
-                    ? fv.GetValue<string>() : Truncate(f?.ToJsonString() ?? "null"));
-                throw new NotSupportedException($"'{key}': \"filters\" [{string.Join(", ", ids)}] are not supported; only arrays without filters are");
+                foreach (var f in a)
+                {
+                    filters.Add(ZarrDelta.Parse(f, dtype, key));
+                }
+
+                break;
             default:
                 throw new InvalidDataException($"'{key}': \"filters\" is neither null nor an array");
+        }
+
+        for (int i = 0; i < filters.Count; i++)
+        {
+            var decodedTo = i == 0 ? dtype : filters[i - 1].AsType;
+            if ((filters[i].DType.Kind, filters[i].DType.ItemSize, filters[i].DType.BigEndian) != (decodedTo.Kind, decodedTo.ItemSize, decodedTo.BigEndian))
+            {
+                throw new NotSupportedException(
+                    $"'{key}': the delta filter's dtype \"{filters[i].DType.Text}\" is not the dtype it must decode to (\"{decodedTo.Text}\")");
+            }
         }
 
         double? fill = ParseFill(o["fill_value"], dtype, key);
@@ -202,7 +220,7 @@ internal sealed class ZarrMetadata
             var other => throw new InvalidDataException($"'{key}': \"dimension_separator\" {Truncate(other.ToJsonString())} is neither \".\" nor \"/\""),
         };
 
-        return new ZarrMetadata(shape, chunks, dtype, fortran, compressor, fill, separator);
+        return new ZarrMetadata(shape, chunks, dtype, fortran, compressor, fill, separator) { Filters = filters };
     }
 
     private static double? ParseFill(JsonNode? node, ZarrDType dtype, string key)

@@ -140,7 +140,7 @@ public sealed class ZarrPythonCorpus : IDisposable
 import json, os, shutil, sys
 import numpy as np
 import zarr
-from numcodecs import Blosc, Zlib, GZip, Zstd, LZ4
+from numcodecs import Blosc, Zlib, GZip, Zstd, LZ4, Delta
 
 out = sys.argv[1]
 rng = np.random.default_rng(42)
@@ -197,9 +197,9 @@ COMP = {
 FILL = {'b': True, 'i': -1, 'u': 7, 'f': 'NaN'}
 
 cases = []
-def case(name, dtype, comp, order='C', shape=(23, 37), chunks=(10, 16), sep='.', missing=(), fill='default', root=False):
+def case(name, dtype, comp, order='C', shape=(23, 37), chunks=(10, 16), sep='.', missing=(), fill='default', root=False, filters=None):
     cases.append(dict(name=name, dtype=dtype, comp=comp, order=order, shape=list(shape), chunks=list(chunks), sep=sep,
-                      missing=list(missing), fill=fill, root=root))
+                      missing=list(missing), fill=fill, root=root, filters=filters))
 
 dtypes = ['|b1', '|i1', '|u1', '<i2', '>i2', '<u2', '>u2', '<i4', '>i4', '<u4', '>u4', '<i8', '>i8', '<u8', '>u8',
           '<f2', '>f2', '<f4', '>f4', '<f8', '>f8']
@@ -225,6 +225,12 @@ case('f8_missing', '<f8', 'blosc_lz4_shuffle', 'C', missing=['0.1', '2.0'], fill
 case('i2_missing', '<i2', 'zlib', 'F', missing=['1.1'], fill=42)
 case('u1_missing_slash', '|u1', 'none', 'C', sep='/', missing=['0/0'], fill=3)
 case('f4_blosclz', '<f4', 'blosc_blosclz', 'C')
+# numcodecs' delta filter
+case('f8_delta_zlib', '<f8', 'zlib', 'C', filters=[('<f8', None)])
+case('f4be_delta_blosc', '>f4', 'blosc_lz4_shuffle', 'F', filters=[('>f4', None)])
+case('i4_delta_i2_blosc', '<i4', 'blosc_zstd_shuffle', 'C', filters=[('<i4', '<i2')])
+case('u2be_delta', '>u2', 'none', 'F', filters=[('>u2', None)])
+case('i8_delta_twice', '<i8', 'lz4', 'C', filters=[('<i8', None), ('<i8', '<i4')])
 for comp in ['blosc_blosclz', 'blosc_blosclz9_bit', 'blosc_blosclz1_noshuffle']:
     for dt in ['<f8', '>i2', '|u1']:
         case(f"{dt[1:]}_{comp}_big", dt, comp, 'F', shape=(300, 310), chunks=(250, 301))
@@ -242,7 +248,8 @@ for c in cases:
     if not c['root']:
         g = zarr.group(store=store)
     z = zarr.create(shape=c['shape'], chunks=c['chunks'], dtype=dt, compressor=COMP[c['comp']](), order=c['order'],
-                    fill_value=fill, store=store, path=path, dimension_separator=c['sep'], overwrite=True)
+                    fill_value=fill, store=store, path=path, dimension_separator=c['sep'], overwrite=True,
+                    filters=None if c['filters'] is None else [Delta(dtype=f[0], astype=f[1]) for f in c['filters']])
     z[...] = v
     z.attrs['_ARRAY_DIMENSIONS'] = ['d%d' % k for k in range(len(c['shape']))]
     z.attrs['units'] = 'm'

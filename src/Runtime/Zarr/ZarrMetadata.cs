@@ -200,6 +200,12 @@ internal sealed class ZarrMetadata
                 throw new InvalidDataException($"'{key}': \"filters\" is neither null nor an array");
         }
 
+        int widest = filters.Count == 0 ? dtype.ItemSize : Math.Max(dtype.ItemSize, filters.Max(f => f.AsType.ItemSize));
+        if (chunkBytes / dtype.ItemSize * widest > MaxChunkBytes)
+        {
+            throw new InvalidDataException($"'{key}': \"chunks\" [{string.Join(", ", chunks)}] with the filters' \"astype\" make chunks larger than {MaxChunkBytes >> 30} GiB");
+        }
+
         for (int i = 0; i < filters.Count; i++)
         {
             var decodedTo = i == 0 ? dtype : filters[i - 1].AsType;

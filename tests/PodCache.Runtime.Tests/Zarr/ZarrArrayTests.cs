@@ -481,6 +481,7 @@ public sealed class ZarrArrayTests(ZarrPythonCorpus corpus) : IClassFixture<Zarr
         await Unsupported(Meta(filters: "[{\"id\": \"delta\", \"dtype\": \"<i2\"}]"), "delta");
         await Invalid(Meta(filters: "[{\"id\": \"delta\"}]"), "dtype");
         await Invalid(Meta(filters: "[3]"), "filters");
+        await Invalid(Meta(dtype: "|i1", shape: "[1000000, 1000]", chunks: "[1000000, 1000]", filters: "[{\"id\": \"delta\", \"dtype\": \"|i1\", \"astype\": \"<i8\"}]"), "chunks");
         await Unsupported(Meta(compressor: "{\"id\": \"bz2\", \"level\": 1}"), "bz2");
         await Unsupported(Meta().Replace("\"zarr_format\": 2", "\"zarr_format\": 3"), "zarr_format");
 

@@ -96,7 +96,7 @@ internal sealed class ArrayNode : Node
     }
 
     /// <summary>Copies the cells at the cross product of <paramref name="selected"/> indices, row-major.</summary>
-    private static void Gather(double[] src, long[] strides, int[][] selected, double[] dst)
+    internal static void Gather(double[] src, long[] strides, int[][] selected, double[] dst)
     {
         int rank = selected.Length;
         if (rank == 0)

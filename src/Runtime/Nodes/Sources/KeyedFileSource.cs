@@ -97,17 +97,10 @@ internal abstract class KeyedFileSource : Node
         {
             ctx.Error("data_key", "must name the array to read");
         }
-        if (ctx.GetString("crs") is { } crs && !CrsNames.AreEquivalent(crs, "EPSG:4326"))
-        {
-            ctx.Error("crs", $"'{crs}' is not EPSG:4326; other coordinate systems are not supported yet");
-        }
+        CheckCrsAndBoundary(ctx);
         if (ctx.GetBool("cf_time"))
         {
             ctx.Error("cf_time", "must be false: decoding CF times is not supported yet");
-        }
-        if (ctx.Attrs["boundary"] is JsonObject boundary && boundary.Count > 0)
-        {
-            ctx.Error("boundary", "must be empty ({}): per-dimension boundaries are not supported yet");
         }
         if (ctx.GetString("file_mode") is not "r")
         {
@@ -125,6 +118,22 @@ internal abstract class KeyedFileSource : Node
         // A file is declared as the path it resolved to (the access policy follows its links itself), a URL as written.
         ctx.DeclareSource("source", uri!.IsRemote ? ctx.GetString("source")! : uri.FilePath!);
         return (uri, dataKey!, keyOfDim);
+    }
+
+    /// <summary>
+    /// PODPAC's <c>crs</c> and <c>boundary</c> attrs of a data source, as far as PodCache takes them: the CRS null or
+    /// EPSG:4326, the boundary empty.
+    /// </summary>
+    internal static void CheckCrsAndBoundary(NodeBuildContext ctx)
+    {
+        if (ctx.GetString("crs") is { } crs && !CrsNames.AreEquivalent(crs, "EPSG:4326"))
+        {
+            ctx.Error("crs", $"'{crs}' is not EPSG:4326; sources in other coordinate systems are not supported yet");
+        }
+        if (ctx.Attrs["boundary"] is JsonObject boundary && boundary.Count > 0)
+        {
+            ctx.Error("boundary", "must be empty ({}): per-dimension boundaries are not supported yet");
+        }
     }
 
     /// <summary>Opens the file or store.</summary>
@@ -182,7 +191,8 @@ internal abstract class KeyedFileSource : Node
                 var start = selected.Select(s => s.Min()).ToArray();
                 var count = selected.Select((s, d) => s.Max() - start[d] + 1).ToArray();
                 var window = await file.ReadAsync(DataKey, start, count, ct).ConfigureAwait(false);
-                Gather(window, count, selected, start, result);
+                var inWindow = selected.Select((s, d) => s.Select(i => i - start[d]).ToArray()).ToArray();
+                ArrayNode.Gather(window, DataArray.StridesOf(count), inWindow, result);
                 ReplaceMissing(result);
             }
             return new DataArray(outCoords, result).TransposeToRequest(request);
@@ -227,36 +237,6 @@ internal abstract class KeyedFileSource : Node
             }
         }
         return [.. present.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Dim)];
-    }
-
-    private static void Gather(double[] window, int[] count, int[][] selected, int[] start, double[] dst)
-    {
-        int rank = count.Length;
-        var strides = new long[rank];
-        long stride = 1;
-        for (int d = rank - 1; d >= 0; d--)
-        {
-            strides[d] = stride;
-            stride *= count[d];
-        }
-        var index = new int[rank];
-        for (int i = 0; i < dst.Length; i++)
-        {
-            long at = 0;
-            for (int d = 0; d < rank; d++)
-            {
-                at += (selected[d][index[d]] - start[d]) * strides[d];
-            }
-            dst[i] = window[at];
-            for (int d = rank - 1; d >= 0; d--)
-            {
-                if (++index[d] < selected[d].Length)
-                {
-                    break;
-                }
-                index[d] = 0;
-            }
-        }
     }
 
     private void ReplaceMissing(double[] values)

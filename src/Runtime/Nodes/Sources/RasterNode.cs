@@ -87,14 +87,7 @@ internal sealed class RasterNode : Node
         {
             ctx.Error("source", ex.Message);
         }
-        if (ctx.GetString("crs") is { } crs && !CrsNames.AreEquivalent(crs, "EPSG:4326"))
-        {
-            ctx.Error("crs", $"'{crs}' is not EPSG:4326; rasters in other coordinate systems are not supported yet");
-        }
-        if (ctx.Attrs["boundary"] is JsonObject boundary && boundary.Count > 0)
-        {
-            ctx.Error("boundary", "must be empty ({}): per-dimension boundaries are not supported yet");
-        }
+        KeyedFileSource.CheckCrsAndBoundary(ctx);
         foreach (var overviews in (ReadOnlySpan<string>)["prefer_overviews", "prefer_overviews_closest"])
         {
             if (ctx.GetBool(overviews))

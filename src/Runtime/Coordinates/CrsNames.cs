@@ -6,27 +6,18 @@ public static class CrsNames
     /// <summary>PODPAC's default CRS string.</summary>
     public const string Default = "+proj=longlat +datum=WGS84 +no_defs +vunits=m";
 
-    private static readonly HashSet<string> Wgs84Names = new(StringComparer.Ordinal)
-    {
-        "epsg:4326",
-        "+proj=longlat +datum=wgs84 +no_defs +vunits=m",
-        "+proj=longlat +datum=wgs84 +no_defs",
-        "+proj=longlat +ellps=wgs84 +datum=wgs84 +no_defs",
-        "+proj=longlat +ellps=wgs84 +datum=wgs84 +no_defs +vunits=m",
-        "wgs84",
-        "ogc:crs84",
-        "urn:ogc:def:crs:epsg::4326",
-    };
-
-    /// <summary>A canonical spelling: equal for strings that name the same CRS.</summary>
+    /// <summary>
+    /// A canonical spelling: equal for strings that name the same CRS (<see cref="SpatialReference.Canonical"/>, e.g.
+    /// <c>epsg:32618</c> for <c>EPSG:32618</c>, <c>+proj=utm +zone=18 +datum=WGS84</c> and its WKT). A string PodCache
+    /// cannot parse is kept, lower-cased with its whitespace collapsed: two such strings are equal only as text.
+    /// </summary>
     public static string Canonical(string? crs)
     {
-        if (string.IsNullOrWhiteSpace(crs))
+        if (SpatialReference.TryParse(crs, out var r, out _))
         {
-            return "epsg:4326";
+            return r.Canonical;
         }
-        string s = string.Join(' ', crs.Trim().ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return Wgs84Names.Contains(s) ? "epsg:4326" : s;
+        return string.Join(' ', crs!.Trim().ToLowerInvariant().Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>True when both strings name the same CRS.</summary>

@@ -60,8 +60,9 @@ internal sealed class GeoTiffInfo
     /// <summary>True when GTRasterTypeGeoKey says PixelIsPoint (the tiepoint is a pixel centre, not a corner).</summary>
     public bool PixelIsPoint { get; private init; }
 
-    /// <summary>The CRS, always <c>EPSG:4326</c> (other CRSs are rejected).</summary>
-    public string Crs => "EPSG:4326";
+    /// <summary>The CRS as PODPAC's Rasterio names it: the file's EPSG code, e.g. <c>EPSG:4326</c> or <c>EPSG:32618</c>
+    /// (CRSs PodCache cannot transform are rejected when the file is opened).</summary>
+    public string Crs { get; private init; } = "EPSG:4326";
 
     /// <summary>The GDAL_NODATA value as written, or null when the tag is absent.</summary>
     public double? NoData { get; private init; }
@@ -168,7 +169,7 @@ internal sealed class GeoTiffInfo
                 $"one {(tiled ? "tile" : "strip")} decodes to {chunk} bytes, more than the {MaxChunkBytes} bytes PodCache allocates at once");
         }
         var keys = ReadGeoKeys(tif);
-        CheckCrs(keys);
+        string crs = ResolveCrs(keys);
         bool point = keys.TryGetValue(GeoTiffTags.GTRasterTypeGeoKey, out var rt) && rt == 2;
         var (lonStart, lonStep, latStart, latStep) = Geotransform(tif, point);
         return new GeoTiffInfo
@@ -190,6 +191,7 @@ internal sealed class GeoTiffInfo
             LonStep = lonStep,
             PixelIsPoint = point,
             NoData = ReadNoData(tif),
+            Crs = crs,
         };
     }
 
@@ -241,9 +243,9 @@ internal sealed class GeoTiffInfo
         return keys;
     }
 
-    private static void CheckCrs(Dictionary<int, int> keys)
+    private static string ResolveCrs(Dictionary<int, int> keys)
     {
-        const string Only = "only EPSG:4326 rasters are supported";
+        const string Only = "PodCache reads rasters in " + SpatialReference.Supported;
         if (keys.Count == 0)
         {
             throw new NotSupportedException($"{Only}; this file declares no CRS (it has no GeoKeyDirectoryTag)");
@@ -251,9 +253,12 @@ internal sealed class GeoTiffInfo
         keys.TryGetValue(GeoTiffTags.GTModelTypeGeoKey, out int model);
         if (model == 1 || (model == 0 && keys.ContainsKey(GeoTiffTags.ProjectedCSTypeGeoKey)))
         {
-            string code = keys.TryGetValue(GeoTiffTags.ProjectedCSTypeGeoKey, out int p) && p != GeoTiffTags.UserDefined
-                ? $"EPSG:{p}" : "a user-defined projected CRS";
-            throw new NotSupportedException($"{Only}; this file is in {code} (projected)");
+            if (!keys.TryGetValue(GeoTiffTags.ProjectedCSTypeGeoKey, out int p) || p == GeoTiffTags.UserDefined)
+            {
+                throw new NotSupportedException($"{Only}; this file is in a user-defined projected CRS (no EPSG code)");
+            }
+            return SpatialReference.FromEpsg(p) is not null ? $"EPSG:{p}"
+                : throw new NotSupportedException($"{Only}; this file is in EPSG:{p} (projected)");
         }
         if (model == 3)
         {
@@ -268,6 +273,7 @@ internal sealed class GeoTiffInfo
             string code = geographic == GeoTiffTags.UserDefined ? "a user-defined geographic CRS" : $"EPSG:{geographic}";
             throw new NotSupportedException($"{Only}; this file is in {code}");
         }
+        return "EPSG:4326";
     }
 
     /// <summary>Pixel-centre origin and step of both axes, from scale + tiepoint or a non-rotated transformation.</summary>

@@ -121,9 +121,9 @@ public sealed class H5NodeTests : IDisposable
     public void UnsupportedAttrs_AreRefusedByName()
     {
         var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse(
-            "{\"h\": {\"node\": \"data.H5PY\", \"attrs\": {\"source\": \"x.h5\", \"cf_time\": true, \"crs\": \"EPSG:32618\"}}}"));
+            "{\"h\": {\"node\": \"data.H5PY\", \"attrs\": {\"source\": \"x.h5\", \"cf_time\": true, \"crs\": \"EPSG:2193\"}}}"));
         Assert.Contains("nodes.h.attrs.cf_time", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("nodes.h.attrs.crs", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("nodes.h.attrs.crs: EPSG:2193 is not a coordinate system PodCache can transform", ex.Message, StringComparison.Ordinal);
         var url = Assert.Throws<PipelineException>(() => Pipeline.Parse(
             "{\"h\": {\"node\": \"data.H5PY\", \"attrs\": {\"source\": \"https://h.example/x.h5\"}}}"));
         Assert.Contains("nodes.h.attrs.source", url.Message, StringComparison.Ordinal);

@@ -73,7 +73,8 @@ public static class CoordinateTransform
                 if (!Close(sy[i * 5 + j], sy[i * 5]) || !Close(sx[j * 5 + i], sx[i]))
                 {
                     throw new CrsTransformException(
-                        $"the request grid is not a grid in {toCrs} (the transformed lat/lon are not separable); PODPAC would make 2-D stacked coordinates, which PodCache does not support");
+                        $"the lat/lon grid is not a grid in {toCrs} (the transformed lat and lon are not separable); PODPAC makes 2-D stacked coordinates of it, which PodCache keeps only inside Interpolate and raster selection",
+                        notSeparable: true);
                 }
             }
         }
@@ -207,7 +208,11 @@ public static class CoordinateTransform
 public sealed class CrsTransformException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public CrsTransformException(string message) : base(message)
+    public CrsTransformException(string message, bool notSeparable = false) : base(message)
     {
+        NotSeparable = notSeparable;
     }
+
+    /// <summary>True when the CRSs are fine but the transformed lat/lon grid is no longer a grid.</summary>
+    public bool NotSeparable { get; }
 }

@@ -18,24 +18,27 @@ internal sealed class InterpolateNode : Node
         ["core.interpolation.interpolation.Interpolate", "interpolation.interpolation.Interpolate"],
         1,
         [
-            new AttrSpec("interpolation", AttrType.Choice, "nearest", choices: ["nearest"]),
+            new AttrSpec("interpolation", AttrType.Choice, "nearest", choices: ["nearest", "bilinear", "linear"]),
             new AttrSpec("source_id", AttrType.String, ""),
         ],
         InputSpec.Named("source"),
         // The selection step picks source points against the whole request, so a sub-grid can select differently.
         extentDependent: true,
-        ctx => ctx.HasErrors ? null : new InterpolateNode());
+        ctx => ctx.HasErrors ? null : new InterpolateNode(ctx.GetString("interpolation")!));
+
+    private readonly string _method;
+
+    private InterpolateNode(string method) => _method = method;
 
     /// <inheritdoc/>
-    public override DataArray Evaluate(NodeContext context)
+    public override DataArray Evaluate(NodeContext context) => Resample(context.Input("source"), context.Request, _method);
+
+    /// <summary>
+    /// PODPAC's <c>Interpolate._eval</c> after the source was evaluated: <paramref name="source"/> resampled onto
+    /// <paramref name="request"/> (its dims that the source has, in request order) by <paramref name="method"/>.
+    /// </summary>
+    internal static DataArray Resample(DataArray source, Coordinates request, string method)
     {
-        var request = context.Request;
-        var source = context.Input("source");
-        if (!CrsNames.AreEquivalent(request.Crs, source.Coordinates.Crs))
-        {
-            throw new NodeEvaluationException(
-                $"the source output's CRS '{source.Coordinates.Crs}' differs from the request's '{request.Crs}'; CRS transforms are not supported");
-        }
         foreach (var d in source.Dims)
         {
             if (!request.Contains(d))
@@ -50,14 +53,91 @@ internal sealed class InterpolateNode : Node
             return DataArray.Filled(outCoords, double.NaN);
         }
         var aligned = source.TransposeToRequest(request);
+        // SEMANTICS §15: a source output in another CRS is interpolated there, at the request transformed into it;
+        // the output keeps the request's own coordinates.
+        var target = outCoords;
+        bool stacked = false;
+        if (CoordinateTransform.Needed(source.Coordinates.Crs, request.Crs))
+        {
+            var transformed = Sources.SourceRequest.For(outCoords, source.Coordinates.Crs);
+            target = transformed.Request;
+            stacked = transformed.Stacked;
+        }
+        if (method is "linear" or "bilinear")
+        {
+            return Linear(aligned, target, stacked, outCoords);
+        }
         var indices = new int[outCoords.Rank][];
         for (int k = 0; k < indices.Length; k++)
         {
-            indices[k] = NearestNeighbor.Indices(aligned.Coordinates.Axes[k], outCoords.Axes[k]);
+            bool paired = stacked && outCoords.Axes[k].Name is "lat" or "lon";
+            indices[k] = NearestNeighbor.Indices(aligned.Coordinates.Axes[k], target.Axes[k], paired);
         }
         var result = GC.AllocateUninitializedArray<double>(checked((int)outCoords.Size));
-        Gather(aligned.Data, DataArray.StridesOf(aligned.Shape), indices, result);
+        if (stacked)
+        {
+            GatherPaired(aligned.Data, DataArray.StridesOf(aligned.Shape), indices, outCoords, result);
+        }
+        else
+        {
+            Gather(aligned.Data, DataArray.StridesOf(aligned.Shape), indices, result);
+        }
         return new DataArray(outCoords, result);
+    }
+
+    private static DataArray Linear(DataArray aligned, Coordinates target, bool stacked, Coordinates outCoords)
+    {
+        int rank = outCoords.Rank;
+        var cells = new Multilinear.Cell[rank][];
+        var paired = new bool[rank];
+        for (int k = 0; k < rank; k++)
+        {
+            var axis = aligned.Coordinates.Axes[k];
+            var want = target[axis.Name];
+            paired[k] = stacked && axis.Name is "lat" or "lon";
+            AxisValues.CheckCompatible(axis, want);
+            var scale = AxisScale.For(axis, want);
+            cells[k] = Multilinear.Cells(new ArrayCoordinates1D(axis.Name, scale.Points(axis)), scale.Points(want));
+        }
+        int ilat = outCoords.IndexOf("lat"), ilon = outCoords.IndexOf("lon");
+        var result = GC.AllocateUninitializedArray<double>(checked((int)outCoords.Size));
+        Multilinear.Interpolate(aligned.Data, DataArray.StridesOf(aligned.Shape), cells, outCoords.Shape,
+            (k, idx) => paired[k] ? Sources.SourceRequest.PointIndex(outCoords, idx[ilat], idx[ilon]) : idx[k], result);
+        return new DataArray(outCoords, result);
+    }
+
+    /// <summary>
+    /// As <see cref="Gather"/>, for a request whose lat and lon became paired points in the source's CRS: their index
+    /// lists run over every (lat, lon) cell of the request (<see cref="Sources.SourceRequest.PointIndex"/>).
+    /// </summary>
+    private static void GatherPaired(double[] src, long[] strides, int[][] indices, Coordinates outCoords, double[] dst)
+    {
+        int rank = indices.Length;
+        int ilat = outCoords.IndexOf("lat"), ilon = outCoords.IndexOf("lon");
+        var shape = outCoords.Shape;
+        var idx = new int[rank];
+        for (int d = 0; d < dst.Length; d++)
+        {
+            int point = Sources.SourceRequest.PointIndex(outCoords, idx[ilat], idx[ilon]);
+            long off = 0;
+            bool missing = false;
+            for (int k = 0; k < rank; k++)
+            {
+                int j = k == ilat || k == ilon ? indices[k][point] : indices[k][idx[k]];
+                if (j < 0)
+                {
+                    missing = true;
+                    break;
+                }
+                off += j * strides[k];
+            }
+            dst[d] = missing ? double.NaN : src[off];
+            for (int k = rank - 1; k >= 0; k--)
+            {
+                if (++idx[k] < shape[k]) break;
+                idx[k] = 0;
+            }
+        }
     }
 
     /// <summary>

@@ -21,8 +21,12 @@ internal static class NearestNeighbor
     /// For each point of <paramref name="request"/>, the index into <paramref name="source"/> whose value it takes,
     /// or -1 where the output is NaN.
     /// </summary>
+    /// <param name="source">The source output's axis.</param>
+    /// <param name="request">The request's axis, or for a stacked request every point's value of this dim.</param>
+    /// <param name="stacked">True when <paramref name="request"/> is one dim of stacked points (PODPAC's selector
+    /// then never takes the covering range of a finer uniform request).</param>
     /// <exception cref="NodeEvaluationException">One axis is time and the other numeric.</exception>
-    public static int[] Indices(Coordinates1D source, Coordinates1D request)
+    public static int[] Indices(Coordinates1D source, Coordinates1D request, bool stacked = false)
     {
         var result = new int[request.Size];
         result.AsSpan().Fill(-1);
@@ -33,7 +37,7 @@ internal static class NearestNeighbor
         var scale = AxisScale.For(source, request);
         var s = scale.Points(source);
         var r = scale.Points(request);
-        var selected = Select(scale, source, s, request, r);
+        var selected = Select(scale, source, s, request, r, stacked);
         if (selected.Length == 0)
         {
             return result;
@@ -61,7 +65,7 @@ internal static class NearestNeighbor
     }
 
     /// <summary>Step 1: the sorted, distinct source indices PODPAC's selector keeps for the request.</summary>
-    internal static int[] Select(AxisScale scale, Coordinates1D source, double[] s, Coordinates1D request, double[] r)
+    internal static int[] Select(AxisScale scale, Coordinates1D source, double[] s, Coordinates1D request, double[] r, bool stacked = false)
     {
         int n = s.Length;
         if (!scale.TryUniform(source, s, out double start, out _, out double step))
@@ -75,7 +79,7 @@ internal static class NearestNeighbor
             }
             return Flagged(keep);
         }
-        if (scale.TryUniform(request, r, out double r0, out double r1, out double rstep) && Math.Abs(rstep) < Math.Abs(step))
+        if (!stacked && scale.TryUniform(request, r, out double r0, out double r1, out double rstep) && Math.Abs(rstep) < Math.Abs(step))
         {
             // A finer uniform request reads the contiguous range that covers it.
             double a = Math.Clamp((r0 - start) / step, 0, n), b = Math.Clamp((r1 - start) / step, 0, n);

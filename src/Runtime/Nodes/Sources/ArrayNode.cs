@@ -68,25 +68,26 @@ internal sealed class ArrayNode : Node
     public override DataArray Evaluate(NodeContext context)
     {
         var request = context.Request;
-        if (!CrsNames.AreEquivalent(request.Crs, _coords.Crs))
-        {
-            throw new NodeEvaluationException(
-                $"the request's CRS '{request.Crs}' differs from the source's '{_coords.Crs}'; CRS transforms are not supported");
-        }
         var selected = new int[_coords.Rank][];
         var axes = new Coordinates1D[_coords.Rank];
-        for (int d = 0; d < _coords.Rank; d++)
+        foreach (var axis in _coords.Axes)
         {
-            var axis = _coords.Axes[d];
             if (!request.Contains(axis.Name))
             {
                 throw new NodeEvaluationException(
                     $"the request has no '{axis.Name}' dim, which the Array's source has (request dims: {string.Join(", ", request.Dims)})");
             }
-            selected[d] = Selection.Outer(axis, request[axis.Name]);
+        }
+        // As PODPAC's DataSource.eval: the request's other dims dropped, then transformed into the Array's CRS; the
+        // selected points are transformed back to the request's CRS.
+        var local = SourceRequest.For(request.Select(request.Dims.Where(_coords.Contains)), _coords.Crs).Request;
+        for (int d = 0; d < _coords.Rank; d++)
+        {
+            var axis = _coords.Axes[d];
+            selected[d] = Selection.Outer(axis, local[axis.Name]);
             axes[d] = axis.Select(selected[d]);
         }
-        var outCoords = new Coordinates(axes, request.Crs);
+        var outCoords = SourceRequest.Back(new Coordinates(axes, _coords.Crs), request.Crs);
         var result = new double[outCoords.Size];
         if (result.Length > 0)
         {

@@ -44,7 +44,7 @@ internal sealed partial class DatasetNode : KeyedFileSource
             ctx.Error("infer_podpac_coords", "must be false: coordinates are read from lat_key / lon_key / time_key / alt_key");
         }
         return BuildCommon(ctx, "NetCDF files") is { } c
-            ? new DatasetNode(c.Uri, c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val"))
+            ? new DatasetNode(c.Uri, c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val")) { SourceCrs = ctx.GetString("crs") ?? CrsNames.Default }
             : null;
     }
 

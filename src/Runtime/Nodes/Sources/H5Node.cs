@@ -28,7 +28,7 @@ internal sealed class H5Node : KeyedFileSource
         Build);
 
     private static H5Node? Build(NodeBuildContext ctx) =>
-        BuildCommon(ctx, "HDF5 files") is { } c ? new H5Node(c.Uri, c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val")) : null;
+        BuildCommon(ctx, "HDF5 files") is { } c ? new H5Node(c.Uri, c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val")) { SourceCrs = ctx.GetString("crs") ?? CrsNames.Default } : null;
 
     public override string? ResolveSourceVersion()
     {

@@ -50,6 +50,9 @@ internal abstract class KeyedFileSource : Node
 
     private double NanVal { get; }
 
+    /// <summary>The CRS of the file's coordinates: the <c>crs</c> attr, PODPAC's default when null.</summary>
+    internal string SourceCrs { get; init; } = CrsNames.Default;
+
     /// <summary>The attrs every keyed file source takes, with PODPAC's names and the given key defaults.</summary>
     protected static AttrSpec[] CommonAttrs(string dataKey, string lat, string lon, string time, string alt) =>
     [
@@ -122,14 +125,11 @@ internal abstract class KeyedFileSource : Node
 
     /// <summary>
     /// PODPAC's <c>crs</c> and <c>boundary</c> attrs of a data source, as far as PodCache takes them: the CRS null or
-    /// EPSG:4326, the boundary empty.
+    /// one PodCache can transform, the boundary empty.
     /// </summary>
     internal static void CheckCrsAndBoundary(NodeBuildContext ctx)
     {
-        if (ctx.GetString("crs") is { } crs && !CrsNames.AreEquivalent(crs, "EPSG:4326"))
-        {
-            ctx.Error("crs", $"'{crs}' is not EPSG:4326; sources in other coordinate systems are not supported yet");
-        }
+        SourceRequest.CheckAttr(ctx);
         if (ctx.Attrs["boundary"] is JsonObject boundary && boundary.Count > 0)
         {
             ctx.Error("boundary", "must be empty ({}): per-dimension boundaries are not supported yet");
@@ -146,16 +146,22 @@ internal abstract class KeyedFileSource : Node
     {
         var request = context.Request;
         var ct = context.CancellationToken;
-        if (!CrsNames.AreEquivalent(request.Crs, "EPSG:4326"))
-        {
-            throw new NodeEvaluationException($"the request's CRS '{request.Crs}' is not EPSG:4326; CRS transforms are not supported");
-        }
         using var file = Open(context);
         try
         {
             var shape = await file.ShapeAsync(DataKey, ct).ConfigureAwait(false)
                 ?? throw new NodeEvaluationException($"'{Uri.Display}' has no array '{DataKey}' (data_key)");
             var dims = await DimsAsync(file, ct).ConfigureAwait(false);
+            foreach (var dim in dims)
+            {
+                if (!request.Contains(dim))
+                {
+                    throw new NodeEvaluationException(
+                        $"the request has no '{dim}' dim, which '{DataKey}' has (request dims: {string.Join(", ", request.Dims)})");
+                }
+            }
+            // As PODPAC's DataSource.eval: the request's other dims dropped, then transformed into the file's CRS.
+            var local = SourceRequest.For(request.Select(request.Dims.Where(dims.Contains)), SourceCrs).Request;
             if (dims.Count != shape.Length)
             {
                 throw new NodeEvaluationException(
@@ -173,17 +179,12 @@ internal abstract class KeyedFileSource : Node
                     throw new NodeEvaluationException(
                         $"the '{key}' coordinates have shape [{string.Join(", ", coordShape)}], not [{shape[d]}] as '{DataKey}' dim {d} ({dim})");
                 }
-                if (!request.Contains(dim))
-                {
-                    throw new NodeEvaluationException(
-                        $"the request has no '{dim}' dim, which '{DataKey}' has (request dims: {string.Join(", ", request.Dims)})");
-                }
                 var axis = await AxisAsync(file, dim, key, await file.ReadAsync(key, [0], [coordShape[0]], ct).ConfigureAwait(false), ct)
                     .ConfigureAwait(false);
-                selected[d] = Selection.Outer(axis, request[dim]);
+                selected[d] = Selection.Outer(axis, local[dim]);
                 axes[d] = axis.Select(selected[d]);
             }
-            var outCoords = new Coordinates(axes, request.Crs);
+            var outCoords = new Coordinates(axes, SourceCrs);
             var result = new double[outCoords.Size];
             if (result.Length > 0)
             {
@@ -195,7 +196,7 @@ internal abstract class KeyedFileSource : Node
                 ArrayNode.Gather(window, DataArray.StridesOf(count), inWindow, result);
                 ReplaceMissing(result);
             }
-            return new DataArray(outCoords, result).TransposeToRequest(request);
+            return new DataArray(SourceRequest.Back(outCoords, request.Crs), result).TransposeToRequest(request);
         }
         catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IOException)
         {

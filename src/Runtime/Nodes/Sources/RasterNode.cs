@@ -32,6 +32,9 @@ internal sealed class RasterNode : Node
     private readonly double _nanVal;
     private readonly bool _hashToken;
 
+    /// <summary>The <c>crs</c> attr: when given, the file's coordinates are taken to be in it (PODPAC's Rasterio).</summary>
+    internal string? CrsOverride { get; init; }
+
     private RasterNode(SourceUri uri, bool anonymous, int band, double[] nanVals, double nanVal, bool hashToken)
     {
         _uri = uri;
@@ -107,7 +110,7 @@ internal sealed class RasterNode : Node
         // A file is declared as the path it resolved to (the access policy follows its links itself), a URL as written.
         ctx.DeclareSource("source", uri!.IsRemote ? source : uri.FilePath!);
         return new RasterNode(uri, ctx.GetBool("anon"), (int)band, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val"),
-            ctx.GetString("version_token") == "hash");
+            ctx.GetString("version_token") == "hash") { CrsOverride = ctx.GetString("crs") };
     }
 
     /// <summary>
@@ -325,7 +328,7 @@ internal sealed class RasterNode : Node
     }
 
     private static bool CoversRequest(Coordinates request) =>
-        request.Contains("lat") && request.Contains("lon") && CrsNames.AreEquivalent(request.Crs, "EPSG:4326");
+        request.Contains("lat") && request.Contains("lon");
 
     private static void CheckRequest(Coordinates request)
     {
@@ -336,11 +339,6 @@ internal sealed class RasterNode : Node
                 throw new NodeEvaluationException(
                     $"the request has no '{dim}' dim, which the raster has (request dims: {string.Join(", ", request.Dims)})");
             }
-        }
-        if (!CrsNames.AreEquivalent(request.Crs, "EPSG:4326"))
-        {
-            throw new NodeEvaluationException(
-                $"the request's CRS '{request.Crs}' is not EPSG:4326; CRS transforms are not supported");
         }
     }
 
@@ -399,15 +397,20 @@ internal sealed class RasterNode : Node
         var (row0, rows, col0, cols) = Window(info, request);
         var values = reader.ReadWindow(_band, row0, rows, col0, cols, ct);
         ReplaceMissing(values, info.NoDataSample);
-        var coords = new Coordinates([info.LatAxis().Slice(row0, rows), info.LonAxis().Slice(col0, cols)], request.Crs);
+        // QUIRK (SEMANTICS §15): PODPAC's Rasterio does not transform its output back to the request's CRS; its points
+        // stay in the file's CRS (Interpolate transforms the request instead).
+        string fileCrs = CrsOverride ?? info.Crs;
+        string crs = CoordinateTransform.Needed(fileCrs, request.Crs) ? fileCrs : request.Crs;
+        var coords = new Coordinates([info.LatAxis().Slice(row0, rows), info.LonAxis().Slice(col0, cols)], crs);
         return new DataArray(coords, values).TransposeToRequest(request);
     }
 
     /// <summary>The file's rows and columns that cover the request (SEMANTICS §4).</summary>
-    private static (int Row0, int Rows, int Col0, int Cols) Window(GeoTiffInfo info, Coordinates request)
+    private (int Row0, int Rows, int Col0, int Cols) Window(GeoTiffInfo info, Coordinates request)
     {
-        var rows = Selection.Outer(info.LatAxis(), request["lat"]);
-        var cols = Selection.Outer(info.LonAxis(), request["lon"]);
+        var local = SourceRequest.For(request.Select(request.Dims.Where(d => d is "lat" or "lon")), CrsOverride ?? info.Crs).Request;
+        var rows = Selection.Outer(info.LatAxis(), local["lat"]);
+        var cols = Selection.Outer(info.LonAxis(), local["lon"]);
         return (rows.Length > 0 ? rows[0] : 0, rows.Length, cols.Length > 0 ? cols[0] : 0, cols.Length);
     }
 

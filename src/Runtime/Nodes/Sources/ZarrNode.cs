@@ -32,7 +32,7 @@ internal sealed class ZarrNode : KeyedFileSource
 
     private static ZarrNode? Build(NodeBuildContext ctx) =>
         BuildCommon(ctx, "Zarr stores", allowRemote: true) is { } c
-            ? new ZarrNode(c.Uri, ctx.GetBool("anon"), c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val"))
+            ? new ZarrNode(c.Uri, ctx.GetBool("anon"), c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val")) { SourceCrs = ctx.GetString("crs") ?? CrsNames.Default }
             : null;
 
     public override async ValueTask<string?> ResolveSourceVersionAsync(SourceServices? sources, CancellationToken cancellationToken)

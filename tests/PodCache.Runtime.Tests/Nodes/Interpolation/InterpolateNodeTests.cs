@@ -181,7 +181,7 @@ public class InterpolateNodeTests
     }
 
     [Theory]
-    [InlineData("{\"interpolation\": \"bilinear\"}", "nodes.i.attrs.interpolation")]
+    [InlineData("{\"interpolation\": \"cubic_spline\"}", "nodes.i.attrs.interpolation")]
     [InlineData("{\"source_id\": 3}", "nodes.i.attrs.source_id")]
     [InlineData("{\"method\": \"nearest\"}", "nodes.i.attrs.method")]
     public void Parse_BadAttrs_ReportTheAttrPath(string attrs, string path)

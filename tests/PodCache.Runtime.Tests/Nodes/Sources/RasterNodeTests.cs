@@ -352,7 +352,8 @@ public sealed class RasterNodeTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1, 32613, "EPSG:32613 (projected)")]
+    [InlineData(1, 2193, "EPSG:2193 (projected)")]
+    [InlineData(1, 32767, "user-defined projected")]
     [InlineData(2, 4269, "EPSG:4269")]
     [InlineData(2, 32767, "user-defined")]
     [InlineData(0, 0, "no GeoKeyDirectoryTag")]
@@ -363,9 +364,24 @@ public sealed class RasterNodeTests : IDisposable
 
         var ex = await Assert.ThrowsAsync<PipelineException>(() => Run(path));
 
-        Assert.Contains("only EPSG:4326 rasters are supported", ex.Message);
+        Assert.Contains("PodCache reads rasters in EPSG:4326", ex.Message);
         Assert.Contains(detail, ex.Message);
         Assert.Contains("crs.tif", ex.Message);
+    }
+
+    [Fact]
+    public async Task Evaluate_UtmFile_IsReadInItsOwnCrs()
+    {
+        // A 8 x 6 raster in UTM 13N with 1 km pixels: the file's metres are its coordinates, its CRS is the output's.
+        var tiff = new TestTiff { GeoKeys = TestTiff.Projected(32613), Scale = [1000, 1000, 0], Tiepoint = [0, 0, 0, 400000, 4500000, 0] };
+        string path = tiff.WriteTo(_dir.File("utm.tif"));
+
+        var all = await Run(path, """{"coords": [{"name": "lat", "start": 4499500, "stop": 4494500, "step": -1000}, {"name": "lon", "start": 400500, "stop": 407500, "step": 1000}], "crs": "EPSG:32613"}""");
+
+        Assert.Equal("EPSG:32613", all.Coordinates.Crs);
+        Assert.Equal([6, 8], all.Shape);
+        Assert.Equal(4499500, all.Coordinates["lat"][0]);
+        Assert.Equal(400500, all.Coordinates["lon"][0]);
     }
 
     [Fact]
@@ -463,14 +479,26 @@ public sealed class RasterNodeTests : IDisposable
     }
 
     [Fact]
-    public async Task Evaluate_RequestInAnotherCrs_Throws()
+    public async Task Evaluate_RequestInAnotherCrs_SelectsThereAndKeepsTheFilesCoordinates()
     {
         string path = new TestTiff().WriteTo(_dir.File("o.tif"));
+        // The pixel centred at (39.625 N, 105.25 W), asked for in Web Mercator metres.
+        double x = 6378137.0 * (-105.25 * Math.PI / 180), y = 6378137.0 * Math.Asinh(Math.Tan(39.625 * Math.PI / 180));
+        string merc = $$"""{"coords": [{"name": "lat", "values": [{{y:R}}]}, {"name": "lon", "values": [{{x:R}}]}], "crs": "EPSG:3857"}""";
 
-        var ex = await Assert.ThrowsAsync<PipelineException>(() => Run(path,
-            """{"coords": [{"name": "lat", "values": [39]}, {"name": "lon", "values": [-105]}], "crs": "EPSG:3857"}"""));
+        var inMerc = await Run(path, merc);
+        var inDegrees = await Run(path, """{"coords": [{"name": "lat", "values": [39.625]}, {"name": "lon", "values": [-105.25]}]}""");
 
-        Assert.Contains("not EPSG:4326", ex.Message);
+        // QUIRK (SEMANTICS §15): data.Rasterio does not transform its points back; they stay in degrees.
+        Assert.Equal("EPSG:4326", inMerc.Coordinates.Crs);
+        // The transformed point is within an ulp of the pixel centre, so the outward selection may add a neighbour.
+        var lat = inMerc.Coordinates["lat"].Points.ToArray();
+        var lon = inMerc.Coordinates["lon"].Points.ToArray();
+        Assert.All(lat, v => Assert.InRange(v, 39.375, 39.875));
+        Assert.All(lon, v => Assert.InRange(v, -105.75, -104.75));
+        int i = Array.IndexOf(lat, 39.625), j = Array.IndexOf(lon, -105.25);
+        Assert.True(i >= 0 && j >= 0);
+        Assert.Equal(inDegrees.Data[0], inMerc.Data[i * lon.Length + j]);
     }
 
     [Fact]

@@ -22,5 +22,7 @@ internal static class BuiltInNodes
         ArithmeticNode.Type,
         ConvolutionNode.Type,
         MaskNode.Type,
+        Datalib.DroughtMonitorCategory.Type,
+        Datalib.DroughtCategoryNode.Type,
     ];
 }

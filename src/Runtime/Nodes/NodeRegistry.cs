@@ -8,6 +8,7 @@ public sealed class NodeRegistry
 {
     private readonly Dictionary<string, NodeType> _byName = new(StringComparer.Ordinal);
     private readonly List<NodeType> _types = [];
+    private readonly Dictionary<string, UnsupportedNodeType> _unsupportedByName = new(StringComparer.Ordinal);
 
     /// <summary>The registry of PodCache's built-in nodes.</summary>
     public static NodeRegistry Default { get; } = CreateDefault();
@@ -22,6 +23,10 @@ public sealed class NodeRegistry
         foreach (var t in BuiltInNodes.All)
         {
             r.Register(t);
+        }
+        foreach (var u in UnsupportedNodes.All)
+        {
+            r.RegisterUnsupported(u);
         }
         return r;
     }
@@ -44,6 +49,41 @@ public sealed class NodeRegistry
         }
         _types.Add(type);
     }
+
+    /// <summary>
+    /// Records a PODPAC type PodCache knows but does not run, so a pipeline naming it is told why. A type
+    /// <see cref="Register">registered</see> under one of its names wins.
+    /// </summary>
+    /// <exception cref="ArgumentException">A name is already known as unsupported.</exception>
+    public void RegisterUnsupported(UnsupportedNodeType type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        foreach (var n in type.Aliases.Prepend(type.Name))
+        {
+            if (_unsupportedByName.ContainsKey(n))
+            {
+                throw new ArgumentException($"node name '{n}' is already registered as unsupported", nameof(type));
+            }
+        }
+        foreach (var n in type.Aliases.Prepend(type.Name))
+        {
+            _unsupportedByName[n] = type;
+        }
+    }
+
+    /// <summary>Finds a known-but-unsupported type by name, unless a runnable type has that name.</summary>
+    public bool TryGetUnsupported(string name, out UnsupportedNodeType type)
+    {
+        if (_byName.ContainsKey(name))
+        {
+            type = null!;
+            return false;
+        }
+        return _unsupportedByName.TryGetValue(name, out type!);
+    }
+
+    /// <summary>Every known-but-unsupported type (each once).</summary>
+    public IEnumerable<UnsupportedNodeType> UnsupportedTypes => _unsupportedByName.Values.Distinct();
 
     /// <summary>Finds a type by canonical name or alias.</summary>
     public bool TryResolve(string name, out NodeType type) => _byName.TryGetValue(name, out type!);

@@ -149,13 +149,28 @@ internal static class PipelineParser
                 errors.Add($"{path}.{kv.Key}", "unknown key; a node has 'node', 'attrs', 'inputs', 'lookup_attrs', 'style' and 'cache'");
             }
         }
+        bool nodeNamed = JsonNumbers.TryGetString(d.Definition["node"], out var typeName);
         if (d.Definition.ContainsKey("plugin"))
         {
-            errors.Add($"{path}.plugin", "plugins are not supported by PodCache");
+            // PODPAC imports PLUGIN.NODE in place of podpac.NODE: a plugin naming a module PodCache implements (podpac's own,
+            // or podpacdatalib, where PODPAC 4 writes its datalib nodes) is just a longer name.
+            if (nodeNamed && JsonNumbers.TryGetString(d.Definition["plugin"], out var plugin) && WithPlugin(plugin, typeName) is var full
+                && (registry.TryResolve(full, out _) || registry.TryGetUnsupported(full, out _)))
+            {
+                typeName = full;
+            }
+            else
+            {
+                errors.Add($"{path}.plugin", "plugins are not supported by PodCache");
+            }
         }
-        if (!JsonNumbers.TryGetString(d.Definition["node"], out var typeName))
+        if (!nodeNamed)
         {
             errors.Add($"{path}.node", d.Definition.ContainsKey("node") ? "must be a node type name such as \"algorithm.Arithmetic\"" : "missing: each node needs a 'node' type");
+        }
+        else if (registry.TryGetUnsupported(typeName, out var unsupported))
+        {
+            errors.Add($"{path}.node", unsupported.Message(typeName));
         }
         else if (!registry.TryResolve(typeName, out var type))
         {
@@ -299,6 +314,13 @@ internal static class PipelineParser
                 }
             }
         }
+    }
+
+    /// <summary>PODPAC's PLUGIN.NODE, with the root package <c>podpac.</c> dropped as in every PodCache name.</summary>
+    private static string WithPlugin(string plugin, string node)
+    {
+        string full = plugin.Length == 0 ? node : plugin + "." + node;
+        return full.StartsWith("podpac.", StringComparison.Ordinal) ? full["podpac.".Length..] : full;
     }
 
     private static long InputCount(JsonObject inputs)

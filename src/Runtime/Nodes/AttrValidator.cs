@@ -114,6 +114,19 @@ internal static class AttrValidator
                 return NormaliseArray(name, value, ctx);
             case AttrType.Coordinates:
                 {
+                    // PODPAC also takes coordinates as a JSON string (Coordinates.from_json).
+                    if (JsonNumbers.TryGetString(value, out var text))
+                    {
+                        try
+                        {
+                            value = JsonNode.Parse(text);
+                        }
+                        catch (System.Text.Json.JsonException ex)
+                        {
+                            ctx.Error(name, $"is a string that is not coordinates JSON: {ex.Message}");
+                            return null;
+                        }
+                    }
                     var sink = new ErrorSink();
                     var coords = CoordinatesJson.Read(value, "", sink);
                     foreach (var e in sink.Errors)

@@ -19,6 +19,7 @@ internal static class BuiltInNodes
         .. Algorithms.Stats.ReduceNode.Types,
         Compositors.OrderedCompositorNode.Type,
         Interpolation.InterpolateNode.Type,
+        Interpolation.ReprojectNode.Type,
         ArithmeticNode.Type,
         ConvolutionNode.Type,
         MaskNode.Type,

@@ -23,7 +23,8 @@ internal static class UnsupportedNodes
         Core("datasource", "DataSource", "the base class of every PODPAC data source",
             "it reads nothing itself; name a concrete source such as data.Zarr or data.Raster"),
         Core("reprojection", "ReprojectedSource", "a source evaluated on other coordinates and interpolated back",
-            "not yet: it is planned with PodCache's CRS support"),
+            "PODPAC 4 deprecates it for algorithm.Reproject (core.algorithm.reprojection.Reproject), which PodCache runs: "
+            + "give its coordinates as the Reproject node's coordinates attr and source_interpolation as interpolation"),
         Core("csv_source", "CSV", "a CSV file of points", "not yet: data.CSV is planned"),
 
         // podpac.datalib (PODPAC 3; podpacdatalib in PODPAC 4).

@@ -23,8 +23,9 @@ public static class DataArrayJson
         foreach (var s in array.Shape) writer.WriteNumberValue(s);
         writer.WriteEndArray();
         writer.WriteStartObject("coords");
-        foreach (var axis in array.Coordinates.Axes)
+        foreach (var axis in array.Coordinates.Axes.SelectMany(a => a is StackedCoordinates1D st ? st.Parts : (IEnumerable<Coordinates1D>)[a]))
         {
+            // A stacked dim's parts are coordinates along it, as xarray names them: coords.lat and coords.lon of dim lat_lon.
             writer.WriteStartArray(axis.Name);
             foreach (var p in axis.Points)
             {

@@ -123,7 +123,7 @@ public sealed class Coordinates : IEquatable<Coordinates>
         var arr = new JsonArray();
         foreach (var a in _axes)
         {
-            arr.Add(a.ToJson());
+            arr.Add(a is StackedCoordinates1D s ? s.ToJsonArray() : a.ToJson());
         }
         return new JsonObject { ["coords"] = arr, ["crs"] = Crs };
     }

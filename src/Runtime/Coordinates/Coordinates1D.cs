@@ -17,7 +17,7 @@ public abstract class Coordinates1D : IEquatable<Coordinates1D>
         Unit = unit;
     }
 
-    /// <summary>The dim name: <c>lat</c>, <c>lon</c>, <c>time</c> or <c>alt</c>.</summary>
+    /// <summary>The dim name: <c>lat</c>, <c>lon</c>, <c>time</c> or <c>alt</c> (a stacked dim joins its parts' names with <c>_</c>).</summary>
     public string Name { get; }
 
     /// <summary>The unit of a time axis; null for numeric axes.</summary>
@@ -74,7 +74,7 @@ public abstract class Coordinates1D : IEquatable<Coordinates1D>
     public abstract Coordinates1D Slice(int start, int count);
 
     /// <summary>The points at <paramref name="indices"/>, as an explicit axis (uniform when they are a run).</summary>
-    public Coordinates1D Select(ReadOnlySpan<int> indices)
+    public virtual Coordinates1D Select(ReadOnlySpan<int> indices)
     {
         if (indices.Length > 0)
         {
@@ -116,6 +116,10 @@ public abstract class Coordinates1D : IEquatable<Coordinates1D>
         if (other is null || other.Name != Name || other.Unit != Unit || other.IsUniform != IsUniform || other.Size != Size)
         {
             return false;
+        }
+        if (this is StackedCoordinates1D s)
+        {
+            return other is StackedCoordinates1D o && s.SameAs(o);
         }
         return Points.SequenceEqual(other.Points);
     }

@@ -25,7 +25,6 @@ internal static class UnsupportedNodes
         Core("reprojection", "ReprojectedSource", "a source evaluated on other coordinates and interpolated back",
             "PODPAC 4 deprecates it for algorithm.Reproject (core.algorithm.reprojection.Reproject), which PodCache runs: "
             + "give its coordinates as the Reproject node's coordinates attr and source_interpolation as interpolation"),
-        Core("csv_source", "CSV", "a CSV file of points", "not yet: data.CSV is planned"),
 
         // podpac.datalib (PODPAC 3; podpacdatalib in PODPAC 4).
         .. Datalib("cosmos_stations", ["COSMOSStations"], ["COSMOSStationsRaw", "COSMOSStation"],

@@ -61,7 +61,16 @@ public sealed class DataArrayCodec : IValueCodec
 
     private static void WriteAxis(ref MessagePackWriter w, Coordinates1D axis)
     {
-        if (axis is UniformCoordinates1D u)
+        if (axis is StackedCoordinates1D st)
+        {
+            w.WriteArrayHeader(4);
+            w.Write(axis.Name);
+            w.Write(-1);
+            w.Write("s");
+            w.WriteArrayHeader(st.Parts.Count);
+            foreach (var part in st.Parts) WriteAxis(ref w, part);
+        }
+        else if (axis is UniformCoordinates1D u)
         {
             w.WriteArrayHeader(7);
             w.Write(axis.Name);
@@ -193,15 +202,36 @@ public sealed class DataArrayCodec : IValueCodec
         }
     }
 
-    private static Coordinates1D ReadAxis(ref MessagePackReader r)
+    private static Coordinates1D ReadAxis(ref MessagePackReader r, bool inStack = false)
     {
         int n = r.ReadArrayHeader();
         string name = r.ReadString() ?? "";
-        if (!Coordinates.KnownDims.Contains(name)) throw new CacheCorruptException($"unknown dim '{name}'");
+        bool stacked = !inStack && name.Contains('_', StringComparison.Ordinal);
+        if (!stacked && !Coordinates.KnownDims.Contains(name)) throw new CacheCorruptException($"unknown dim '{name}'");
         int unit = r.ReadInt32();
         if (unit < -1 || unit > (int)TimeUnit.Microsecond) throw new CacheCorruptException($"unknown time unit {unit}");
         TimeUnit? tu = unit < 0 ? null : (TimeUnit)unit;
         string kind = r.ReadString() ?? "";
+        if (stacked)
+        {
+            if (kind != "s" || n != 4 || tu is not null) throw new CacheCorruptException($"bad stacked axis '{name}'");
+            int count = r.ReadArrayHeader();
+            if (count < 2 || count > Coordinates.KnownDims.Count) throw new CacheCorruptException($"bad stacked axis '{name}'");
+            var parts = new ArrayCoordinates1D[count];
+            for (int i = 0; i < count; i++)
+            {
+                parts[i] = ReadAxis(ref r, inStack: true) as ArrayCoordinates1D ?? throw new CacheCorruptException($"bad part of stacked axis '{name}'");
+            }
+            try
+            {
+                var axis = new StackedCoordinates1D(parts);
+                return axis.Name == name ? axis : throw new CacheCorruptException($"stacked axis '{name}' has parts {axis.Name}");
+            }
+            catch (ArgumentException ex)
+            {
+                throw new CacheCorruptException($"bad stacked axis '{name}': {ex.Message}");
+            }
+        }
         if (kind == "u" && n == 7)
         {
             double start = r.ReadDouble(), stop = r.ReadDouble(), step = r.ReadDouble();

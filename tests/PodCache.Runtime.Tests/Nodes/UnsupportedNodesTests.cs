@@ -77,11 +77,11 @@ public class UnsupportedNodesTests
     public void Registry_ARunnableTypeOfTheSameName_WinsOverTheUnsupportedEntry()
     {
         var registry = NodeRegistry.CreateDefault();
-        Assert.True(registry.TryGetUnsupported("data.CSV", out _));
+        Assert.True(registry.TryGetUnsupported("data.PyDAP", out _));
         var sin = NodeRegistry.Default.Types.Single(t => t.Name == "algorithm.SinCoords");
-        registry.Register(new NodeType("data.CSV", [], 1, [], InputSpec.None, false, sin.Factory));
-        Assert.False(registry.TryGetUnsupported("data.CSV", out _));
-        Assert.True(registry.TryResolve("data.CSV", out _));
+        registry.Register(new NodeType("data.PyDAP", [], 1, [], InputSpec.None, false, sin.Factory));
+        Assert.False(registry.TryGetUnsupported("data.PyDAP", out _));
+        Assert.True(registry.TryResolve("data.PyDAP", out _));
     }
 
     [Fact]

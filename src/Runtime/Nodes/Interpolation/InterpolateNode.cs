@@ -39,6 +39,10 @@ internal sealed class InterpolateNode : Node
     /// </summary>
     internal static DataArray Resample(DataArray source, Coordinates request, string method)
     {
+        if (source.Coordinates.Axes.OfType<StackedCoordinates1D>().FirstOrDefault() is { } points)
+        {
+            return StackedNearest.Resample(source, points, request, method);
+        }
         foreach (var d in source.Dims)
         {
             if (!request.Contains(d))

@@ -5,17 +5,23 @@ using PodCache.Runtime.Raster;
 namespace PodCache.Runtime;
 
 /// <summary>
-/// Writes a 2-D lat/lon <see cref="DataArray"/> as a single-band float64 GeoTIFF (EPSG:4326, north up, west left,
-/// uncompressed strips) with the tags GDAL and rasterio read: ModelPixelScale, ModelTiepoint (PixelIsArea: the outer
-/// corner of the first pixel), a GeoKeyDirectory (geographic model, PixelIsArea, EPSG:4326) and GDAL_NODATA
-/// <c>nan</c>. The raster source node reads it back to the same values and coordinates.
+/// Writes a 2-D lat/lon <see cref="DataArray"/> as a single-band float64 GeoTIFF in the array's CRS (any CRS with an
+/// EPSG code: EPSG:4326, EPSG:3857, the UTM zones; lat is the northing and lon the easting of a projected CRS), north
+/// up, west left, with the tags GDAL and rasterio read: ModelPixelScale, ModelTiepoint (PixelIsArea: the outer corner
+/// of the first pixel), a GeoKeyDirectory (geographic or projected model, PixelIsArea, the EPSG code) and GDAL_NODATA
+/// <c>nan</c>. Up to <see cref="StripLimit"/> pixels a side it is one uncompressed strip image; larger outputs are
+/// Cloud Optimized GeoTIFFs (<see cref="CogWriter"/>: DEFLATE tiles, overviews, IFDs first). The raster source node
+/// reads both back to the same values and coordinates.
 /// </summary>
 public static class GeoTiffWriter
 {
     private const int TargetStripBytes = 64 * 1024;
 
+    /// <summary>The largest width or height written as strips; beyond it GDAL expects tiles, and the output is a COG.</summary>
+    public const int StripLimit = 512;
+
     /// <summary>Writes <paramref name="array"/> as GeoTIFF to <paramref name="destination"/> (need not be seekable).</summary>
-    /// <exception cref="ArgumentException">The array is not 2-D over lat and lon with uniform axes in EPSG:4326.</exception>
+    /// <exception cref="ArgumentException">The array is not 2-D over lat and lon with uniform axes, or its CRS has no EPSG code.</exception>
     public static void Write(DataArray array, Stream destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -24,7 +30,7 @@ public static class GeoTiffWriter
     }
 
     /// <summary>The GeoTIFF bytes of <paramref name="array"/>.</summary>
-    /// <exception cref="ArgumentException">The array is not 2-D over lat and lon with uniform axes in EPSG:4326.</exception>
+    /// <exception cref="ArgumentException">The array is not 2-D over lat and lon with uniform axes, or its CRS has no EPSG code.</exception>
     public static byte[] ToBytes(DataArray array)
     {
         ArgumentNullException.ThrowIfNull(array);
@@ -33,10 +39,7 @@ public static class GeoTiffWriter
             throw new ArgumentException(
                 $"a GeoTIFF holds a 2-D array with dims lat and lon; this array has dims [{string.Join(", ", array.Dims)}]", nameof(array));
         }
-        if (!CrsNames.AreEquivalent(array.Coordinates.Crs, "EPSG:4326"))
-        {
-            throw new ArgumentException($"only EPSG:4326 arrays can be written as GeoTIFF; this array's CRS is '{array.Coordinates.Crs}'", nameof(array));
-        }
+        var geoKeys = GeoKeys(array.Coordinates.Crs);
         var lat = array.Coordinates["lat"];
         var lon = array.Coordinates["lon"];
         double latStep = StepOf(lat), lonStep = StepOf(lon);
@@ -66,7 +69,29 @@ public static class GeoTiffWriter
                 row[c] = src[sr * rowStride + sc * colStride];
             }
         }
-        return Encode(image, width, height, dx, dy, west, north);
+        if (width > StripLimit || height > StripLimit)
+        {
+            return CogWriter.Encode(image, width, height, [dx, dy, 0.0], [0.0, 0.0, 0.0, west, north, 0.0], geoKeys);
+        }
+        return Encode(image, width, height, dx, dy, west, north, geoKeys);
+    }
+
+    /// <summary>The GeoKeyDirectory of a CRS with an EPSG code: model type, PixelIsArea and the code.</summary>
+    /// <exception cref="ArgumentException">The CRS has no EPSG code PodCache knows.</exception>
+    private static short[] GeoKeys(string crs)
+    {
+        if (!SpatialReference.TryParse(crs, out var sr, out _) || sr.EpsgCode is not { } code || code > short.MaxValue)
+        {
+            throw new ArgumentException(
+                $"a GeoTIFF is written in a CRS with an EPSG code (EPSG:4326, EPSG:3857, a UTM zone, ...); this array's CRS is '{crs}'", "array");
+        }
+        return
+        [
+            1, 1, 0, 3, // version 1.1.0, 3 keys
+            GeoTiffTags.GTModelTypeGeoKey, 0, 1, (short)(sr.IsGeographic ? 2 : 1),
+            GeoTiffTags.GTRasterTypeGeoKey, 0, 1, 1, // PixelIsArea
+            (short)(sr.IsGeographic ? GeoTiffTags.GeographicTypeGeoKey : GeoTiffTags.ProjectedCSTypeGeoKey), 0, 1, (short)code,
+        ];
     }
 
     private static double StepOf(Coordinates1D axis)
@@ -98,7 +123,7 @@ public static class GeoTiffWriter
         return step;
     }
 
-    private static byte[] Encode(double[] image, int width, int height, double dx, double dy, double west, double north)
+    private static byte[] Encode(double[] image, int width, int height, double dx, double dy, double west, double north, short[] geoKeys)
     {
         LibTiffErrorHandler.EnsureInstalled();
         using var memory = new MemoryStream();
@@ -122,13 +147,7 @@ public static class GeoTiffWriter
             tif.SetField(TiffTag.ROWSPERSTRIP, rowsPerStrip);
             tif.SetField(GeoTiffTags.ModelPixelScale, 3, new[] { dx, dy, 0.0 });
             tif.SetField(GeoTiffTags.ModelTiepoint, 6, new[] { 0.0, 0.0, 0.0, west, north, 0.0 });
-            tif.SetField(GeoTiffTags.GeoKeyDirectory, 16, new short[]
-            {
-                1, 1, 0, 3, // version 1.1.0, 3 keys
-                GeoTiffTags.GTModelTypeGeoKey, 0, 1, 2, // geographic
-                GeoTiffTags.GTRasterTypeGeoKey, 0, 1, 1, // PixelIsArea
-                GeoTiffTags.GeographicTypeGeoKey, 0, 1, 4326,
-            });
+            tif.SetField(GeoTiffTags.GeoKeyDirectory, geoKeys.Length, geoKeys);
             tif.SetField(GeoTiffTags.GdalNoData, "nan");
             var buffer = new byte[rowsPerStrip * width * 8];
             for (int s = 0, row = 0; row < height; s++, row += rowsPerStrip)

@@ -234,7 +234,7 @@ public sealed class GdalCogCorpus : IDisposable
     }
 
     /// <summary>Runs a program, returns its standard output; throws with its standard error when it fails or overruns.</summary>
-    private static string Run(string program, IReadOnlyList<string> args, TimeSpan timeout, string what)
+    internal static string Run(string program, IReadOnlyList<string> args, TimeSpan timeout, string what)
     {
         var start = new ProcessStartInfo(program)
         {

@@ -92,6 +92,42 @@ public sealed class H5NodeTests : IDisposable
     }
 
     [Fact]
+    public async Task OverHttp_EqualsTheLocalRead_AndASecondWindowFetchesNothing()
+    {
+        var expected = Write("r.h5", "<f4", "4x8", "gzip");
+        await using var server = await Sources.RangeHttpServer.StartAsync();
+        server.Put("/files/r.h5", File.ReadAllBytes(_tmp.File("r.h5")));
+        string url = server.UrlOf("/files/r.h5").AbsoluteUri;
+        var cache = TieredCache.InMemory(1L << 26);
+        var pipeline = Pipeline.Parse("{\"h\": {\"node\": \"data.Dataset\", \"attrs\": {\"source\": " + JsonSerializer.Serialize(url) +
+            ", \"data_key\": \"/grp/data\", \"lat_key\": \"/lat\", \"lon_key\": \"/lon\"}}}");
+
+        var run = await Zarr.ZarrNodeTests.RemoteRunner(cache).RunAsync(pipeline,
+            Coordinates.Parse("""{"coords": [{"name": "lat", "values": [48.4, 44.1]}, {"name": "lon", "values": [-6.4, 2.4]}]}"""));
+
+        Assert.Equal(expected, run.Output!.Values.ToArray());
+        Assert.Contains(server.Requests, r => r.Method == "GET" && r.Path == "/files/r.h5");
+        server.ClearLog();
+        var other = await Zarr.ZarrNodeTests.RemoteRunner(cache).RunAsync(pipeline,
+            Coordinates.Parse("""{"coords": [{"name": "lat", "values": [49.0, 47.1]}, {"name": "lon", "values": [0.1, 4.0]}]}"""));
+        Assert.Equal(CacheStatus.Computed, other.Nodes["h"].Status);
+        Assert.DoesNotContain(server.Requests, r => r.Method == "GET");
+    }
+
+    [Fact]
+    public async Task OverHttp_AMissingFile_IsAnErrorAtTheSourceAttr()
+    {
+        await using var server = await Sources.RangeHttpServer.StartAsync();
+        var pipeline = Pipeline.Parse("{\"h\": {\"node\": \"data.H5PY\", \"attrs\": {\"source\": " + JsonSerializer.Serialize(server.UrlOf("/nope.h5").AbsoluteUri) +
+            ", \"data_key\": \"/grp/data\"}}}");
+
+        var ex = await Assert.ThrowsAsync<PipelineException>(() => Zarr.ZarrNodeTests.RemoteRunner(TieredCache.InMemory(1L << 20)).RunAsync(pipeline,
+            Coordinates.Parse("""{"coords": [{"name": "lat", "values": [48.4]}, {"name": "lon", "values": [2.4]}]}""")));
+
+        Assert.Contains("nodes.h.attrs.source", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NanVals_BecomeNanVal()
     {
         var expected = Write("n.h5", "<i2", "none", "none");
@@ -125,7 +161,7 @@ public sealed class H5NodeTests : IDisposable
         Assert.Contains("nodes.h.attrs.cf_time", ex.Message, StringComparison.Ordinal);
         Assert.Contains("nodes.h.attrs.crs: EPSG:2193 is not a coordinate system PodCache can transform", ex.Message, StringComparison.Ordinal);
         var url = Assert.Throws<PipelineException>(() => Pipeline.Parse(
-            "{\"h\": {\"node\": \"data.H5PY\", \"attrs\": {\"source\": \"https://h.example/x.h5\"}}}"));
+            "{\"h\": {\"node\": \"data.H5PY\", \"attrs\": {\"source\": \"ftp://h.example/x.h5\"}}}"));
         Assert.Contains("nodes.h.attrs.source", url.Message, StringComparison.Ordinal);
     }
 

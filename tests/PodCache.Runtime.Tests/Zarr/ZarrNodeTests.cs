@@ -129,7 +129,7 @@ public sealed class ZarrNodeTests : IDisposable
         return server;
     }
 
-    private static PipelineRunner RemoteRunner(IMemoCache cache)
+    internal static PipelineRunner RemoteRunner(IMemoCache cache)
     {
         var io = new PodCache.Runtime.Sources.IO.SourceIO();
         var versions = new PodCache.Runtime.Sources.IO.SourceVersions(io, new PodCache.Runtime.Sources.IO.InMemorySourceVersionStore(),

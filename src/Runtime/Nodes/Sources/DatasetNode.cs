@@ -10,13 +10,17 @@ namespace PodCache.Runtime.Nodes.Sources;
 /// a NetCDF4 file (HDF5 underneath, read with PureHDF). The variable's dims are its NetCDF dimensions, mapped through
 /// <c>lat_key</c> / <c>lon_key</c> / <c>time_key</c> / <c>alt_key</c>. As xarray does by default, a time coordinate with CF
 /// <c>units</c> (<c>days|hours|minutes|seconds since DATE</c>, standard / Gregorian / proleptic Gregorian calendar) is
-/// decoded to datetimes (to the second). See <see cref="KeyedFileSource"/> for the selection.
+/// decoded to datetimes (to the second). Local files, and http(s)/S3 files fetched whole (<see cref="H5Node.OpenRemoteAsync"/>).
+/// See <see cref="KeyedFileSource"/> for the selection.
 /// </summary>
 internal sealed partial class DatasetNode : KeyedFileSource
 {
-    private DatasetNode(SourceUri uri, string dataKey, Dictionary<string, string> keyOfDim, double[] nanVals, double nanVal)
+    private readonly bool _anonymous;
+
+    private DatasetNode(SourceUri uri, bool anonymous, string dataKey, Dictionary<string, string> keyOfDim, double[] nanVals, double nanVal)
         : base(uri, dataKey, keyOfDim, nanVals, nanVal)
     {
+        _anonymous = anonymous;
     }
 
     public static NodeType Type { get; } = new(
@@ -43,18 +47,20 @@ internal sealed partial class DatasetNode : KeyedFileSource
         {
             ctx.Error("infer_podpac_coords", "must be false: coordinates are read from lat_key / lon_key / time_key / alt_key");
         }
-        return BuildCommon(ctx, "NetCDF files") is { } c
-            ? new DatasetNode(c.Uri, c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val")) { SourceCrs = ctx.GetString("crs") ?? CrsNames.Default }
+        return BuildCommon(ctx) is { } c
+            ? new DatasetNode(c.Uri, ctx.GetBool("anon"), c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val")) { SourceCrs = ctx.GetString("crs") ?? CrsNames.Default }
             : null;
     }
 
-    public override string? ResolveSourceVersion()
-    {
-        var file = new FileInfo(Uri.FilePath!);
-        return file.Exists ? $"mtime:{file.Length}:{file.LastWriteTimeUtc.Ticks}" : "missing";
-    }
+    public override string? ResolveSourceVersion() => H5Node.LocalVersion(Uri);
+
+    public override ValueTask<string?> ResolveSourceVersionAsync(SourceServices? sources, CancellationToken cancellationToken) =>
+        H5Node.RemoteVersionAsync(Uri, _anonymous, sources, cancellationToken);
 
     protected override IKeyedArrays Open(NodeContext context) => H5Node.OpenFile(Uri.FilePath!);
+
+    protected override Task<IKeyedArrays> OpenAsync(NodeContext context) =>
+        Uri.IsRemote ? H5Node.OpenRemoteAsync(context, Uri, _anonymous) : Task.FromResult(Open(context));
 
     protected override async Task<Coordinates1D> AxisAsync(IKeyedArrays file, string dim, string key, double[] values, CancellationToken ct)
     {

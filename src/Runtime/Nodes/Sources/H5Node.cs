@@ -9,7 +9,8 @@ namespace PodCache.Runtime.Nodes.Sources;
 /// <c>data.H5PY</c> (PODPAC <c>core.data.h5py_source.H5PY</c>): one dataset of an HDF5 file, keys being HDF5 paths
 /// (<c>/grp/data</c>), read with PureHDF: only the window's hyperslab of the data, any numeric type (integers and floats,
 /// either byte order), the filters PureHDF decodes (deflate, shuffle, Fletcher-32). See <see cref="KeyedFileSource"/>
-/// for the coordinates and selection. The version token is the file's length and modification time.
+/// for the coordinates and selection. The version token is a local file's length and modification time; an http(s) or
+/// S3 file is versioned as every remote source and fetched whole through the block cache (<see cref="OpenRemoteAsync"/>).
 /// </summary>
 internal sealed class H5Node : KeyedFileSource
 {
@@ -28,15 +29,67 @@ internal sealed class H5Node : KeyedFileSource
         Build);
 
     private static H5Node? Build(NodeBuildContext ctx) =>
-        BuildCommon(ctx, "HDF5 files") is { } c ? new H5Node(c.Uri, c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val")) { SourceCrs = ctx.GetString("crs") ?? CrsNames.Default } : null;
+        BuildCommon(ctx) is { } c ? new H5Node(c.Uri, c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val")) { SourceCrs = ctx.GetString("crs") ?? CrsNames.Default } : null;
 
-    public override string? ResolveSourceVersion()
+    public override string? ResolveSourceVersion() => LocalVersion(Uri);
+
+    public override ValueTask<string?> ResolveSourceVersionAsync(SourceServices? sources, CancellationToken cancellationToken) =>
+        RemoteVersionAsync(Uri, anonymous: false, sources, cancellationToken);
+
+    protected override IKeyedArrays Open(NodeContext context) => OpenFile(Uri.FilePath!);
+
+    protected override Task<IKeyedArrays> OpenAsync(NodeContext context) =>
+        Uri.IsRemote ? OpenRemoteAsync(context, Uri, anonymous: false) : Task.FromResult(Open(context));
+
+    /// <summary>The largest remote HDF5/NetCDF file read (it is fetched whole).</summary>
+    public const long MaxRemoteBytes = 1L << 30;
+
+    /// <summary>A local file's version token; <c>unresolved</c> for a URL (resolved by <see cref="RemoteVersionAsync"/>).</summary>
+    internal static string LocalVersion(SourceUri uri)
     {
-        var file = new FileInfo(Uri.FilePath!);
+        if (uri.IsRemote)
+        {
+            return "unresolved";
+        }
+        var file = new FileInfo(uri.FilePath!);
         return file.Exists ? $"mtime:{file.Length}:{file.LastWriteTimeUtc.Ticks}" : "missing";
     }
 
-    protected override IKeyedArrays Open(NodeContext context) => OpenFile(Uri.FilePath!);
+    /// <summary>The version of a remote file (ETag, Last-Modified, S3 version), as for every remote source.</summary>
+    internal static async ValueTask<string?> RemoteVersionAsync(SourceUri uri, bool anonymous, SourceServices? sources, CancellationToken ct)
+    {
+        if (!uri.IsRemote)
+        {
+            return LocalVersion(uri);
+        }
+        var services = sources ?? throw new NodeEvaluationException($"'{uri.Display}' is remote, and this runner has no source services");
+        return (await services.Versions.ResolveAsync(uri, anonymous, ct).ConfigureAwait(false)).Token;
+    }
+
+    /// <summary>
+    /// A remote HDF5 (or NetCDF4) file, fetched whole through the block cache under its version (once per machine, or
+    /// per cluster sharing an S3 tier) and opened from memory.
+    /// </summary>
+    internal static async Task<IKeyedArrays> OpenRemoteAsync(NodeContext context, SourceUri uri, bool anonymous)
+    {
+        var services = context.Sources ?? throw new NodeEvaluationException($"'{uri.Display}' is remote, and this runner has no source services");
+        var source = services.IO.Open(uri, anonymous);
+        var bytes = services.Blocks is { } blocks
+            ? await blocks.ReadObjectAsync(source, context.SourceVersion ?? "unresolved", context.Activity, MaxRemoteBytes, context.CancellationToken).ConfigureAwait(false)
+            : await BlockCache.FetchObjectAsync(source, context.Activity?.For(uri), MaxRemoteBytes, context.CancellationToken).ConfigureAwait(false);
+        if (bytes is null)
+        {
+            throw new NodeEvaluationException($"no HDF5 file at '{uri.Display}'");
+        }
+        try
+        {
+            return new H5Arrays(H5File.Open(new MemoryStream(bytes, writable: false), leaveOpen: false));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException and not OperationCanceledException)
+        {
+            throw new NodeEvaluationException($"cannot open HDF5 file '{uri.Display}': {ex.Message}");
+        }
+    }
 
     /// <summary>Opens an HDF5 (or NetCDF4) file.</summary>
     internal static IKeyedArrays OpenFile(string path)
@@ -64,6 +117,9 @@ internal sealed class H5Node : KeyedFileSource
 /// <summary>PureHDF over one open file. Its errors (plain exceptions for bad files) become <see cref="InvalidDataException"/>.</summary>
 internal sealed class H5Arrays(NativeFile file) : IKeyedArrays
 {
+    private const int ChunkSlots = 4096;
+    private const ulong ChunkCacheBytes = 256UL << 20;
+
     public Task<int[]?> ShapeAsync(string key, CancellationToken ct)
     {
         var ds = Dataset(key);
@@ -128,7 +184,11 @@ internal sealed class H5Arrays(NativeFile file) : IKeyedArrays
                 throw new NotSupportedException($"'{key}' holds {type.Class} values of {type.Size} bytes; only numbers are read");
             }
             // The raw elements, converted here: PureHDF converts no byte order, so big-endian data is swapped by hand.
-            byte[] raw = ds.Read<byte[]>(fileSelection: selection);
+            // PureHDF's default chunk cache (1 MiB) is smaller than one row of typical chunks, so a read that walks the
+            // selection row by row inflates every chunk again for each of its rows (minutes for a 64 MiB array): a cache
+            // of this read's own, big enough for the chunks across the window, bounded.
+            var access = new H5DatasetAccess { ChunkCache = new SimpleReadingChunkCache(ChunkSlots, ChunkCacheBytes) };
+            byte[] raw = ((NativeDataset)ds).Read<byte[]>(access, fileSelection: selection);
             int size = (int)type.Size;
             long n = count.Aggregate(1L, (a, c) => a * c);
             if (raw.Length != n * size)

@@ -73,9 +73,8 @@ internal abstract class KeyedFileSource : Node
         new AttrSpec("file_mode", AttrType.String, "r"),
     ];
 
-    /// <summary>Validates the common attrs; the source (a local path or <c>file://</c>), data key and dim keys, or null after errors.</summary>
-    protected static (SourceUri Uri, string DataKey, Dictionary<string, string> KeyOfDim)? BuildCommon(NodeBuildContext ctx, string what,
-        bool allowRemote = false)
+    /// <summary>Validates the common attrs; the source (a local path, <c>file://</c>, http(s) or S3 URL), data key and dim keys, or null after errors.</summary>
+    protected static (SourceUri Uri, string DataKey, Dictionary<string, string> KeyOfDim)? BuildCommon(NodeBuildContext ctx)
     {
         if (ctx.HasErrors)
         {
@@ -86,10 +85,6 @@ internal abstract class KeyedFileSource : Node
         {
             uri = SourceUri.Parse(ctx.GetString("source")!, ctx.BaseDirectory);
             ctx.Attrs["source"] = uri.Identity;
-            if (uri.IsRemote && !allowRemote)
-            {
-                ctx.Error("source", $"is a URL; {what} are read from local files only so far (http(s) and S3 are not supported yet)");
-            }
         }
         catch (FormatException ex)
         {
@@ -140,13 +135,17 @@ internal abstract class KeyedFileSource : Node
     /// <exception cref="NodeEvaluationException">There is no such file, or it is not of this format.</exception>
     protected abstract IKeyedArrays Open(NodeContext context);
 
+    /// <summary>Opens the file or store, fetching what a remote one needs first; by default <see cref="Open"/>.</summary>
+    /// <exception cref="NodeEvaluationException">There is no such file, or it is not of this format.</exception>
+    protected virtual Task<IKeyedArrays> OpenAsync(NodeContext context) => Task.FromResult(Open(context));
+
     public override DataArray Evaluate(NodeContext context) => EvaluateAsync(context).AsTask().GetAwaiter().GetResult();
 
     public override async ValueTask<DataArray> EvaluateAsync(NodeContext context)
     {
         var request = context.Request;
         var ct = context.CancellationToken;
-        using var file = Open(context);
+        using var file = await OpenAsync(context).ConfigureAwait(false);
         try
         {
             var shape = await file.ShapeAsync(DataKey, ct).ConfigureAwait(false)

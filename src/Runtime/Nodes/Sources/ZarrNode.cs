@@ -31,7 +31,7 @@ internal sealed class ZarrNode : KeyedFileSource
         Build);
 
     private static ZarrNode? Build(NodeBuildContext ctx) =>
-        BuildCommon(ctx, "Zarr stores", allowRemote: true) is { } c
+        BuildCommon(ctx) is { } c
             ? new ZarrNode(c.Uri, ctx.GetBool("anon"), c.DataKey, c.KeyOfDim, ctx.GetDoubles("nan_vals"), ctx.GetDouble("nan_val")) { SourceCrs = ctx.GetString("crs") ?? CrsNames.Default }
             : null;
 

@@ -16,6 +16,7 @@ internal static class BuiltInNodes
         H5Node.Type,
         ZarrNode.Type,
         DatasetNode.Type,
+        WcsNode.Type,
         .. Algorithms.Stats.ReduceNode.Types,
         Compositors.OrderedCompositorNode.Type,
         Interpolation.InterpolateNode.Type,

@@ -95,7 +95,7 @@ public sealed class MapServerWcs : IAsyncLifetime
               WEB
                 METADATA
                   "wcs_enable_request" "*"
-                  "ows_srs" "EPSG:4326"
+                  "ows_srs" "EPSG:4326 EPSG:3857"
                   "wcs_label" "PodCache test WCS"
                 END
               END
@@ -110,7 +110,7 @@ public sealed class MapServerWcs : IAsyncLifetime
                   "wcs_label" "{{Layer}}"
                   "wcs_rangeset_name" "values"
                   "wcs_rangeset_label" "values"
-                  "ows_srs" "EPSG:4326"
+                  "ows_srs" "EPSG:4326 EPSG:3857"
                   "wcs_formats" "GEOTIFF"
                   "wcs_bandcount" "1"
                 END

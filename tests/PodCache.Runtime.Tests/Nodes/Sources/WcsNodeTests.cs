@@ -12,7 +12,6 @@ namespace PodCache.Runtime.Tests.Nodes.Sources;
 /// <summary>data.WCS against a real MapServer (mapserv CGI) serving a GDAL-written GeoTIFF.</summary>
 public sealed class WcsNodeTests : IClassFixture<MapServerWcs>
 {
-    private const double R = 6378137;
     private readonly MapServerWcs _wcs;
 
     public WcsNodeTests(MapServerWcs wcs) => _wcs = wcs;
@@ -97,39 +96,78 @@ public sealed class WcsNodeTests : IClassFixture<MapServerWcs>
         }
     }
 
-    [Fact]
-    public async Task Wcs_RequestInEpsg3857_IsTransformedToTheLayersCrs_AndComesBackInMetres()
+    private const double R = 6378137;
+
+    private static double X(double lon) => R * lon * Math.PI / 180;
+
+    private static double Y(double lat) => R * Math.Log(Math.Tan((Math.PI / 4) + (lat * Math.PI / 360)));
+
+    private static double Lon(double x) => x / R * 180 / Math.PI;
+
+    private static double Lat(double y) => Math.Atan(Math.Sinh(y / R)) * 180 / Math.PI;
+
+    /// <summary>5 x 18 EPSG:3857 points whose lat/lon lie inside source pixels (never within 0.15 pixel of an edge).</summary>
+    private Coordinates Request3857()
     {
-        static double X(double lon) => R * lon * Math.PI / 180;
-        static double Y(double lat) => R * Math.Log(Math.Tan((Math.PI / 4) + (lat * Math.PI / 360)));
-        static double Lon(double x) => x / R * 180 / Math.PI;
-        static double Lat(double y) => Math.Atan(Math.Sinh(y / R)) * 180 / Math.PI;
         double y0 = Y(39.695), y1 = Y(39.561), x0 = X(-105.995), x1 = X(-105.995 + (0.0375 * 17));
-        // Small enough in lat that the transformed lat axis is still uniform (allclose), so the WCS can be asked for it.
         var request = Grid(y0, (y1 - y0) / 4, 5, x0, (x1 - x0) / 17, 18, "EPSG:3857");
-        var lats = request["lat"].Points.ToArray().Select(Lat).ToArray();
-        var lons = request["lon"].Points.ToArray().Select(Lon).ToArray();
-        foreach (var lat in lats)
+        foreach (var y in request["lat"].Points.ToArray())
         {
-            foreach (var lon in lons)
+            foreach (var x in request["lon"].Points.ToArray())
             {
-                Assert.True(_wcs.EdgeDistance(lat, lon) > 0.15, $"test point ({lat}, {lon}) is too near a pixel edge");
+                Assert.True(_wcs.EdgeDistance(Lat(y), Lon(x)) > 0.15, $"test point ({Lat(y)}, {Lon(x)}) is too near a pixel edge");
             }
         }
+        return request;
+    }
 
-        var run = await Runner().RunAsync(WcsPipeline(), request);
+    [Fact]
+    public async Task Wcs_RequestInEpsg3857_ToALayerAskedInEpsg3857_IsReprojectedByTheServer_AndEqualsGdalAtThosePoints()
+    {
+        var request = Request3857();
+
+        var run = await Runner().RunAsync(WcsPipeline(", \"crs\": \"EPSG:3857\""), request);
 
         var output = run.Output!;
+        var lats = request["lat"].Points.ToArray().Select(Lat).ToArray();
+        var lons = request["lon"].Points.ToArray().Select(Lon).ToArray();
         Assert.Equal(_wcs.GdalNearest(lats, lons), output.Values.ToArray());
-        Assert.Contains("crs=EPSG%3A4326", _wcs.Queries.Last(), StringComparison.Ordinal);
-        for (int i = 0; i < 5; i++)
-        {
-            Assert.Equal(request["lat"][i], output.Coordinates["lat"][i], 1e-3);
-        }
+        Assert.Contains("crs=EPSG%3A3857", _wcs.Queries.Last(), StringComparison.Ordinal);
+        Assert.Equal(request["lat"].Points.ToArray(), output.Coordinates["lat"].Points.ToArray());
+        Assert.Equal(request["lon"].Points.ToArray(), output.Coordinates["lon"].Points.ToArray());
+    }
+
+    [Fact]
+    public async Task Wcs_RequestInEpsg4326_ToALayerAskedInEpsg3857_IsTransformedToMetres_AndComesBackInDegrees()
+    {
+        // lon -> x is linear, and two rows are always evenly spaced, so this request stays a uniform grid in EPSG:3857 (more
+        // rows would not: y is not linear in lat, and PODPAC then reads the layer's native grid, which PodCache refuses).
+        var request = Grid(39.695, -0.0501, 2, -105.995, 0.0375, 18);
+        int before = _wcs.GetCoverageCount;
+
+        var run = await Runner().RunAsync(WcsPipeline(", \"crs\": \"EPSG:3857\""), request);
+
+        var output = run.Output!;
+        Assert.Equal(_wcs.GdalNearest(request["lat"].Points.ToArray(), request["lon"].Points.ToArray()), output.Values.ToArray());
+        Assert.Equal(request["lat"][1], output.Coordinates["lat"][1], 1e-9);
+        Assert.Equal(1, _wcs.GetCoverageCount - before);
+        Assert.Contains("crs=EPSG%3A3857", _wcs.Queries.Last(), StringComparison.Ordinal);
         for (int j = 0; j < 18; j++)
         {
-            Assert.Equal(request["lon"][j], output.Coordinates["lon"][j], 1e-3);
+            Assert.Equal(request["lon"][j], output.Coordinates["lon"][j], 1e-9);
         }
+    }
+
+    [Fact]
+    public async Task Wcs_RequestNotUniformInTheLayersCrs_IsAClearErrorBeforeAnyRequest()
+    {
+        int before = _wcs.Queries.Count;
+
+        var ex = await Assert.ThrowsAsync<PipelineException>(() => Runner().RunAsync(WcsPipeline(), Request3857()));
+
+        Assert.Contains("nodes.w", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("uniform", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(before, _wcs.Queries.Count);
     }
 
     [Theory]

@@ -318,7 +318,7 @@ internal sealed class WcsNode : Node
         {
             return (axis[0], axis[0]);
         }
-        double step = axis.Size > 1 ? (axis[axis.Size - 1] - axis[0]) / (axis.Size - 1) : 0;
+        double step = (axis[axis.Size - 1] - axis[0]) / (axis.Size - 1);
         return (axis[start] - (step / 2), axis[start + count - 1] + (step / 2));
     }
 
@@ -355,7 +355,10 @@ internal sealed class WcsNode : Node
     /// <summary>Python's <c>repr</c> of a float, what owslib's <c>makeString</c> writes: the shortest round-trip form.</summary>
     private static string R(double d) => d.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>The text of the first ServiceException in an OGC ServiceExceptionReport, or null when the body is not one.</summary>
+    /// <summary>
+    /// The code and text of the first ServiceException (1.0.0) or ExceptionText (OWS 1.1+) in an XML body, or null when
+    /// the body is not such a report.
+    /// </summary>
     internal static string? ServiceException(byte[] body)
     {
         int i = 0;
@@ -377,15 +380,16 @@ internal sealed class WcsNode : Node
                 || x.Name.LocalName.Equals("ExceptionText", StringComparison.OrdinalIgnoreCase));
             if (error is null)
             {
-                return $"an XML document ({doc.Root?.Name.LocalName}), not a coverage";
+                return null;
             }
             string code = error.Attribute("code")?.Value ?? error.Attribute("exceptionCode")?.Value ?? "";
             string text = string.Join(' ', error.Value.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
             return code.Length > 0 ? $"{code}: {text}" : text;
         }
-        catch (System.Xml.XmlException ex)
+        catch (System.Xml.XmlException)
         {
-            return $"malformed XML ({ex.Message})";
+            // Not an exception report (an HTML error page, say): reported as "not a GeoTIFF" with its Content-Type.
+            return null;
         }
     }
 

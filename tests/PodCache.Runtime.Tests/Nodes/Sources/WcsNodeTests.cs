@@ -198,6 +198,34 @@ public sealed class WcsNodeTests : IClassFixture<MapServerWcs>
         Assert.Contains("asked for the bbox", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("<html><body>Service unavailable<br></body></html>", "not a GeoTIFF")]
+    [InlineData("II*\u0000garbage that is no TIFF directory", "cannot read the GetCoverage GeoTIFF")]
+    public async Task Wcs_ServerAnsweringSomethingElse_IsAnErrorNamingTheUrl(string body, string message)
+    {
+        await using var server = await RangeHttpServer.StartAsync();
+        server.Put("/wcs", System.Text.Encoding.Latin1.GetBytes(body));
+        string source = server.UrlOf("/wcs").AbsoluteUri;
+
+        var ex = await Assert.ThrowsAsync<PipelineException>(() => Runner().RunAsync(WcsPipeline(source: source), Request4326()));
+
+        Assert.Contains("nodes.w", ex.Message, StringComparison.Ordinal);
+        Assert.Contains(source, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wcs_ServerAnsweringAGeoTiffOfAnotherSize_IsRefused()
+    {
+        // A server that ignores WIDTH/HEIGHT and sends its whole 40 x 30 file.
+        await using var server = await RangeHttpServer.StartAsync();
+        server.Put("/wcs", await File.ReadAllBytesAsync(_wcs.SourceTiff));
+
+        var ex = await Assert.ThrowsAsync<PipelineException>(() => Runner().RunAsync(WcsPipeline(source: server.UrlOf("/wcs").AbsoluteUri), Request4326()));
+
+        Assert.Contains("asked for 22x15 pixels, the server sent 40x30", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Wcs_UnknownLayer_TheServersServiceException_IsAClearErrorNamingTheUrlAndLayer()
     {

@@ -10,9 +10,10 @@ mkdir -p "$results"
 
 # Test data is written by the reference tools: GDAL (the COG corpus, tests/PodCache.Runtime.Tests/Sources/GdalCogCorpus.cs)
 # and, for /usr/bin/python3, GDAL's bindings, h5py, zarr and numcodecs. Install Debian's packages when any is missing.
-packages=(gdal-bin python3-gdal python3-h5py python3-zarr python3-numcodecs python3-pyproj)
+packages=(gdal-bin python3-gdal python3-h5py python3-zarr python3-numcodecs python3-pyproj cgi-mapserver mapserver-bin)
 have_tools() {
   command -v gdal_translate >/dev/null 2>&1 &&
+    command -v mapserv >/dev/null 2>&1 &&
     /usr/bin/python3 -c "from osgeo import gdal; import h5py, zarr, numcodecs, pyproj" >/dev/null 2>&1
 }
 if ! have_tools; then

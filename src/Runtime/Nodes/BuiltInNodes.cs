@@ -17,6 +17,7 @@ internal static class BuiltInNodes
         ZarrNode.Type,
         DatasetNode.Type,
         CsvNode.Type,
+        WcsNode.Type,
         .. Algorithms.Stats.ReduceNode.Types,
         Compositors.OrderedCompositorNode.Type,
         Interpolation.InterpolateNode.Type,

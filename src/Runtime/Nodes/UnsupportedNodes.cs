@@ -17,8 +17,6 @@ internal static class UnsupportedNodes
         // Core data sources.
         Core("pydap_source", "PyDAP", "an OPeNDAP (DAP2) dataset read with pydap",
             "PodCache speaks no OPeNDAP; read the dataset's NetCDF file over http(s) with data.Dataset instead"),
-        Core("ogc", "WCS", "a coverage from an OGC Web Coverage Service (WCS 1.0.0 GetCoverage)",
-            "not yet: data.WCS is planned; until then fetch the coverage as a GeoTIFF (a GetCoverage URL with FORMAT=GeoTIFF) and read it with data.Rasterio"),
         Core("ogr", "OGR", "vector features rasterized with GDAL/OGR", "PodCache reads no vector formats"),
         Core("zarr_memory_source", "ZarrMemory", "a Zarr store held in a Python process's memory",
             "its store is a Python object that pipeline JSON cannot carry; write it to a Zarr folder or URL and read it with data.Zarr"),

@@ -156,6 +156,49 @@ internal sealed class HttpByteSource : IByteSource
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// GETs the whole URL (a service request such as a WCS GetCoverage, not an object read by range), with the same
+    /// retries, redirect checks and auth headers as range reads. A body longer than <paramref name="maxBytes"/> is
+    /// refused before it is buffered.
+    /// </summary>
+    /// <exception cref="SourceException">Not 200, too large, unreachable (after retries).</exception>
+    public Task<(byte[] Body, string? ContentType)> GetAsync(long maxBytes, CancellationToken cancellationToken) =>
+        SendAsync(
+            "GET",
+            url => new HttpRequestMessage(HttpMethod.Get, url),
+            async (response, ct) =>
+            {
+                EnsureStatus(response, HttpStatusCode.OK);
+                string? type = response.Content.Headers.ContentType?.MediaType;
+                if (response.Content.Headers.ContentLength is { } declared && declared > maxBytes)
+                {
+                    throw new SourceException(SourceFailure.BadResponse, Display,
+                        $"{Display}: the response is {declared} bytes, more than the {maxBytes} the request can need", 200);
+                }
+                var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+                await using (stream.ConfigureAwait(false))
+                {
+                    using var body = new MemoryStream();
+                    var buffer = new byte[81920];
+                    int read;
+                    while ((read = await stream.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                    {
+                        if (body.Length + read > maxBytes)
+                        {
+                            throw new SourceException(SourceFailure.BadResponse, Display,
+                                $"{Display}: the response is longer than the {maxBytes} bytes the request can need", 200);
+                        }
+                        body.Write(buffer, 0, read);
+                    }
+                    if (response.Content.Headers.ContentLength is { } length && body.Length < length)
+                    {
+                        throw new TransientException($"the body ended after {body.Length} of {length} bytes");
+                    }
+                    return (body.ToArray(), type);
+                }
+            },
+            cancellationToken);
+
     private SourceVersion VersionOf(HttpResponseMessage response, long length)
     {
         var lastModified = response.Content.Headers.LastModified;

@@ -58,6 +58,22 @@ public sealed class SourceIO : IDisposable
         };
     }
 
+    /// <summary>
+    /// GETs the whole of <paramref name="uri"/> (an http(s) service request, e.g. a WCS GetCoverage): status 200 only, at
+    /// most <paramref name="maxBytes"/>, retried like range reads. Errors name the URL as <see cref="SourceUri.Display"/>.
+    /// </summary>
+    /// <exception cref="SourceException">Not 200, too large, unreachable (after retries).</exception>
+    internal Task<(byte[] Body, string? ContentType)> GetAsync(SourceUri uri, long maxBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (uri.Scheme != SourceScheme.Http)
+        {
+            throw new ArgumentException("only http(s) URLs are fetched whole", nameof(uri));
+        }
+        return new HttpByteSource(this, uri).GetAsync(maxBytes, cancellationToken);
+    }
+
     internal HttpClient Client => _client.Value;
 
     private HttpClient CreateClient()

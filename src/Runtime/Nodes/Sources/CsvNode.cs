@@ -80,16 +80,7 @@ internal sealed class CsvNode : Node
         {
             return null;
         }
-        SourceUri? uri = null;
-        try
-        {
-            uri = SourceUri.Parse(ctx.GetString("source")!, ctx.BaseDirectory);
-            ctx.Attrs["source"] = uri.Identity;
-        }
-        catch (FormatException ex)
-        {
-            ctx.Error("source", ex.Message);
-        }
+        var uri = KeyedFileSource.ParseSource(ctx);
         int? header = null;
         switch (ctx.Attrs["header"])
         {
@@ -115,15 +106,7 @@ internal sealed class CsvNode : Node
             ctx.Error("data_key", "must be one column: several data columns (PODPAC's multiple outputs) are not supported yet");
         }
         var dataKey = CheckKey(ctx, "data_key", allowNull: true);
-        KeyedFileSource.CheckCrsAndBoundary(ctx);
-        if (ctx.GetBool("cf_time"))
-        {
-            ctx.Error("cf_time", "must be false: decoding CF times is not supported for CSV files");
-        }
-        if (ctx.GetString("file_mode") is not "r")
-        {
-            ctx.Error("file_mode", "must be 'r': sources are only read");
-        }
+        KeyedFileSource.CheckFileAttrs(ctx);
         if (ctx.HasErrors)
         {
             return null;

@@ -80,30 +80,13 @@ internal abstract class KeyedFileSource : Node
         {
             return null;
         }
-        SourceUri? uri = null;
-        try
-        {
-            uri = SourceUri.Parse(ctx.GetString("source")!, ctx.BaseDirectory);
-            ctx.Attrs["source"] = uri.Identity;
-        }
-        catch (FormatException ex)
-        {
-            ctx.Error("source", ex.Message);
-        }
+        var uri = ParseSource(ctx);
         string? dataKey = ctx.GetString("data_key");
         if (string.IsNullOrEmpty(dataKey))
         {
             ctx.Error("data_key", "must name the array to read");
         }
-        CheckCrsAndBoundary(ctx);
-        if (ctx.GetBool("cf_time"))
-        {
-            ctx.Error("cf_time", "must be false: decoding CF times is not supported yet");
-        }
-        if (ctx.GetString("file_mode") is not "r")
-        {
-            ctx.Error("file_mode", "must be 'r': sources are only read");
-        }
+        CheckFileAttrs(ctx);
         var keyOfDim = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var dim in DimNames)
         {
@@ -116,6 +99,36 @@ internal abstract class KeyedFileSource : Node
         // A file is declared as the path it resolved to (the access policy follows its links itself), a URL as written.
         ctx.DeclareSource("source", uri!.IsRemote ? ctx.GetString("source")! : uri.FilePath!);
         return (uri, dataKey!, keyOfDim);
+    }
+
+    /// <summary>The <c>source</c> attr as a file path or URL (normalised in the attrs, so it keys by its identity), or null after an error.</summary>
+    internal static SourceUri? ParseSource(NodeBuildContext ctx)
+    {
+        try
+        {
+            var uri = SourceUri.Parse(ctx.GetString("source")!, ctx.BaseDirectory);
+            ctx.Attrs["source"] = uri.Identity;
+            return uri;
+        }
+        catch (FormatException ex)
+        {
+            ctx.Error("source", ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>The attrs every file source of PODPAC shares that PodCache takes only at their defaults, and the CRS and boundary.</summary>
+    internal static void CheckFileAttrs(NodeBuildContext ctx)
+    {
+        CheckCrsAndBoundary(ctx);
+        if (ctx.GetBool("cf_time"))
+        {
+            ctx.Error("cf_time", "must be false: decoding CF times is not supported yet");
+        }
+        if (ctx.GetString("file_mode") is not "r")
+        {
+            ctx.Error("file_mode", "must be 'r': sources are only read");
+        }
     }
 
     /// <summary>

@@ -62,6 +62,12 @@ internal abstract class KeyedFileSource : Node
         new AttrSpec("lon_key", AttrType.String, lon),
         new AttrSpec("time_key", AttrType.String, time),
         new AttrSpec("alt_key", AttrType.String, alt),
+        .. FileAttrs,
+    ];
+
+    /// <summary>The attrs every PODPAC file source takes besides its source and keys (<see cref="CheckFileAttrs"/> checks them).</summary>
+    internal static AttrSpec[] FileAttrs =>
+    [
         new AttrSpec("nan_vals", AttrType.NumberList, new JsonArray()),
         new AttrSpec("nan_val", AttrType.Number, JsonValue.Create(double.NaN)),
         new AttrSpec("cf_time", AttrType.Bool, JsonValue.Create(false)),

@@ -27,5 +27,7 @@ internal static class BuiltInNodes
         MaskNode.Type,
         Datalib.DroughtMonitorCategory.Type,
         Datalib.DroughtCategoryNode.Type,
+        Datalib.TerrainTilesNode.Type,
+        Datalib.TerrainTilesNode.CompositeType,
     ];
 }

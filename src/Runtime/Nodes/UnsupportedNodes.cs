@@ -52,9 +52,9 @@ internal static class UnsupportedNodes
         .. Datalib("soilscape", ["SoilSCAPE20min"], ["SoilSCAPE20minRaw", "SoilSCAPENode"],
             "SoilSCAPE soil moisture stations from ORNL DAAC's THREDDS server",
             Earthdata + " for https://thredds.daac.ornl.gov and composites scattered stations, which PodCache does not do"),
-        .. Datalib("terraintiles", ["TerrainTiles"], ["TerrainTilesComposite", "TerrainTilesSourceRaw"],
-            "elevation tiles from the AWS Open Data bucket elevation-tiles-prod",
-            "not yet: TerrainTiles is planned with PodCache's CRS support"),
+        .. Datalib("terraintiles", [], ["TerrainTilesSourceRaw"], "one elevation tile of the bucket elevation-tiles-prod",
+            "PODPAC builds it inside TerrainTiles for each tile; name datalib.terraintiles.TerrainTiles, or read one tile with data.Rasterio "
+            + "(source s3://elevation-tiles-prod/geotiff/Z/X/Y.tif, anon true, crs EPSG:3857)"),
         .. Datalib("weathercitizen", ["WeatherCitizen"], [], "crowd-sourced observations from the WeatherCitizen API (https://api.weathercitizen.org)",
             "it queries the WeatherCitizen web API and decodes its protobuf bursts with a downloaded Python module; PodCache does not call that service"),
 

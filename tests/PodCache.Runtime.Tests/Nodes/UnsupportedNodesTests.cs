@@ -25,7 +25,7 @@ public class UnsupportedNodesTests
     [InlineData("datalib.modis_pds.MODIS", "modis-pds")]
     [InlineData("datalib.intake_catalog.IntakeCatalog", "Python")]
     [InlineData("datalib.soilgrids.SoilGridsClay", "data.WCS")]
-    [InlineData("datalib.terraintiles.TerrainTiles", "planned")]
+    [InlineData("datalib.terraintiles.TerrainTilesSourceRaw", "data.Rasterio")]
     [InlineData("data.PyDAP", "OPeNDAP")]
     [InlineData("core.data.ogr.OGR", "vector")]
     public void Parse_AKnownUnsupportedNode_IsOneErrorAtItsNodePath_NamingItAndWhy(string name, string why)

@@ -59,7 +59,7 @@ public class UnsupportedNodesTests
             """);
         Assert.Equal("algorithm.SinCoords", p.Nodes.Single().Type.Name);
         var foreign = Assert.Throws<PipelineException>(() => Pipeline.Parse("""{"a": {"plugin": "mypackage", "node": "MyNode"}}"""));
-        Assert.Contains(foreign.Errors, e => e.Path == "nodes.a.plugin" && e.Message.Contains("plugins are not supported", StringComparison.Ordinal));
+        Assert.Contains(foreign.Errors, e => e.Path == "nodes.a.plugin" && e.Message.Contains("PodCache runs no Python code", StringComparison.Ordinal));
     }
 
     [Fact]

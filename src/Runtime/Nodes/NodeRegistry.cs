@@ -124,7 +124,8 @@ public sealed class NodeRegistry
     {
         string last = name[(name.LastIndexOf('.') + 1)..];
         return _types.Where(t => t.Name.EndsWith("." + last, StringComparison.OrdinalIgnoreCase)
-                                 || t.Name.Contains(last, StringComparison.OrdinalIgnoreCase))
+                                 || t.Name.Contains(last, StringComparison.OrdinalIgnoreCase)
+                                 || AttrValidator.Closest(last, [t.Name[(t.Name.LastIndexOf('.') + 1)..]]) is not null)
             .Select(t => t.Name).Take(3);
     }
 }

@@ -153,7 +153,9 @@ internal static class PipelineParser
         {
             if (!NodeKeys.Contains(kv.Key))
             {
-                errors.Add($"{path}.{kv.Key}", "unknown key; a node has 'node', 'attrs', 'inputs', 'lookup_attrs', 'style' and 'cache'");
+                string hint = AttrValidator.Closest(kv.Key, [.. NodeKeys]) is { } close ? $"; did you mean '{close}'?" : "";
+                errors.Add($"{path}.{kv.Key}", "unknown key" + hint
+                    + errors.Once("node keys", " (a node has 'node', 'attrs', 'inputs', 'lookup_attrs', 'plugin', 'style' and 'cache')"));
             }
         }
         bool nodeNamed = JsonNumbers.TryGetString(d.Definition["node"], out var typeName);
@@ -564,6 +566,7 @@ internal static class PipelineParser
             foreach (var (attr, value) in d.InputAttrs)
             {
                 given[attr] = value.DeepClone();
+                ctx.AttrOrigins[attr] = ($"inputs.{attr}", "");
             }
         }
         if (d.Lookups.Count > 0)
@@ -594,6 +597,7 @@ internal static class PipelineParser
                     continue;
                 }
                 given[attr] = value?.DeepClone();
+                ctx.AttrOrigins[attr] = ($"lookup_attrs.{attr}", $" (the value of '{target}')");
             }
         }
         AttrValidator.Validate(d.Type, given, ctx);

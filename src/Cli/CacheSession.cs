@@ -164,7 +164,10 @@ internal sealed class CacheSession : IAsyncDisposable
     public PipelineRunner CreateRunner(IMemoCache? cache = null, IRemoteEvaluator? remote = null, Action<int, int>? progress = null,
         IRunAdmission? admission = null) =>
         new(cache ?? Cache, new RunnerOptions { Catalog = Stack.Index, Remote = remote, Progress = progress, Limits = Limits, Admission = admission,
-            Sources = Sources, SourceServices = SourceServices });
+            Sources = Sources, SourceServices = SourceServices, Registry = Registry });
+
+    /// <summary>The node types runs parse with: the built-in ones.</summary>
+    public PodCache.Runtime.Nodes.NodeRegistry Registry { get; init; } = PodCache.Runtime.Nodes.NodeRegistry.Default;
 
     /// <summary>
     /// Where runs are saved (null without a disk tier): <c>runs/</c> in the cache directory, its bytes accounted in the

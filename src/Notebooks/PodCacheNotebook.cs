@@ -24,13 +24,14 @@ public static class PodCacheNotebook
     /// </summary>
     /// <param name="cacheDirectory">The disk cache directory, e.g. the CLI's <c>.podcache</c>.</param>
     /// <param name="time">The clock; the system clock when null.</param>
-    public static PodCacheSession Open(string cacheDirectory, TimeProvider? time = null)
+    /// <param name="registry">The node types to parse pipelines with: an application's own (with its nodes added), or the built-in ones when null.</param>
+    public static PodCacheSession Open(string cacheDirectory, TimeProvider? time = null, PodCache.Runtime.Nodes.NodeRegistry? registry = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(cacheDirectory);
         string dir = Path.GetFullPath(cacheDirectory);
         var config = new CacheConfig { DiskEnabled = true, DiskPath = dir };
         time ??= TimeProvider.System;
         var stack = CacheStack.Create(config, new ValueCodecs().Register(new DataArrayCodec()), time: time);
-        return new PodCacheSession(dir, stack, time);
+        return new PodCacheSession(dir, stack, time, registry);
     }
 }

@@ -12,14 +12,18 @@ namespace PodCache.Notebooks;
 /// </summary>
 public sealed class PodCacheSession : IAsyncDisposable, IDisposable
 {
-    internal PodCacheSession(string cacheDirectory, CacheStack stack, TimeProvider time)
+    internal PodCacheSession(string cacheDirectory, CacheStack stack, TimeProvider time, PodCache.Runtime.Nodes.NodeRegistry? registry = null)
     {
         CacheDirectory = cacheDirectory;
         Stack = stack;
         Time = time;
-        Runner = new PipelineRunner(stack.Cache, new RunnerOptions { Catalog = stack.Index, Time = time });
+        Registry = registry ?? PodCache.Runtime.Nodes.NodeRegistry.Default;
+        Runner = new PipelineRunner(stack.Cache, new RunnerOptions { Catalog = stack.Index, Time = time, Registry = Registry });
         Runs = new RunStore(cacheDirectory);
     }
+
+    /// <summary>The node types pipeline files are parsed with (the built-in ones unless the session was opened with others).</summary>
+    public PodCache.Runtime.Nodes.NodeRegistry Registry { get; }
 
     /// <summary>The cache directory (absolute).</summary>
     public string CacheDirectory { get; }
@@ -82,11 +86,11 @@ public sealed class PodCacheSession : IAsyncDisposable, IDisposable
     /// <inheritdoc/>
     public ValueTask DisposeAsync() => Stack.DisposeAsync();
 
-    private static (Pipeline, Coordinates) Read(string pipelinePath, string coordinatesPath)
+    private (Pipeline, Coordinates) Read(string pipelinePath, string coordinatesPath)
     {
         ArgumentException.ThrowIfNullOrEmpty(pipelinePath);
         ArgumentException.ThrowIfNullOrEmpty(coordinatesPath);
-        var pipeline = Pipeline.Parse(File.ReadAllText(pipelinePath), source: pipelinePath,
+        var pipeline = Pipeline.Parse(File.ReadAllText(pipelinePath), Registry, source: pipelinePath,
             baseDirectory: Path.GetDirectoryName(Path.GetFullPath(pipelinePath)));
         var coordinates = Coordinates.Parse(File.ReadAllText(coordinatesPath), coordinatesPath);
         return (pipeline, coordinates);

@@ -66,6 +66,9 @@ internal sealed class ClusterRunService : IRunService
     /// <inheritdoc/>
     public PodCache.Runtime.Execution.RuntimeLimits Limits => _local.Limits;
 
+    /// <inheritdoc/>
+    public PodCache.Runtime.Nodes.NodeRegistry Registry => _local.Registry;
+
     /// <summary>The cluster membership, once <see cref="JoinAsync"/> has started it.</summary>
     public ClusterMember? Member => _member;
 
@@ -282,7 +285,7 @@ internal sealed class ClusterRunService : IRunService
         {
             // Untrusted bytes: parsed and validated like any request (sources by this member's own policy), and they
             // must produce this very key.
-            what = EvaluationRequest.Parse(request.Payload.Span, key, sources: _local.Session.Sources);
+            what = EvaluationRequest.Parse(request.Payload.Span, key, _local.Registry, sources: _local.Session.Sources);
             run = await runner.RunAsync(what.Pipeline, what.Coordinates, what.NodeRef, what.SourceTokens, cancellationToken).ConfigureAwait(false);
         }
         catch (PipelineException ex)

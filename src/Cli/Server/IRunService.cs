@@ -29,6 +29,9 @@ internal interface IRunService : IAsyncDisposable
     /// <summary>The configuration's limits: request bodies are read and runs planned under them.</summary>
     PodCache.Runtime.Execution.RuntimeLimits Limits { get; }
 
+    /// <summary>The node types posted pipelines are parsed with.</summary>
+    PodCache.Runtime.Nodes.NodeRegistry Registry { get; }
+
     /// <summary>Runs, node computations and hits this member has performed since it started.</summary>
     MemberCounters Counters { get; }
 

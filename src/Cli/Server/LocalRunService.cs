@@ -81,6 +81,9 @@ internal sealed class LocalRunService : IRunService
     /// <inheritdoc/>
     public PodCache.Runtime.Execution.RuntimeLimits Limits => _session.Limits;
 
+    /// <inheritdoc/>
+    public PodCache.Runtime.Nodes.NodeRegistry Registry => _session.Registry;
+
     /// <summary>When the member started.</summary>
     public DateTimeOffset Started => _started;
 

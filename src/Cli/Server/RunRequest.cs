@@ -21,7 +21,12 @@ internal sealed record RunRequest(Pipeline Pipeline, Coordinates Coordinates, st
         TryParse(body, null, out request, out errors);
 
     /// <summary>Parses and validates <paramref name="body"/> under <paramref name="limits"/> (the defaults when null).</summary>
-    public static bool TryParse(string body, PodCache.Runtime.Execution.RuntimeLimits? limits, out RunRequest? request, out IReadOnlyList<ProblemError> errors)
+    public static bool TryParse(string body, PodCache.Runtime.Execution.RuntimeLimits? limits, out RunRequest? request, out IReadOnlyList<ProblemError> errors) =>
+        TryParse(body, limits, null, out request, out errors);
+
+    /// <summary>Parses and validates <paramref name="body"/>, its pipeline with <paramref name="registry"/> (the built-in one when null).</summary>
+    public static bool TryParse(string body, PodCache.Runtime.Execution.RuntimeLimits? limits, PodCache.Runtime.Nodes.NodeRegistry? registry,
+        out RunRequest? request, out IReadOnlyList<ProblemError> errors)
     {
         request = null;
         var found = new List<ProblemError>();
@@ -59,7 +64,7 @@ internal sealed record RunRequest(Pipeline Pipeline, Coordinates Coordinates, st
                 obj.Remove("pipeline");
                 try
                 {
-                    pipeline = Pipeline.FromJson(p, limits: limits);
+                    pipeline = Pipeline.FromJson(p, registry, limits);
                 }
                 catch (PipelineException ex)
                 {

@@ -201,7 +201,7 @@ public sealed class PipelineRun
         {
             throw new PipelineException("", "not a run manifest: expected 'pipeline', 'coordinates' and 'nodes'");
         }
-        var pipeline = Pipeline.FromJson((JsonObject)p.DeepClone(), limits: runner.Limits);
+        var pipeline = Pipeline.FromJson((JsonObject)p.DeepClone(), runner.Registry, runner.Limits);
         var coordinates = Coordinates.FromJson(m["coordinates"], runner.Limits);
         var nodes = new Dictionary<string, NodeRunInfo>(StringComparer.Ordinal);
         foreach (var (r, v) in nodesJson)

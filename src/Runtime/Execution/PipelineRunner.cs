@@ -49,6 +49,9 @@ public sealed class PipelineRunner
     /// <summary>The limits requests are planned under (<see cref="RunnerOptions.Limits"/>).</summary>
     public RuntimeLimits Limits => _options.Limits;
 
+    /// <summary>The node types this runner parses pipelines with (<see cref="RunnerOptions.Registry"/>).</summary>
+    public Nodes.NodeRegistry Registry => _options.Registry;
+
     /// <summary>Evaluates <paramref name="pipeline"/> at <paramref name="coordinates"/>.</summary>
     /// <param name="pipeline">The pipeline.</param>
     /// <param name="coordinates">The request.</param>

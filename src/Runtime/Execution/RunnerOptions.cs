@@ -42,6 +42,20 @@ public sealed class RunnerOptions
     /// </summary>
     public PodCache.Runtime.Sources.IO.SourceServices? SourceServices { get; set; }
 
+    /// <summary>
+    /// The node types pipelines handed to this runner were parsed with, and what it parses with itself (a saved run
+    /// reopened, a pipeline sent by a cluster member): an application's own registry with its own nodes added
+    /// (<see cref="Nodes.NodeRegistry.CreateDefault"/> then <see cref="Nodes.NodeRegistry.Register"/>), or the built-in one.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">Null.</exception>
+    public Nodes.NodeRegistry Registry
+    {
+        get => _registry;
+        set => _registry = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    private Nodes.NodeRegistry _registry = Nodes.NodeRegistry.Default;
+
     /// <summary>The clock for run ids and timings; the system clock by default.</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 

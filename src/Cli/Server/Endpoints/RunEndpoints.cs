@@ -33,7 +33,7 @@ internal static class RunEndpoints
         var (body, problem) = await RequestBody.ReadJsonAsync(context, Math.Min(options.MaxBodyBytes, service.Limits.MaxDocumentBytes))
             .ConfigureAwait(false);
         if (problem is not null) return problem;
-        if (!RunRequest.TryParse(body!, service.Limits, out var request, out var errors))
+        if (!RunRequest.TryParse(body!, service.Limits, service.Registry, out var request, out var errors))
         {
             return ProblemResults.Invalid(context, errors);
         }

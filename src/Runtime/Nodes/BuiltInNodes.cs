@@ -20,6 +20,7 @@ internal static class BuiltInNodes
         WcsNode.Type,
         .. Algorithms.Stats.ReduceNode.Types,
         Compositors.OrderedCompositorNode.Type,
+        Compositors.TileCompositorNode.Type,
         Interpolation.InterpolateNode.Type,
         Interpolation.ReprojectNode.Type,
         ArithmeticNode.Type,

@@ -26,6 +26,10 @@ internal static class BuiltInNodes
         ArithmeticNode.Type,
         ConvolutionNode.Type,
         MaskNode.Type,
+        Algorithms.CoordSelect.ExpandCoordinatesNode.Type,
+        Algorithms.CoordSelect.SelectCoordinatesNode.Type,
+        Algorithms.CoordSelect.YearSubstituteCoordinatesNode.Type,
+        Algorithms.CoordSelect.TransformTimeUnitsNode.Type,
         Datalib.DroughtMonitorCategory.Type,
         Datalib.DroughtCategoryNode.Type,
     ];

@@ -243,11 +243,11 @@ internal static class PipelineParser
                         continue;
                     }
                 }
-                else if (!spec.Names.Contains(kv.Key))
+                else if (!spec.Names.Contains(kv.Key) && !spec.Optional.Contains(kv.Key))
                 {
                     errors.Add(ip, spec.Names.Count == 0
                         ? $"unknown input; {d.Type!.Name} takes no inputs"
-                        : $"unknown input; {d.Type!.Name} takes {string.Join(", ", spec.Names)}");
+                        : $"unknown input; {d.Type!.Name} takes {string.Join(", ", spec.Names.Concat(spec.Optional))}");
                     continue;
                 }
             }
@@ -493,6 +493,42 @@ internal static class PipelineParser
         return order;
     }
 
+    /// <summary>
+    /// PODPAC's <c>find_coordinates</c> of a built node: a source's own coordinates; for other nodes their inputs'
+    /// lists concatenated in input order (duplicates kept, as PODPAC does), so a node without inputs (Arange) has
+    /// none. Null when a node in the way cannot say without reading its data (file sources).
+    /// </summary>
+    private static List<Coordinates>? AvailableCoordinates(Draft d, Dictionary<string, Draft> byRef)
+    {
+        if (d.Built is not { } built)
+        {
+            return null;
+        }
+        if (built.Implementation.OwnCoordinates is { } own)
+        {
+            return [own];
+        }
+        if (built.Type.Inputs.Names.Count == 0 && built.Type.Inputs.Optional.Count == 0 && !built.Type.Inputs.AnyNames)
+        {
+            return built.Type.Name.StartsWith("data.", StringComparison.Ordinal) || built.Type.Name.StartsWith("datalib.", StringComparison.Ordinal)
+                ? null
+                : [];
+        }
+        var all = new List<Coordinates>();
+        foreach (var input in d.Inputs)
+        {
+            foreach (var r in input.Refs)
+            {
+                if (AvailableCoordinates(byRef[r], byRef) is not { } list)
+                {
+                    return null;
+                }
+                all.AddRange(list);
+            }
+        }
+        return all;
+    }
+
     private static void Build(Draft d, Dictionary<string, Draft> byRef, ErrorSink errors, RuntimeLimits limits, string? baseDirectory)
     {
         if (d.Type is null)
@@ -501,7 +537,12 @@ internal static class PipelineParser
         }
         string path = "nodes." + d.Ref;
         var slots = d.Inputs.SelectMany(i => i.Slots).ToArray();
-        var ctx = new NodeBuildContext(d.Type, d.Ref, path, slots, errors, limits, baseDirectory);
+        var ctx = new NodeBuildContext(d.Type, d.Ref, path, slots, errors, limits, baseDirectory)
+        {
+            AvailableCoordinatesOf = slot => d.Inputs.FirstOrDefault(i => i.Slots.Contains(slot)) is { } input
+                ? AvailableCoordinates(byRef[input.Refs[input.Slots.ToList().IndexOf(slot)]], byRef)
+                : null,
+        };
         d.Context = ctx;
         var given = d.Definition["attrs"] as JsonObject;
         if (d.Lookups.Count > 0)

@@ -1,4 +1,4 @@
-"""Makes conformance cases 170-199 (coordinate algorithms, time grouping, Percentile/Skew/Kurtosis, TileCompositor)
+"""Makes conformance cases 170-202 (coordinate algorithms, time grouping, Percentile/Skew/Kurtosis, TileCompositor)
 by running PODPAC 4.0.0.
 
 Run: PYTHONPATH=<podpac source>:<stubs> /usr/bin/python3 coordalg_cases.py tests/conformance/cases
@@ -154,5 +154,18 @@ write("198-tile-misaligned-lat-descending-request", tc2, Coordinates([[1.5, 1.0,
 tc3 = podpac.compositor.TileCompositor(sources=[sin])
 write("199-tile-single-source-descending", tc3, Coordinates([[3.0, 2.0, 1.0], [4.0, 5.0]], dims=["lat", "lon"]),
       "TileCompositor with one extent-independent source (SinCoords) requested descending: nothing to combine, so the request's own (descending) grid comes back")
+
+# --- infinities and NaN-only groups
+inf = np.inf
+arr_inf = podpac.data.Array(source=np.array([[1.0, inf, 3.0, 4.0], [1.0, 2.0, np.nan, 5.0], [inf, -inf, 1.0, 2.0]]), coordinates=Coordinates([[0.0, 1.0, 2.0], [0.0, 1.0, 2.0, 3.0]], dims=["lat", "lon"]))
+ci = Coordinates([[0.0, 1.0, 2.0], [0.0, 1.0, 2.0, 3.0]], dims=["lat", "lon"])
+write("200-percentile-infinity-neighbours", podpac.algorithm.Percentile(source=arr_inf, dims=["lon"], percentile=100.0), ci,
+      "Percentile 100 over lon with infinities: numpy's lerp at the last value computes inf - inf, so a row whose largest value is +inf gives NaN (rows 0 and 2), row 1 its max 5")
+write("201-skew-infinity-nan", podpac.algorithm.Skew(source=arr_inf, dims=["lon"]), ci,
+      "Skew over lon with infinities (and a NaN elsewhere, so scipy's masked path): a row holding +/-inf gives NaN, the finite row (1, 2, 5, NaN skipped) its skew")
+tg = ["2020-01-01", "2020-02-02", "2020-02-05", "2020-03-06"]
+arr_ng = podpac.data.Array(source=np.array([[np.nan], [np.nan], [np.nan], [1.0]]), coordinates=Coordinates([tg, [0.0]], dims=["time", "lat"]))
+write("202-groupreduce-any-nan-only-groups", podpac.algorithm.GroupReduce(source=arr_ng, groupby="month", reduce_fn="any"), Coordinates([tg, [0.0]], dims=["time", "lat"]),
+      "GroupReduce month reduce_fn 'any' where January and February hold only NaN: NaN is non-zero, so 'any' is 1 for them too (numpy truthiness, no NaN skipping)")
 
 with open(os.path.join(out, "coordalg_index.txt"), "w") as f: f.write("\n".join(index) + "\n")

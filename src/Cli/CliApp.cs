@@ -19,6 +19,7 @@ internal static class CliApp
           podcache cache stats|ls [--json] [--cache-dir DIR] [--config FILE]
           podcache cache evict KEY | clear | gc [--cache-dir DIR] [--config FILE]
           podcache inspect KEY [--cache-dir DIR] [--config FILE]
+          podcache nodes [NODE] [--format text|json]
           podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N] [--max-inflight-bytes N] [--no-save-runs]
                          [--cache-dir DIR] [--config FILE] [--cluster-port Q --seed HOST:PORT ...]
           podcache loadtest [--url http://127.0.0.1:P] [--hits N] [--misses N] [--concurrency C] [--no-save-runs]
@@ -51,9 +52,10 @@ internal static class CliApp
                 "get" => await RunsCommand.GetAsync(rest, stdout, stderr, cancellationToken).ConfigureAwait(false),
                 "cache" => await CacheCommand.ExecuteAsync(rest, stdout, cancellationToken).ConfigureAwait(false),
                 "inspect" => await CacheCommand.InspectAsync(rest, stdout).ConfigureAwait(false),
+                "nodes" => await NodesCommand.ExecuteAsync(rest, stdout).ConfigureAwait(false),
                 "serve" => await ServeCommand.ExecuteAsync(rest, stdout, cancellationToken).ConfigureAwait(false),
                 "loadtest" => await LoadTestCommand.ExecuteAsync(rest, stdout, stderr, cancellationToken).ConfigureAwait(false),
-                _ => throw new UsageException($"unknown command '{args[0]}'; commands: run, plan, runs, get, cache, inspect, serve, loadtest (see podcache --help)"),
+                _ => throw new UsageException($"unknown command '{args[0]}'; commands: run, plan, runs, get, cache, inspect, nodes, serve, loadtest (see podcache --help)"),
             };
         }
         catch (UsageException ex)

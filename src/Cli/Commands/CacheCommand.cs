@@ -12,7 +12,7 @@ internal static class CacheCommand
 {
     private static readonly HashSet<string> Options = ["cache-dir", "config", "tier"];
     private static readonly HashSet<string> Flags = ["json"];
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken ct)
     {

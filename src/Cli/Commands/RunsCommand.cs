@@ -41,7 +41,7 @@ internal static class RunsCommand
                     ["manifest"] = r.Path,
                 });
             }
-            await stdout.WriteLineAsync(arr.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
+            await stdout.WriteLineAsync(arr.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
         var sb = new StringBuilder();

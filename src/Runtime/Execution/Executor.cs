@@ -473,7 +473,7 @@ internal sealed class Executor
                 catch (PodCache.Runtime.Sources.IO.SourceException ex)
                 {
                     // Never cached: the failure travels up, and nothing built on the failed read is stored.
-                    throw SourceFailures.AtNode(node.Ref, ex);
+                    throw SourceFailures.AtNode(node.Ref, ex, node.SourceAttr);
                 }
             }, node.Cache.Enabled ? WithProvenance(pn) : node.Cache, _cancellationToken).ConfigureAwait(false);
             pn.Status = outcome.Status;

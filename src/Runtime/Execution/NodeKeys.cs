@@ -36,9 +36,15 @@ public sealed class NodeKeys
     /// Resolves, concurrently, the source version token of every node of <paramref name="nodeRef"/>'s subgraph that
     /// declares a source (<see cref="Nodes.Node.ResolveSourceVersionAsync"/>): what keys are computed with.
     /// </summary>
+    /// <remarks>
+    /// A node whose sources depend on its request (<see cref="Nodes.Node.SourceVersionDependsOnRequest"/>) is given the
+    /// coordinates it will be asked for at <paramref name="request"/>, found by walking the inputs' plans as
+    /// <see cref="Plan.Build"/> will; without a request it resolves as any other source.
+    /// </remarks>
     /// <exception cref="Sources.IO.SourceException">A source's version cannot be had.</exception>
     public static async Task<Dictionary<string, string?>> ResolveSourcesAsync(Pipeline pipeline, string nodeRef,
-        Sources.IO.SourceServices? services, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? given = null)
+        Sources.IO.SourceServices? services, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? given = null,
+        Coordinates? request = null)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -73,6 +79,9 @@ public sealed class NodeKeys
             return result;
         }
         var tokens = new string?[sourceNodes.Count];
+        var requested = request is not null && sourceNodes.Any(n => n.Implementation.SourceVersionDependsOnRequest)
+            ? RequestsOf(pipeline, nodeRef, request)
+            : null;
         await Parallel.ForEachAsync(Enumerable.Range(0, sourceNodes.Count),
             new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
             async (i, ct) =>
@@ -80,11 +89,14 @@ public sealed class NodeKeys
                 var node = sourceNodes[i];
                 try
                 {
-                    tokens[i] = await node.Implementation.ResolveSourceVersionAsync(services, ct).ConfigureAwait(false);
+                    tokens[i] = requested is not null && node.Implementation.SourceVersionDependsOnRequest
+                        ? await node.Implementation.ResolveRequestSourceVersionAsync(
+                            requested.TryGetValue(node.Ref, out var asked) ? asked : [], services, ct).ConfigureAwait(false)
+                        : await node.Implementation.ResolveSourceVersionAsync(services, ct).ConfigureAwait(false);
                 }
                 catch (Sources.IO.SourceException ex)
                 {
-                    throw SourceFailures.AtNode(node.Ref, ex);
+                    throw SourceFailures.AtNode(node.Ref, ex, node.SourceAttr);
                 }
                 catch (Nodes.NodeEvaluationException ex)
                 {
@@ -94,6 +106,51 @@ public sealed class NodeKeys
         for (int i = 0; i < tokens.Length; i++)
         {
             result[sourceNodes[i].Ref] = tokens[i];
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Every distinct request each node of <paramref name="rootRef"/>'s subgraph is asked for when the root is asked for
+    /// <paramref name="request"/>: the walk <see cref="Plan.Build"/> makes, without keys.
+    /// </summary>
+    private static Dictionary<string, List<Coordinates>> RequestsOf(Pipeline pipeline, string rootRef, Coordinates request)
+    {
+        var result = new Dictionary<string, List<Coordinates>>(StringComparer.Ordinal);
+        var seen = new HashSet<(string, Key)>();
+        var queue = new Queue<(PipelineNode Node, Coordinates Request)>();
+        void Visit(PipelineNode node, Coordinates at)
+        {
+            if (!seen.Add((node.Ref, at.Key)))
+            {
+                return;
+            }
+            if (!result.TryGetValue(node.Ref, out var list))
+            {
+                result[node.Ref] = list = [];
+            }
+            list.Add(at);
+            queue.Enqueue((node, at));
+        }
+        Visit(pipeline[rootRef], request);
+        while (queue.TryDequeue(out var item))
+        {
+            IReadOnlyDictionary<string, Coordinates> requests;
+            try
+            {
+                requests = item.Node.Implementation.PlanInputs(item.Request, item.Node.Slots);
+            }
+            catch (Nodes.NodeEvaluationException ex)
+            {
+                throw new PipelineException($"nodes.{item.Node.Ref}", ex.Message);
+            }
+            foreach (var input in item.Node.Inputs)
+            {
+                for (int i = 0; i < input.Slots.Count; i++)
+                {
+                    Visit(pipeline[input.Refs[i]], requests[input.Slots[i]]);
+                }
+            }
         }
         return result;
     }

@@ -175,7 +175,12 @@ public sealed class PipelineRun
     /// <summary>The manifest as indented JSON text (NaN written as PODPAC's "NaN").</summary>
     public string ToJsonString() => ToJson().ToJsonString(ManifestWriteOptions);
 
-    private static readonly System.Text.Json.JsonSerializerOptions ManifestWriteOptions = new(JsonNumbers.WriteOptions) { WriteIndented = true };
+    // Read by people as much as by programs: '+' in a CRS string or '<' in a message stays as written (not \u002B).
+    private static readonly System.Text.Json.JsonSerializerOptions ManifestWriteOptions = new(JsonNumbers.WriteOptions)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Reopens a run from its manifest so that any node can be pulled through <paramref name="runner"/>.</summary>
     /// <exception cref="PipelineException">The manifest is not valid.</exception>

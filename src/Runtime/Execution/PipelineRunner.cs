@@ -118,7 +118,7 @@ public sealed class PipelineRunner
         }
         // Before keys: computing them resolves source versions, which touches the files.
         SourceAccessCheck.Check(pipeline, _options.Sources);
-        var tokens = await NodeKeys.ResolveSourcesAsync(pipeline, nodeRef, Sources, ct, given).ConfigureAwait(false);
+        var tokens = await NodeKeys.ResolveSourcesAsync(pipeline, nodeRef, Sources, ct, given, coordinates).ConfigureAwait(false);
         var plan = Plan.Build(pipeline, new NodeKeys(pipeline, tokens), nodeRef, coordinates, _options.Limits);
         await plan.ProbeAsync(Cache, _catalog, ct).ConfigureAwait(false);
         return plan;
@@ -145,7 +145,7 @@ public sealed class PipelineRunner
             }
             catch (PodCache.Runtime.Sources.IO.SourceException ex)
             {
-                throw SourceFailures.AtNode(pn.Node.Ref, ex);
+                throw SourceFailures.AtNode(pn.Node.Ref, ex, pn.Node.SourceAttr);
             }
             catch (Nodes.NodeEvaluationException ex)
             {

@@ -11,13 +11,16 @@ namespace PodCache.Runtime.Execution;
 /// </summary>
 public static class SourceFailures
 {
-    /// <summary>The exception to throw for <paramref name="ex"/> raised while node <paramref name="nodeRef"/> read its source.</summary>
-    public static Exception AtNode(string nodeRef, SourceException ex)
+    /// <summary>
+    /// The exception to throw for <paramref name="ex"/> raised while node <paramref name="nodeRef"/> read the source named
+    /// by its attr <paramref name="attr"/> (<c>source</c> for file sources, <c>bucket</c> for a tile set).
+    /// </summary>
+    public static Exception AtNode(string nodeRef, SourceException ex, string attr = "source")
     {
         ArgumentNullException.ThrowIfNull(ex);
         if (ex.IsInvalidInput)
         {
-            return new PipelineException($"nodes.{nodeRef}.attrs.source", ex.Message);
+            return new PipelineException($"nodes.{nodeRef}.attrs.{attr}", ex.Message);
         }
         return new SourceException(ex.Failure, ex.Url, $"nodes.{nodeRef}: {ex.Message}", ex.Status, ex);
     }

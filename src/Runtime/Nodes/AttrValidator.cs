@@ -16,8 +16,10 @@ internal static class AttrValidator
             {
                 if (!specs.ContainsKey(kv.Key))
                 {
-                    var names = string.Join(", ", type.Attrs.Select(a => a.Name).Where(n => !NodeType.CommonAttrs.Any(c => c.Name == n)));
-                    ctx.Error(kv.Key, $"unknown attr for {type.Name}; its attrs are {(names.Length == 0 ? "(none)" : names)}");
+                    var own = type.Attrs.Select(a => a.Name).Where(n => !NodeType.CommonAttrs.Any(c => c.Name == n)).ToList();
+                    string hint = Closest(kv.Key, own) is { } close ? $"; did you mean '{close}'?" : "";
+                    string list = ctx.Once("attrs:" + type.Name, $" ({type.Name}'s attrs: {(own.Count == 0 ? "none" : string.Join(", ", own))})");
+                    ctx.Error(kv.Key, $"unknown attr for {type.Name}{hint}{list}");
                 }
             }
         }
@@ -207,5 +209,42 @@ internal static class AttrValidator
         var vals = new JsonArray();
         foreach (var x in flat) vals.Add(JsonValue.Create(x));
         return new JsonObject { ["shape"] = new JsonArray(shape.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()), ["values"] = vals };
+    }
+
+    /// <summary>The name in <paramref name="names"/> within two edits of <paramref name="given"/> (case aside), when one is.</summary>
+    internal static string? Closest(string given, IReadOnlyList<string> names)
+    {
+        string? best = null;
+        int bestDistance = 3;
+        foreach (var n in names)
+        {
+            int d = Distance(given.ToLowerInvariant(), n.ToLowerInvariant());
+            if (d < bestDistance)
+            {
+                (best, bestDistance) = (n, d);
+            }
+        }
+        return best;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        if (Math.Abs(a.Length - b.Length) > 2)
+        {
+            return 3;
+        }
+        var prev = new int[b.Length + 1];
+        var cur = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++) prev[j] = j;
+        for (int i = 1; i <= a.Length; i++)
+        {
+            cur[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                cur[j] = Math.Min(Math.Min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+            (prev, cur) = (cur, prev);
+        }
+        return prev[b.Length];
     }
 }

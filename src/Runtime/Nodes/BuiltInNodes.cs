@@ -35,5 +35,7 @@ internal static class BuiltInNodes
         Algorithms.CoordSelect.TransformTimeUnitsNode.Type,
         Datalib.DroughtMonitorCategory.Type,
         Datalib.DroughtCategoryNode.Type,
+        Datalib.TerrainTilesNode.Type,
+        Datalib.TerrainTilesNode.CompositeType,
     ];
 }

@@ -68,6 +68,22 @@ public abstract class Node
         ValueTask.FromResult(ResolveSourceVersion());
 
     /// <summary>
+    /// True when which external data the node reads depends on the request (a tile set: the tiles a request touches,
+    /// so their versions). The runner then works out the coordinates this node will be asked for before keys exist and
+    /// resolves the version through <see cref="ResolveRequestSourceVersionAsync"/>.
+    /// </summary>
+    public virtual bool SourceVersionDependsOnRequest => false;
+
+    /// <summary>
+    /// The version token of what this node reads when it is asked for each of <paramref name="requests"/> in one run
+    /// (every evaluation of one ref in a run shares one NodeKey, so one token covers them all). Only called when
+    /// <see cref="SourceVersionDependsOnRequest"/>; the default ignores the requests.
+    /// </summary>
+    /// <exception cref="PodCache.Runtime.Sources.IO.SourceException">A source's version cannot be had.</exception>
+    public virtual ValueTask<string?> ResolveRequestSourceVersionAsync(IReadOnlyList<Coordinates> requests, PodCache.Runtime.Sources.IO.SourceServices? sources,
+        CancellationToken cancellationToken) => ResolveSourceVersionAsync(sources, cancellationToken);
+
+    /// <summary>
     /// For <c>podcache plan</c>: the blocks a run at <paramref name="request"/> would find cached and would fetch, or
     /// null for nodes that read no remote source. May read (and cache) the source's header.
     /// </summary>

@@ -67,8 +67,20 @@ public sealed class NodeBuildContext
     public void Error(string? attr, string message)
     {
         HasErrors = true;
+        if (attr is not null && AttrOrigins.TryGetValue(attr, out var origin))
+        {
+            // The user wrote this value elsewhere (a lookup, or PODPAC 2's inputs): point there, not at an attr never written.
+            _errors.Add($"{Path}.{origin.Path}", message + origin.Note);
+            return;
+        }
         _errors.Add(attr is null ? Path : $"{Path}.attrs.{attr}", message);
     }
+
+    /// <summary>Attrs whose value the pipeline gives somewhere other than <c>attrs</c>: the path it is at, and a note.</summary>
+    internal Dictionary<string, (string Path, string Note)> AttrOrigins { get; } = new(StringComparer.Ordinal);
+
+    /// <summary><paramref name="text"/> the first time <paramref name="topic"/> comes up in this pipeline's errors, "" after.</summary>
+    internal string Once(string topic, string text) => _errors.Once(topic, text);
 
     /// <summary>Reports a problem at a path relative to the node.</summary>
     public void ErrorAt(string relativePath, string message)

@@ -71,29 +71,61 @@ public sealed class NodeRegistry
         }
     }
 
-    /// <summary>Finds a known-but-unsupported type by name, unless a runnable type has that name.</summary>
+    /// <summary>Finds a known-but-unsupported type by name (any spelling PODPAC loads), unless a runnable type has that name.</summary>
     public bool TryGetUnsupported(string name, out UnsupportedNodeType type)
     {
-        if (_byName.ContainsKey(name))
+        ArgumentNullException.ThrowIfNull(name);
+        if (TryResolve(name, out _))
         {
             type = null!;
             return false;
         }
-        return _unsupportedByName.TryGetValue(name, out type!);
+        if (_unsupportedByName.TryGetValue(name, out type!))
+        {
+            return true;
+        }
+        foreach (var other in PodpacNames.SpellingsOf(name))
+        {
+            if (_unsupportedByName.TryGetValue(other, out type!))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>Every known-but-unsupported type (each once).</summary>
     public IEnumerable<UnsupportedNodeType> UnsupportedTypes => _unsupportedByName.Values.Distinct();
 
-    /// <summary>Finds a type by canonical name or alias.</summary>
-    public bool TryResolve(string name, out NodeType type) => _byName.TryGetValue(name, out type!);
+    /// <summary>
+    /// Finds a type by canonical name or alias, or by any other spelling PODPAC 4 loads for the same class (it imports
+    /// <c>podpac.MODULE</c> and takes the class from it, so <c>core.compositor.OrderedCompositor</c> and
+    /// <c>core.compositor.ordered_compositor.OrderedCompositor</c> both mean <c>compositor.OrderedCompositor</c>).
+    /// </summary>
+    public bool TryResolve(string name, out NodeType type)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (_byName.TryGetValue(name, out type!))
+        {
+            return true;
+        }
+        foreach (var other in PodpacNames.SpellingsOf(name))
+        {
+            if (_byName.TryGetValue(other, out type!))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /// <summary>Names close to <paramref name="name"/>, for "did you mean" messages.</summary>
     public IEnumerable<string> Suggest(string name)
     {
         string last = name[(name.LastIndexOf('.') + 1)..];
         return _types.Where(t => t.Name.EndsWith("." + last, StringComparison.OrdinalIgnoreCase)
-                                 || t.Name.Contains(last, StringComparison.OrdinalIgnoreCase))
+                                 || t.Name.Contains(last, StringComparison.OrdinalIgnoreCase)
+                                 || AttrValidator.Closest(last, [t.Name[(t.Name.LastIndexOf('.') + 1)..]]) is not null)
             .Select(t => t.Name).Take(3);
     }
 }

@@ -26,6 +26,34 @@ internal static class UnsupportedNodes
             "PODPAC 4 deprecates it for algorithm.Reproject (core.algorithm.reprojection.Reproject), which PodCache runs: "
             + "give its coordinates as the Reproject node's coordinates attr and source_interpolation as interpolation"),
 
+        // Core algorithms and the rest of PODPAC 4's classes; every other spelling PODPAC loads is found through PodpacNames.
+        Class("core.algorithm.generic.Generic", "Python code in its 'code' attr, run on its inputs",
+            NoPython + "; if the code is an expression, algorithm.Arithmetic evaluates numexpr's syntax"),
+        Class("core.algorithm.generic.GenericInputs", "the base of nodes whose inputs are named freely", "it computes nothing itself; name a concrete node"),
+        Class("core.algorithm.generic.Combine", "its inputs stacked along an 'output' dim (a multi-output node)",
+            "PodCache's arrays have no 'output' dim; evaluate each input as a node of its own"),
+        Class("core.algorithm.stats.DayOfYearWindow", "a statistic over a moving day-of-year window",
+            "its function is Python code that a subclass supplies; " + NoPython),
+        Class("alglib.climatology.BetaFitDayOfYear", "a beta distribution fitted to each day-of-year window (scipy.stats.beta.fit)",
+            "not yet: PodCache has no distribution fitting"),
+        .. new[]
+        {
+            "core.algorithm.algorithm.Algorithm", "core.algorithm.algorithm.BaseAlgorithm", "core.algorithm.algorithm.UnaryAlgorithm",
+            "core.algorithm.coord_select.ModifyCoordinates", "core.algorithm.stats.Reduce", "core.algorithm.stats.ReduceOrthogonal",
+            "core.compositor.compositor.BaseCompositor", "core.data.file_source.BaseFileSource", "core.node.Node",
+        }.Select(c => Class(c, "an abstract base class", "it computes nothing itself; name a concrete node")),
+        .. new[] { "core.cache.cache_interface.CacheNode", "core.cache.hash_cache.HashCache", "core.cache.zarr_cache.ZarrCache" }
+            .Select(c => Class(c, "PODPAC's explicit cache around a source",
+                "PodCache caches every node's output itself: put the wrapped source in its place (per-node settings go in the node's \"cache\" key)")),
+        .. new[]
+        {
+            ("core.managers.aws.Lambda", "evaluation on AWS Lambda"), ("core.managers.multi_process.Process", "evaluation in a subprocess"),
+            ("core.managers.parallel.Parallel", "evaluation in threads over chunks"), ("core.managers.parallel.ParallelAsync", "asynchronous evaluation over chunks"),
+            ("core.managers.parallel.ParallelOutputZarr", "evaluation over chunks written to a Zarr store"),
+            ("core.managers.parallel.ParallelAsyncOutputZarr", "asynchronous evaluation over chunks written to a Zarr store"),
+        }.Select(m => Class(m.Item1, $"an execution manager ({m.Item2})",
+            "PodCache schedules, parallelises and caches evaluation itself: put the wrapped source in its place (podcache serve and its cluster spread the work)")),
+
         // podpac.datalib (PODPAC 3; podpacdatalib in PODPAC 4).
         .. Datalib("cosmos_stations", ["COSMOSStations"], ["COSMOSStationsRaw", "COSMOSStation"],
             "soil moisture of the COSMOS cosmic-ray probe network",
@@ -52,9 +80,9 @@ internal static class UnsupportedNodes
         .. Datalib("soilscape", ["SoilSCAPE20min"], ["SoilSCAPE20minRaw", "SoilSCAPENode"],
             "SoilSCAPE soil moisture stations from ORNL DAAC's THREDDS server",
             Earthdata + " for https://thredds.daac.ornl.gov and composites scattered stations, which PodCache does not do"),
-        .. Datalib("terraintiles", ["TerrainTiles"], ["TerrainTilesComposite", "TerrainTilesSourceRaw"],
-            "elevation tiles from the AWS Open Data bucket elevation-tiles-prod",
-            "not yet: TerrainTiles is planned with PodCache's CRS support"),
+        .. Datalib("terraintiles", [], ["TerrainTilesSourceRaw"], "one elevation tile of the bucket elevation-tiles-prod",
+            "PODPAC builds it inside TerrainTiles for each tile; name datalib.terraintiles.TerrainTiles, or read one tile with data.Rasterio "
+            + "(source s3://elevation-tiles-prod/geotiff/Z/X/Y.tif, anon true, crs EPSG:3857)"),
         .. Datalib("weathercitizen", ["WeatherCitizen"], [], "crowd-sourced observations from the WeatherCitizen API (https://api.weathercitizen.org)",
             "it queries the WeatherCitizen web API and decodes its protobuf bursts with a downloaded Python module; PodCache does not call that service"),
 
@@ -67,6 +95,9 @@ internal static class UnsupportedNodes
         .. Datalib("airmoss", [], ["AirMOSS", "AirMOSS_Source", "AirMOSS_Site"], "AirMOSS root-zone soil moisture through ORNL DAAC's OPeNDAP server (removed in PODPAC 2)",
             Earthdata + " and ORNL DAAC's OPeNDAP server; PodCache speaks no OPeNDAP"),
     ];
+
+    /// <summary>A PODPAC class under its own module path; its other spellings are PodpacNames'.</summary>
+    private static UnsupportedNodeType Class(string path, string description, string reason) => new(path, [], description, reason);
 
     private static UnsupportedNodeType Core(string module, string cls, string description, string reason) =>
         new($"data.{cls}", [$"core.data.{module}.{cls}", $"data.{module}.{cls}"], description, reason);

@@ -13,6 +13,14 @@ internal sealed class ErrorSink
 
     public void Add(string path, string message) => _errors.Add(new PipelineError(path, message));
 
+    private readonly HashSet<string> _listed = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <paramref name="text"/> the first time <paramref name="topic"/> is asked for, "" after: a list of what is
+    /// allowed is said once per message, not on every line that needs it.
+    /// </summary>
+    public string Once(string topic, string text) => _listed.Add(topic) ? text : "";
+
     public void ThrowIfAny(string? source = null)
     {
         if (_errors.Count > 0)

@@ -23,6 +23,9 @@ public sealed class PipelineNode
     /// <summary>The files and URLs the node reads, as its factory declared them.</summary>
     public IReadOnlyList<PodCache.Runtime.Sources.SourceReference> Sources { get; internal init; } = [];
 
+    /// <summary>The attr a failed source read is reported at: the first declared source's, else <c>source</c>.</summary>
+    internal string SourceAttr => Sources.Count > 0 ? Sources[0].Attr : "source";
+
     /// <summary>The node's ref (a local label; not part of any key).</summary>
     public string Ref { get; }
 

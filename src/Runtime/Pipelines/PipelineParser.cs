@@ -20,6 +20,8 @@ internal static class PipelineParser
         public NodeType? Type { get; set; }
         public List<PipelineInput> Inputs { get; } = [];
         public Dictionary<string, string> Lookups { get; } = new(StringComparer.Ordinal);
+        /// <summary>Empty <c>{}</c> / <c>[]</c> entries of <c>inputs</c>, which PODPAC passes on as attrs of that name.</summary>
+        public Dictionary<string, JsonNode> InputAttrs { get; } = new(StringComparer.Ordinal);
         public EntryOptions Cache { get; set; } = EntryOptions.Default;
         public bool Broken { get; set; }
         public NodeBuildContext? Context { get; set; }
@@ -67,6 +69,11 @@ internal static class PipelineParser
         {
             // Checked before any node is read: the work below is per node.
             throw new PipelineException([new PipelineError("", $"the pipeline has {nodeCount:N0} nodes; at most {limits.MaxNodes:N0} are allowed (limits.maxNodes)")], source);
+        }
+        if (LegacyForms.Find(root, registry) is { } legacy)
+        {
+            // One message naming the old format and the conversion, not one error per key of a format PODPAC 4 rejects.
+            throw new PipelineException([legacy], source);
         }
         var errors = new ErrorSink();
         foreach (var d in dups)
@@ -146,10 +153,13 @@ internal static class PipelineParser
         {
             if (!NodeKeys.Contains(kv.Key))
             {
-                errors.Add($"{path}.{kv.Key}", "unknown key; a node has 'node', 'attrs', 'inputs', 'lookup_attrs', 'style' and 'cache'");
+                string hint = AttrValidator.Closest(kv.Key, [.. NodeKeys]) is { } close ? $"; did you mean '{close}'?" : "";
+                errors.Add($"{path}.{kv.Key}", "unknown key" + hint
+                    + errors.Once("node keys", " (a node has 'node', 'attrs', 'inputs', 'lookup_attrs', 'plugin', 'style' and 'cache')"));
             }
         }
         bool nodeNamed = JsonNumbers.TryGetString(d.Definition["node"], out var typeName);
+        bool foreignPlugin = false;
         if (d.Definition.ContainsKey("plugin"))
         {
             // PODPAC imports PLUGIN.NODE in place of podpac.NODE: a plugin naming a module PodCache implements (podpac's own,
@@ -161,10 +171,17 @@ internal static class PipelineParser
             }
             else
             {
-                errors.Add($"{path}.plugin", "plugins are not supported by PodCache");
+                foreignPlugin = true;
+                errors.Add($"{path}.plugin", JsonNumbers.TryGetString(d.Definition["plugin"], out var named)
+                    ? $"'{named}' is a Python module PODPAC imports node classes from; PodCache runs no Python code, so only PODPAC's own modules and podpacdatalib can be named"
+                    : "must be the name of a module, such as \"podpacdatalib.terraintiles\"");
             }
         }
-        if (!nodeNamed)
+        if (foreignPlugin)
+        {
+            // The class lives in that module; whether PodCache knows its name says nothing.
+        }
+        else if (!nodeNamed)
         {
             errors.Add($"{path}.node", d.Definition.ContainsKey("node") ? "must be a node type name such as \"algorithm.Arithmetic\"" : "missing: each node needs a 'node' type");
         }
@@ -174,8 +191,15 @@ internal static class PipelineParser
         }
         else if (!registry.TryResolve(typeName, out var type))
         {
-            var hints = registry.Suggest(typeName).ToArray();
-            errors.Add($"{path}.node", $"unknown node type '{typeName}'" + (hints.Length > 0 ? $"; did you mean {string.Join(" or ", hints)}?" : ""));
+            if (PodpacNames.ClassOf(typeName) is { } podpacClass)
+            {
+                errors.Add($"{path}.node", $"'{typeName}' is PODPAC's {podpacClass}; PodCache does not implement it yet (podcache nodes lists the nodes it runs)");
+            }
+            else
+            {
+                var hints = registry.Suggest(typeName).ToArray();
+                errors.Add($"{path}.node", $"unknown node type '{typeName}'" + (hints.Length > 0 ? $"; did you mean {string.Join(" or ", hints)}?" : ""));
+            }
         }
         else
         {
@@ -198,6 +222,7 @@ internal static class PipelineParser
             ReadInputs(d, path, byRef, errors);
         }
         ReadLookups(d, path, byRef, errors);
+        CheckMissingInputs(d, path, errors);
         ReadCache(d, path, errors);
         if (errors.Count > before)
         {
@@ -210,13 +235,6 @@ internal static class PipelineParser
         var node = d.Definition["inputs"];
         if (node is null)
         {
-            if (d.Type is { } t0 && !t0.Inputs.AnyNames)
-            {
-                foreach (var name in t0.Inputs.Names)
-                {
-                    errors.Add($"{path}.inputs", $"missing input '{name}'");
-                }
-            }
             return;
         }
         if (node is not JsonObject inputs)
@@ -243,13 +261,26 @@ internal static class PipelineParser
                         continue;
                     }
                 }
-                else if (!spec.Names.Contains(kv.Key) && !spec.Optional.Contains(kv.Key))
+                else if (!spec.Names.Contains(kv.Key) && !spec.Optional.Contains(kv.Key) && !(kv.Value is JsonObject { Count: 0 } or JsonArray { Count: 0 } && d.Type!.Attrs.Any(a => a.Name == kv.Key)))
                 {
                     errors.Add(ip, spec.Names.Count == 0
                         ? $"unknown input; {d.Type!.Name} takes no inputs"
                         : $"unknown input; {d.Type!.Name} takes {string.Join(", ", spec.Names.Concat(spec.Optional))}");
                     continue;
                 }
+            }
+            if (kv.Value is JsonObject { Count: 0 } or JsonArray { Count: 0 } && d.Type is { } owner && owner.Attrs.Any(a => a.Name == kv.Key))
+            {
+                // PODPAC 2.x wrote some attrs under "inputs"; an empty {} or [] there reaches the node as that attr's value.
+                if (d.Definition["attrs"] is JsonObject a && a.ContainsKey(kv.Key))
+                {
+                    errors.Add(ip, $"'{kv.Key}' is given in both 'inputs' and 'attrs'");
+                }
+                else
+                {
+                    d.InputAttrs[kv.Key] = kv.Value.DeepClone();
+                }
+                continue;
             }
             if (JsonNumbers.TryGetString(kv.Value, out var r))
             {
@@ -304,14 +335,21 @@ internal static class PipelineParser
                     : $"must be a ref (a string), not {JsonNumbers.Describe(kv.Value)}");
             }
         }
-        if (spec is not null && !spec.AnyNames)
+    }
+
+    /// <summary>After <c>inputs</c> and <c>lookup_attrs</c> (a lookup naming a whole node is an input too).</summary>
+    private static void CheckMissingInputs(Draft d, string path, ErrorSink errors)
+    {
+        if (d.Type is not { Inputs: { AnyNames: false } spec } || d.Definition["inputs"] is not (null or JsonObject))
         {
-            foreach (var name in spec.Names)
+            return;
+        }
+        var given = d.Definition["inputs"] as JsonObject;
+        foreach (var name in spec.Names)
+        {
+            if (given?.ContainsKey(name) != true && !d.Inputs.Any(i => i.Name == name))
             {
-                if (!inputs.ContainsKey(name))
-                {
-                    errors.Add($"{path}.inputs", $"missing input '{name}'");
-                }
+                errors.Add($"{path}.inputs", $"missing input '{name}'");
             }
         }
     }
@@ -348,9 +386,27 @@ internal static class PipelineParser
         foreach (var kv in lookups)
         {
             string lp = $"{path}.lookup_attrs.{kv.Key}";
+            if (JsonNumbers.TryGetString(kv.Value, out var whole) && byRef.ContainsKey(whole))
+            {
+                // A lookup naming a whole node gives the node itself: PODPAC's way of writing an input.
+                if (d.Type is { } t && !t.Inputs.AnyNames && !t.Inputs.Names.Contains(kv.Key) && !t.Inputs.Optional.Contains(kv.Key))
+                {
+                    errors.Add(lp, $"names the whole node '{whole}', which makes it an input, but {t.Name} has no input '{kv.Key}'"
+                        + (t.Inputs.Names.Count > 0 ? $" (its inputs: {string.Join(", ", t.Inputs.Names.Concat(t.Inputs.Optional))})" : " (it takes no inputs)"));
+                }
+                else if (d.Inputs.Any(i => i.Name == kv.Key))
+                {
+                    errors.Add(lp, $"input '{kv.Key}' is given in both 'inputs' and 'lookup_attrs'");
+                }
+                else
+                {
+                    d.Inputs.Add(new PipelineInput(kv.Key, [whole], false));
+                }
+                continue;
+            }
             if (!JsonNumbers.TryGetString(kv.Value, out var target) || !target.Contains('.', StringComparison.Ordinal))
             {
-                errors.Add(lp, "must be a string \"ref.attr\"");
+                errors.Add(lp, "must be \"ref\" (a whole node, as an input) or \"ref.attr\" (one of its attrs)");
                 continue;
             }
             string targetRef = target[..target.IndexOf('.', StringComparison.Ordinal)];
@@ -545,6 +601,15 @@ internal static class PipelineParser
         };
         d.Context = ctx;
         var given = d.Definition["attrs"] as JsonObject;
+        if (d.InputAttrs.Count > 0)
+        {
+            given = given is null ? new JsonObject() : (JsonObject)given.DeepClone();
+            foreach (var (attr, value) in d.InputAttrs)
+            {
+                given[attr] = value.DeepClone();
+                ctx.AttrOrigins[attr] = ($"inputs.{attr}", "");
+            }
+        }
         if (d.Lookups.Count > 0)
         {
             given = given is null ? new JsonObject() : (JsonObject)given.DeepClone();
@@ -573,6 +638,7 @@ internal static class PipelineParser
                     continue;
                 }
                 given[attr] = value?.DeepClone();
+                ctx.AttrOrigins[attr] = ($"lookup_attrs.{attr}", $" (the value of '{target}')");
             }
         }
         AttrValidator.Validate(d.Type, given, ctx);

@@ -25,7 +25,7 @@ public class UnsupportedNodesTests
     [InlineData("datalib.modis_pds.MODIS", "modis-pds")]
     [InlineData("datalib.intake_catalog.IntakeCatalog", "Python")]
     [InlineData("datalib.soilgrids.SoilGridsClay", "data.WCS")]
-    [InlineData("datalib.terraintiles.TerrainTiles", "planned")]
+    [InlineData("datalib.terraintiles.TerrainTilesSourceRaw", "data.Rasterio")]
     [InlineData("data.PyDAP", "OPeNDAP")]
     [InlineData("core.data.ogr.OGR", "vector")]
     public void Parse_AKnownUnsupportedNode_IsOneErrorAtItsNodePath_NamingItAndWhy(string name, string why)
@@ -59,7 +59,7 @@ public class UnsupportedNodesTests
             """);
         Assert.Equal("algorithm.SinCoords", p.Nodes.Single().Type.Name);
         var foreign = Assert.Throws<PipelineException>(() => Pipeline.Parse("""{"a": {"plugin": "mypackage", "node": "MyNode"}}"""));
-        Assert.Contains(foreign.Errors, e => e.Path == "nodes.a.plugin" && e.Message.Contains("plugins are not supported", StringComparison.Ordinal));
+        Assert.Contains(foreign.Errors, e => e.Path == "nodes.a.plugin" && e.Message.Contains("PodCache runs no Python code", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -278,6 +278,16 @@ internal sealed class ConvolutionNode : Node
         var output = request.Drop(request.Dims.Where(d => !sourceDims.Contains(d)));
         if (!cropSize.AsSpan().SequenceEqual(output.Shape))
         {
+            for (int i = 0; i < grownDims.Count; i++)
+            {
+                if (growths[i] is { Axis: ArrayCoordinates1D { IsTime: true }, Cropped: true, After: 0 } && sourceDims.Contains(grownDims[i]))
+                {
+                    throw new NodeEvaluationException(
+                        $"Convolution over the explicit '{grownDims[i]}' axis: PODPAC grows a list of times by {growths[i].Before} value(s) before but "
+                        + "none after (numpy's datetime arange drops the end), so its crop keeps no time and it fails (conflicting sizes); "
+                        + "give time as start/stop/step, or reduce it away in the source");
+                }
+            }
             throw new NodeEvaluationException(SizeConflict(request, sourceDims, output, shape, cropSize));
         }
         // The convolved values are in the source's dims order (kernel dims first). PODPAC labels them with the

@@ -202,12 +202,26 @@ internal sealed class RasterNode : Node
         var version = context.SourceVersion is { } token
             ? await services.Versions.ForTokenAsync(_uri, _anonymous, token, ct).ConfigureAwait(false)
             : await services.Versions.ResolveAsync(_uri, _anonymous, ct).ConfigureAwait(false);
+        return await ReadRemoteAsync(request, version, services, context.Activity, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A raster that is one tile of a tile set (PODPAC's <c>TerrainTilesSourceRaw</c>): band 1, the file's nodata.</summary>
+    internal static RasterNode Tile(SourceUri uri, bool anonymous) => new(uri, anonymous, 1, [], double.NaN, false);
+
+    /// <summary>
+    /// The file's points covering <paramref name="request"/> (which has lat and lon), read at <paramref name="version"/>
+    /// through the block cache: the header, then only the tiles or strips the window touches.
+    /// </summary>
+    /// <exception cref="NodeEvaluationException">The file is not a GeoTIFF PodCache reads.</exception>
+    internal async Task<DataArray> ReadRemoteAsync(Coordinates request, SourceVersion version, SourceServices services, SourceActivity? activity,
+        CancellationToken ct)
+    {
         var io = services.IO.Open(_uri, _anonymous);
         GeoTiffReader? reader = null;
         try
         {
             SparseStream stream;
-            (reader, stream, _) = await OpenRemoteAsync(io, version, services, context.Activity, ct).ConfigureAwait(false);
+            (reader, stream, _) = await OpenRemoteAsync(io, version, services, activity, ct).ConfigureAwait(false);
             var info = reader.Info;
             if (_band > info.Bands)
             {
@@ -219,7 +233,7 @@ internal sealed class RasterNode : Node
                 .Where(c => !stream.Holds(c.Offset, c.Length))
                 .Select(c => new ByteRange(c.Offset, checked((int)c.Length)))
                 .ToList();
-            await LoadAsync(io, version, services, context.Activity, stream, missing, ct).ConfigureAwait(false);
+            await LoadAsync(io, version, services, activity, stream, missing, ct).ConfigureAwait(false);
             for (int round = 0; ; round++)
             {
                 try
@@ -229,7 +243,7 @@ internal sealed class RasterNode : Node
                 catch (MissingRangeException ex) when (round < MaxHeaderRounds)
                 {
                     // A byte outside every tile the header names (a codec table, say): fetch its block and decode again.
-                    await LoadAsync(io, version, services, context.Activity, stream, HeaderBlocks(ex.Offset, ex.Count, version.Length), ct)
+                    await LoadAsync(io, version, services, activity, stream, HeaderBlocks(ex.Offset, ex.Count, version.Length), ct)
                         .ConfigureAwait(false);
                 }
             }

@@ -219,14 +219,29 @@ public class ConvolutionNodeTests
             Enumerable.Range(0, time.Size).Select(i => time.FormatPoint(time[i])[..10]).ToArray());
     }
 
+    [Theory]
+    [InlineData("mean,3", new[] { "2019-12-30", "2020-01-01", "2020-01-03" })]
+    [InlineData("mean,5", new[] { "2019-12-28", "2019-12-30", "2020-01-01", "2020-01-03", "2020-01-05" })]
+    public void PlanInputs_ExplicitTimeAxis_GrowsAsNumpysDatetimeArange_OneShortAtTheEnd(string kernel, string[] grown)
+    {
+        var request = Coordinates.Parse("""{"coords": [{"name": "time", "values": ["2020-01-01", "2020-01-03"]}]}""");
+        var node = Pipeline.Parse(SinPipeline($$"""{"kernel_type": "{{kernel}}", "kernel_dims": ["time"]}"""))["c"].Implementation;
+
+        var time = node.PlanInputs(request, ["source"])["source"]["time"];
+
+        Assert.Equal(grown, Enumerable.Range(0, time.Size).Select(i => time.FormatPoint(time[i])[..10]).ToArray());
+    }
+
     [Fact]
-    public void PlanInputs_ExplicitTimeAxis_Throws()
+    public async Task ExplicitTimeAxis_ThreeTaps_FailsAsInPodpac_NamingTheFix()
     {
         var request = Coordinates.Parse("""{"coords": [{"name": "time", "values": ["2020-01-01", "2020-01-02"]}]}""");
-        var node = Pipeline.Parse(SinPipeline("""{"kernel_type": "mean,3", "kernel_dims": ["time"]}"""))["c"].Implementation;
+        var pipeline = Pipeline.Parse(SinPipeline("""{"kernel_type": "mean,3", "kernel_dims": ["time"]}"""));
 
-        var ex = Assert.Throws<NodeEvaluationException>(() => node.PlanInputs(request, ["source"]));
-        Assert.Contains("explicit 'time' axis", ex.Message);
+        var ex = await Assert.ThrowsAsync<PipelineException>(() => new PipelineRunner(TieredCache.InMemory(1L << 24)).RunAsync(pipeline, request));
+
+        Assert.Contains(ex.Errors, e => e.Path == "nodes.c" && e.Message.Contains("explicit 'time' axis", StringComparison.Ordinal)
+            && e.Message.Contains("start/stop/step", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -8,7 +8,6 @@ namespace PodCache.Runtime.Nodes.Algorithms.Kernels;
 internal static class ConvolutionGrowth
 {
     /// <summary>Grows <paramref name="axis"/> for a kernel of <paramref name="s"/> taps along it.</summary>
-    /// <exception cref="NodeEvaluationException">An explicit time axis would have to grow.</exception>
     public static AxisGrowth Grow(Coordinates1D axis, int s)
     {
         if (s == 1)
@@ -25,13 +24,7 @@ internal static class ConvolutionGrowth
         {
             return AxisGrowth.None(axis);
         }
-        if (axis.IsTime)
-        {
-            throw new NodeEvaluationException(
-                $"Convolution cannot grow the explicit '{axis.Name}' axis: PODPAC only convolves along time axes given as " +
-                "start/stop/step (uniform), not as a list of values");
-        }
-        return GrowExplicit(axis.Name, points, s);
+        return axis.IsTime ? GrowExplicitTime(axis, points, s) : GrowExplicit(axis.Name, points, s);
     }
 
     /// <summary>
@@ -69,6 +62,40 @@ internal static class ConvolutionGrowth
         points.CopyTo(values.AsSpan(head.Length));
         tail.CopyTo(values, head.Length + points.Length);
         return new AxisGrowth(new ArrayCoordinates1D(name, values), head.Length, tail.Length, true);
+    }
+
+    /// <summary>
+    /// The explicit rule on datetime64 values, as numpy computes it: <c>s//2</c> values before, but only <c>s//2 − 1</c>
+    /// after, because the end's <c>+ delta·1e-14</c> is a timedelta64 and truncates to 0, so the stop is excluded.
+    /// </summary>
+    /// <remarks>
+    /// QUIRK: for a 3-tap kernel nothing is added after, the crop <c>[1:-0]</c> keeps nothing, and PODPAC fails with
+    /// "conflicting sizes" — unless the source reduces time away, when the crop is never applied and PODPAC's output is
+    /// the source over the request's times plus one before (conformance case 155). Both are what PodCache does.
+    /// </remarks>
+    private static AxisGrowth GrowExplicitTime(Coordinates1D axis, ReadOnlySpan<double> points, int s)
+    {
+        long k = s / 2;
+        long first = (long)points[0], deltaStart = (long)points[1] - first;
+        long last = (long)points[^1], deltaEnd = last - (long)points[^2];
+        var values = new List<double>(points.Length + 2 * (int)k);
+        for (long i = k; i >= 1; i--)
+        {
+            values.Add(first - i * deltaStart);
+        }
+        int before = values.Count;
+        foreach (var p in points)
+        {
+            values.Add(p);
+        }
+        // np.arange(last + d, last + d·k + trunc(d·1e-14), d): k − 1 values for any delta below 10^14 units.
+        long stop = last + deltaEnd * k + (long)(deltaEnd * 1e-14);
+        for (long v = last + deltaEnd; deltaEnd > 0 ? v < stop : v > stop; v += deltaEnd)
+        {
+            values.Add(v);
+        }
+        int after = values.Count - before - points.Length;
+        return new AxisGrowth(new ArrayCoordinates1D(axis.Name, [.. values], axis.Unit), before, after, true);
     }
 
     /// <summary>numpy's float <c>arange</c>: <c>ceil((stop−start)/step)</c> points, <c>start + i·((start+step)−start)</c>.</summary>

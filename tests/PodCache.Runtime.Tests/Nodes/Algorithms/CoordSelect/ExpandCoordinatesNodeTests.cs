@@ -144,6 +144,26 @@ public class ExpandCoordinatesNodeTests
     }
 
     [Fact]
+    public void Parse_LookupAttrsNamingAWholeNode_IsTheOptionalInput()
+    {
+        string pipeline = $$$"""
+            {
+              {{{DailyArray}}},
+              "cs": {"node": "data.Array", "attrs": {"source": [1, 2, 3],
+                     "coordinates": {"coords": [{"name": "time", "values": ["2020-01-02", "2020-01-03", "2020-01-04"]}]} } },
+              "e": {"node": "algorithm.ExpandCoordinates", "attrs": {"time": ["-1,D", "1,D"]}, "inputs": {"source": "a"},
+                    "lookup_attrs": {"coordinates_source": "cs"}}
+            }
+            """;
+
+        var c = Modified(pipeline, "e", TwoDays);
+
+        // Windows 01-02..01-04 and 01-03..01-05 select from cs's days (01-02..01-04), not from a's.
+        Assert.Equal(new[] { "2020-01-02T00:00:00", "2020-01-03T00:00:00", "2020-01-04T00:00:00", "2020-01-03T00:00:00", "2020-01-04T00:00:00" },
+            Times(c["time"]));
+    }
+
+    [Fact]
     public void Type_ExpandCoordinates_IsExtentDependent()
     {
         Assert.True(PodCache.Runtime.Nodes.Algorithms.CoordSelect.ExpandCoordinatesNode.Type.ExtentDependent);

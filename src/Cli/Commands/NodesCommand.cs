@@ -1,0 +1,47 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using PodCache.Runtime.Nodes;
+
+namespace PodCache.Cli.Commands;
+
+/// <summary><c>podcache nodes [NAME] [--format text|json]</c>: the node types PodCache runs, or one of them.</summary>
+internal static class NodesCommand
+{
+    private static readonly HashSet<string> Options = ["format"];
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout)
+    {
+        var a = new ArgReader(args, Options, new HashSet<string>());
+        string format = a.Get("format") ?? "text";
+        if (format is not ("text" or "json"))
+        {
+            throw new UsageException($"--format must be text or json, not '{format}'");
+        }
+        var registry = NodeRegistry.Default;
+        if (a.Positionals.Count == 0)
+        {
+            await stdout.WriteAsync(format == "json" ? NodeCatalog.ToJson(registry).ToJsonString(Indented) + Environment.NewLine : NodeCatalog.ToText(registry))
+                .ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+        a.NoMorePositionals(1);
+        string name = a.Positionals[0];
+        if (registry.TryResolve(name, out var type))
+        {
+            await stdout.WriteAsync(format == "json" ? NodeCatalog.Describe(type).ToJsonString(Indented) + Environment.NewLine : NodeCatalog.ToText(type))
+                .ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+        if (registry.TryGetUnsupported(name, out var unsupported))
+        {
+            throw new UsageException(unsupported.Message(name));
+        }
+        if (PodpacNames.ClassOf(name) is { } cls)
+        {
+            throw new UsageException($"'{name}' is PODPAC's {cls}; PodCache does not implement it yet");
+        }
+        var hints = registry.Suggest(name).ToArray();
+        throw new UsageException($"no node type '{name}'" + (hints.Length > 0 ? $"; did you mean {string.Join(" or ", hints)}?" : ""));
+    }
+}

@@ -22,12 +22,13 @@ internal static class TimeGroups
             ctx.Error(ctx.IsSet("custom_reduce_fn") ? "custom_reduce_fn" : "reduce_fn", "a custom reduce function is Python code, and PodCache runs no Python code");
             return null;
         }
-        if (!Enum.TryParse<GroupFunction>(text, ignoreCase: true, out var fn) || !Enum.IsDefined(fn) || int.TryParse(text, out _))
+        // Matched by name only: Enum.TryParse would also take numbers and comma-joined names.
+        if (Enum.GetNames<GroupFunction>().FirstOrDefault(n => n.Equals(text, StringComparison.OrdinalIgnoreCase)) is not { } name)
         {
             ctx.Error("reduce_fn", $"must be one of {string.Join(", ", Enum.GetNames<GroupFunction>().Select(n => "'" + n.ToLowerInvariant() + "'"))}, not '{text}'");
             return null;
         }
-        return fn;
+        return Enum.Parse<GroupFunction>(name);
     }
 
     /// <summary>

@@ -99,6 +99,7 @@ public class GroupReduceNodeTests
     [InlineData("algorithm.GroupReduce", "\"reduce_fn\": \"mean\"", "nodes.g.attrs.groupby", "")]
     [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"mode\"", "nodes.g.attrs.reduce_fn", "must be one of")]
     [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"1\"", "nodes.g.attrs.reduce_fn", "must be one of")]
+    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"max, min\"", "nodes.g.attrs.reduce_fn", "must be one of")]
     [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"custom\"", "nodes.g.attrs.reduce_fn", "Python")]
     [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"mean\", \"custom_reduce_fn\": \"f\"", "nodes.g.attrs.custom_reduce_fn", "Python")]
     [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"mean\", \"groupby\": \"month\"", "nodes.g.attrs.groupby", "")]

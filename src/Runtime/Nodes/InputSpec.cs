@@ -3,11 +3,12 @@ namespace PodCache.Runtime.Nodes;
 /// <summary>The inputs a node type takes.</summary>
 public sealed class InputSpec
 {
-    private InputSpec(IReadOnlyList<string> names, bool anyNames, bool sourcesList)
+    private InputSpec(IReadOnlyList<string> names, bool anyNames, bool sourcesList, IReadOnlyList<string>? optional = null)
     {
         Names = names;
         AnyNames = anyNames;
         SourcesList = sourcesList;
+        Optional = optional ?? [];
     }
 
     /// <summary>No inputs (data sources).</summary>
@@ -15,6 +16,12 @@ public sealed class InputSpec
 
     /// <summary>Exactly these named inputs, each one ref.</summary>
     public static InputSpec Named(params string[] names) => new(names, false, false);
+
+    /// <summary>
+    /// These named inputs plus <paramref name="optional"/> ones a pipeline may leave out (PODPAC's node attrs with a
+    /// default, such as <c>coordinates_source</c>, which defaults to <c>source</c>).
+    /// </summary>
+    public InputSpec WithOptional(params string[] optional) => new(Names, AnyNames, SourcesList, optional);
 
     /// <summary>Any names (Arithmetic), each one ref, except <paramref name="reserved"/>.</summary>
     public static InputSpec Free(params string[] reserved) => new(reserved, true, false);
@@ -24,6 +31,9 @@ public sealed class InputSpec
 
     /// <summary>The fixed names; for <see cref="AnyNames"/>, the reserved names.</summary>
     public IReadOnlyList<string> Names { get; }
+
+    /// <summary>Named inputs that may be left out.</summary>
+    public IReadOnlyList<string> Optional { get; }
 
     /// <summary>True when any input names are allowed.</summary>
     public bool AnyNames { get; }

@@ -47,6 +47,12 @@ public abstract class Node
     public virtual ValueTask<DataArray> EvaluateAsync(NodeContext context) => ValueTask.FromResult(Evaluate(context));
 
     /// <summary>
+    /// The coordinates a data source holds, known without reading it (<c>data.Array</c>'s <c>coordinates</c> attr), as
+    /// PODPAC's <c>find_coordinates</c> reports them to coordinate algorithms; null for every other node.
+    /// </summary>
+    public virtual Coordinates? OwnCoordinates => null;
+
+    /// <summary>
     /// A token naming the version of the external data this node reads (file length + mtime, ETag, forecast issue),
     /// resolved at plan time and folded into the NodeKey; null for nodes that read nothing external.
     /// </summary>

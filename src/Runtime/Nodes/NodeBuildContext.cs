@@ -119,6 +119,15 @@ public sealed class NodeBuildContext
     /// <summary>A nested-number-list attr, flattened row-major, with its shape.</summary>
     public (double[] Values, int[] Shape) GetArray(string name) => _arrays[name];
 
+    /// <summary>
+    /// PODPAC's <c>find_coordinates()</c> of the node in input <paramref name="slot"/>: the coordinates its data
+    /// sources hold, one entry per source reached (duplicates kept). Null when the slot is not connected or a
+    /// source on the way holds coordinates PodCache learns only by reading it (file sources).
+    /// </summary>
+    public IReadOnlyList<Coordinates>? FindCoordinates(string slot) => AvailableCoordinatesOf?.Invoke(slot);
+
+    internal Func<string, IReadOnlyList<Coordinates>?>? AvailableCoordinatesOf { get; init; }
+
     /// <summary>True when the attr is present in the normalised attrs and not null.</summary>
     public bool IsSet(string name) => Attrs[name] is not null;
 

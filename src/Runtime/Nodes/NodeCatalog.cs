@@ -51,7 +51,7 @@ public static class NodeCatalog
             }
             attrs.Add(o);
         }
-        return new JsonObject
+        var json = new JsonObject
         {
             ["node"] = type.Name,
             ["aliases"] = new JsonArray(type.Aliases.Select(a => (JsonNode)a).ToArray()),
@@ -60,6 +60,11 @@ public static class NodeCatalog
             ["attrs"] = attrs,
             ["extentDependent"] = type.ExtentDependent,
         };
+        if (type.Inputs.Optional.Count > 0)
+        {
+            json["optionalInputs"] = new JsonArray(type.Inputs.Optional.Select(n => (JsonNode)n).ToArray());
+        }
+        return json;
     }
 
     /// <summary>A table for a terminal: one line per type, then one per known-but-unsupported node.</summary>
@@ -117,7 +122,7 @@ public static class NodeCatalog
         { SourcesList: true } => "sources: [refs]",
         { AnyNames: true } => "any names",
         { Names.Count: 0 } => "-",
-        _ => string.Join(", ", spec.Names),
+        _ => string.Join(", ", spec.Names.Concat(spec.Optional.Select(n => $"[{n}]"))),
     };
 
     private static string TypeName(AttrType t) => t switch

@@ -261,11 +261,11 @@ internal static class PipelineParser
                         continue;
                     }
                 }
-                else if (!spec.Names.Contains(kv.Key) && !(kv.Value is JsonObject { Count: 0 } or JsonArray { Count: 0 } && d.Type!.Attrs.Any(a => a.Name == kv.Key)))
+                else if (!spec.Names.Contains(kv.Key) && !spec.Optional.Contains(kv.Key) && !(kv.Value is JsonObject { Count: 0 } or JsonArray { Count: 0 } && d.Type!.Attrs.Any(a => a.Name == kv.Key)))
                 {
                     errors.Add(ip, spec.Names.Count == 0
                         ? $"unknown input; {d.Type!.Name} takes no inputs"
-                        : $"unknown input; {d.Type!.Name} takes {string.Join(", ", spec.Names)}");
+                        : $"unknown input; {d.Type!.Name} takes {string.Join(", ", spec.Names.Concat(spec.Optional))}");
                     continue;
                 }
             }
@@ -389,10 +389,10 @@ internal static class PipelineParser
             if (JsonNumbers.TryGetString(kv.Value, out var whole) && byRef.ContainsKey(whole))
             {
                 // A lookup naming a whole node gives the node itself: PODPAC's way of writing an input.
-                if (d.Type is { } t && !t.Inputs.AnyNames && !t.Inputs.Names.Contains(kv.Key))
+                if (d.Type is { } t && !t.Inputs.AnyNames && !t.Inputs.Names.Contains(kv.Key) && !t.Inputs.Optional.Contains(kv.Key))
                 {
                     errors.Add(lp, $"names the whole node '{whole}', which makes it an input, but {t.Name} has no input '{kv.Key}'"
-                        + (t.Inputs.Names.Count > 0 ? $" (its inputs: {string.Join(", ", t.Inputs.Names)})" : " (it takes no inputs)"));
+                        + (t.Inputs.Names.Count > 0 ? $" (its inputs: {string.Join(", ", t.Inputs.Names.Concat(t.Inputs.Optional))})" : " (it takes no inputs)"));
                 }
                 else if (d.Inputs.Any(i => i.Name == kv.Key))
                 {
@@ -549,6 +549,42 @@ internal static class PipelineParser
         return order;
     }
 
+    /// <summary>
+    /// PODPAC's <c>find_coordinates</c> of a built node: a source's own coordinates; for other nodes their inputs'
+    /// lists concatenated in input order (duplicates kept, as PODPAC does), so a node without inputs (Arange) has
+    /// none. Null when a node in the way cannot say without reading its data (file sources).
+    /// </summary>
+    private static List<Coordinates>? AvailableCoordinates(Draft d, Dictionary<string, Draft> byRef)
+    {
+        if (d.Built is not { } built)
+        {
+            return null;
+        }
+        if (built.Implementation.OwnCoordinates is { } own)
+        {
+            return [own];
+        }
+        if (built.Type.Inputs.Names.Count == 0 && built.Type.Inputs.Optional.Count == 0 && !built.Type.Inputs.AnyNames)
+        {
+            return built.Type.Name.StartsWith("data.", StringComparison.Ordinal) || built.Type.Name.StartsWith("datalib.", StringComparison.Ordinal)
+                ? null
+                : [];
+        }
+        var all = new List<Coordinates>();
+        foreach (var input in d.Inputs)
+        {
+            foreach (var r in input.Refs)
+            {
+                if (AvailableCoordinates(byRef[r], byRef) is not { } list)
+                {
+                    return null;
+                }
+                all.AddRange(list);
+            }
+        }
+        return all;
+    }
+
     private static void Build(Draft d, Dictionary<string, Draft> byRef, ErrorSink errors, RuntimeLimits limits, string? baseDirectory)
     {
         if (d.Type is null)
@@ -557,7 +593,12 @@ internal static class PipelineParser
         }
         string path = "nodes." + d.Ref;
         var slots = d.Inputs.SelectMany(i => i.Slots).ToArray();
-        var ctx = new NodeBuildContext(d.Type, d.Ref, path, slots, errors, limits, baseDirectory);
+        var ctx = new NodeBuildContext(d.Type, d.Ref, path, slots, errors, limits, baseDirectory)
+        {
+            AvailableCoordinatesOf = slot => d.Inputs.FirstOrDefault(i => i.Slots.Contains(slot)) is { } input
+                ? AvailableCoordinates(byRef[input.Refs[input.Slots.ToList().IndexOf(slot)]], byRef)
+                : null,
+        };
         d.Context = ctx;
         var given = d.Definition["attrs"] as JsonObject;
         if (d.InputAttrs.Count > 0)

@@ -65,6 +65,10 @@ internal sealed class ArrayNode : Node
         return new ArrayNode(coords, values);
     }
 
+    /// <inheritdoc/>
+    public override Coordinates? OwnCoordinates => _coords;
+
+    /// <inheritdoc/>
     public override DataArray Evaluate(NodeContext context)
     {
         var request = context.Request;

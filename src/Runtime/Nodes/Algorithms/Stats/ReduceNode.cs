@@ -2,7 +2,7 @@ namespace PodCache.Runtime.Nodes.Algorithms.Stats;
 
 /// <summary>
 /// PODPAC's reductions (<c>algorithm.Min</c>, <c>Max</c>, <c>Sum</c>, <c>Count</c>, <c>Mean</c>, <c>Variance</c>,
-/// <c>StandardDeviation</c>, <c>Median</c>): the source evaluated at the request, reduced NaN-skipping over the
+/// <c>StandardDeviation</c>, <c>Median</c>, <c>Percentile</c>, <c>Skew</c>, <c>Kurtosis</c>): the source evaluated at the request, reduced NaN-skipping over the
 /// request dims named by <c>dims</c> (all of them when null). Names the request lacks are ignored (SEMANTICS §7).
 /// </summary>
 internal sealed class ReduceNode : Node
@@ -11,11 +11,13 @@ internal sealed class ReduceNode : Node
 
     private readonly ReductionKind _kind;
     private readonly string[]? _dims;
+    private readonly double _percentile;
 
-    private ReduceNode(ReductionKind kind, string[]? dims)
+    private ReduceNode(ReductionKind kind, string[]? dims, double percentile)
     {
         _kind = kind;
         _dims = dims;
+        _percentile = percentile;
     }
 
     /// <summary><c>algorithm.Min</c>.</summary>
@@ -42,18 +44,27 @@ internal sealed class ReduceNode : Node
     /// <summary><c>algorithm.Median</c>.</summary>
     public static NodeType MedianType { get; } = CreateType(ReductionKind.Median);
 
+    /// <summary><c>algorithm.Percentile</c>.</summary>
+    public static NodeType PercentileType { get; } = CreateType(ReductionKind.Percentile, new AttrSpec("percentile", AttrType.Number, 50.0));
+
+    /// <summary><c>algorithm.Skew</c>.</summary>
+    public static NodeType SkewType { get; } = CreateType(ReductionKind.Skew);
+
+    /// <summary><c>algorithm.Kurtosis</c>.</summary>
+    public static NodeType KurtosisType { get; } = CreateType(ReductionKind.Kurtosis);
+
     /// <summary>Every reduction type, for registration.</summary>
     public static IReadOnlyList<NodeType> Types { get; } =
-        [MinType, MaxType, SumType, CountType, MeanType, VarianceType, StandardDeviationType, MedianType];
+        [MinType, MaxType, SumType, CountType, MeanType, VarianceType, StandardDeviationType, MedianType, PercentileType, SkewType, KurtosisType];
 
-    private static NodeType CreateType(ReductionKind kind)
+    private static NodeType CreateType(ReductionKind kind, params AttrSpec[] extra)
     {
         string name = kind.ToString();
         return new NodeType(
             "algorithm." + name,
             ["core.algorithm.stats." + name, "algorithm.stats." + name],
             1,
-            [new AttrSpec("dims", AttrType.Dims, null)],
+            [new AttrSpec("dims", AttrType.Dims, null), .. extra],
             InputSpec.Named("source"),
             // Extent-dependent: the value at an output point aggregates the source over the *requested* extent of the
             // reduced dims, so a result for a larger request cannot be sliced to answer a smaller one.
@@ -67,10 +78,21 @@ internal sealed class ReduceNode : Node
         {
             return null;
         }
+        double percentile = 50;
+        if (kind == ReductionKind.Percentile)
+        {
+            percentile = ctx.GetDouble("percentile");
+            // PODPAC accepts any float and numpy raises at evaluation; refusing it here names the attr instead.
+            if (!(percentile is >= 0 and <= 100))
+            {
+                ctx.Error("percentile", $"must be between 0 and 100, not {percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+                return null;
+            }
+        }
         var dims = ctx.GetStrings("dims");
         if (dims is null)
         {
-            return new ReduceNode(kind, null);
+            return new ReduceNode(kind, null, percentile);
         }
         // PODPAC's DimsTrait: a list of 1 to 4 valid dim names.
         if (dims.Count is 0 or > MaxDims)
@@ -94,7 +116,7 @@ internal sealed class ReduceNode : Node
                 }
             }
         }
-        return new ReduceNode(kind, [.. dims]);
+        return new ReduceNode(kind, [.. dims], percentile);
     }
 
     /// <inheritdoc/>
@@ -118,6 +140,6 @@ internal sealed class ReduceNode : Node
                     $"cannot reduce over '{d}': the source output has no such dim (its dims: {string.Join(", ", source.Dims)})");
             }
         }
-        return Reductions.Reduce(source, reduce, _kind);
+        return Reductions.Reduce(source, reduce, _kind, _percentile);
     }
 }

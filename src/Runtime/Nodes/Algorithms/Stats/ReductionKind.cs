@@ -26,4 +26,19 @@ internal enum ReductionKind
 
     /// <summary>NaN-skipping median (mean of the two middle values for an even count); all-NaN gives NaN.</summary>
     Median,
+
+    /// <summary>
+    /// numpy's <c>nanpercentile</c> (linear): position p/100·(n−1) in the sorted non-NaN values, interpolated with
+    /// numpy's lerp, so an infinity at either neighbour gives NaN; all-NaN gives NaN.
+    /// </summary>
+    Percentile,
+
+    /// <summary>
+    /// Biased sample skewness m3 / m2^1.5 (population moments, scipy's <c>skew</c> with bias=True) of the non-NaN
+    /// values; a constant lane, a single value, an infinity or all-NaN gives NaN.
+    /// </summary>
+    Skew,
+
+    /// <summary>Fisher kurtosis m4 / m2² − 3 with population moments; NaN in the same cases as <see cref="Skew"/>.</summary>
+    Kurtosis,
 }

@@ -12,9 +12,10 @@ internal static class Reductions
     /// <summary>
     /// Reduces <paramref name="source"/> over <paramref name="dims"/> (each a dim of the source). The output keeps the
     /// other dims in the source's order; reducing every dim gives a 0-d array. An empty <paramref name="dims"/>
-    /// reduces nothing, as xarray does for <c>dim=[]</c>.
+    /// reduces nothing, as xarray does for <c>dim=[]</c>. <paramref name="percentile"/> (0–100) is read only by
+    /// <see cref="ReductionKind.Percentile"/>.
     /// </summary>
-    public static DataArray Reduce(DataArray source, IReadOnlyCollection<string> dims, ReductionKind kind)
+    public static DataArray Reduce(DataArray source, IReadOnlyCollection<string> dims, ReductionKind kind, double percentile = 50)
     {
         if (dims.Count == 0)
         {
@@ -38,12 +39,15 @@ internal static class Reductions
         int r = checked((int)laneLength);
         var result = GC.AllocateUninitializedArray<double>(lanes);
         var scratch = kind is ReductionKind.Variance or ReductionKind.StandardDeviation or ReductionKind.Median
+            or ReductionKind.Percentile or ReductionKind.Skew or ReductionKind.Kurtosis
             ? new double[r]
             : [];
         var data = arranged.Data;
         for (int i = 0; i < lanes; i++)
         {
-            result[i] = ReduceLane(data.AsSpan(i * r, r), kind, scratch);
+            result[i] = kind == ReductionKind.Percentile
+                ? Percentile(data.AsSpan(i * r, r), percentile, scratch)
+                : ReduceLane(data.AsSpan(i * r, r), kind, scratch);
         }
         return new DataArray(outCoords, result);
     }
@@ -59,19 +63,30 @@ internal static class Reductions
         ReductionKind.Variance => Variance(lane, scratch),
         ReductionKind.StandardDeviation => Math.Sqrt(Variance(lane, scratch)),
         ReductionKind.Median => Median(lane, scratch),
+        ReductionKind.Percentile => Percentile(lane, 50, scratch),
+        ReductionKind.Skew => StandardMoment(lane, scratch, 3),
+        ReductionKind.Kurtosis => StandardMoment(lane, scratch, 4) - 3,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
     /// <summary>
     /// The "reduce over no dims" results of xarray (<c>axis=()</c>): min, max, sum, mean and median return the input
     /// unchanged (a NaN stays NaN, even for sum); count gives 1 for a finite cell and 0 otherwise; variance and
-    /// standard deviation give 0 for a finite cell and NaN otherwise (inf − inf).
+    /// standard deviation give 0 for a finite cell and NaN otherwise (inf − inf). numpy's nanpercentile over
+    /// <c>axis=[]</c> returns the input too; scipy's skew and kurtosis see one value per lane, hence NaN everywhere.
     /// </summary>
     private static DataArray Elementwise(DataArray source, ReductionKind kind)
     {
-        if (kind is ReductionKind.Min or ReductionKind.Max or ReductionKind.Sum or ReductionKind.Mean or ReductionKind.Median)
+        if (kind is ReductionKind.Min or ReductionKind.Max or ReductionKind.Sum or ReductionKind.Mean or ReductionKind.Median
+            or ReductionKind.Percentile)
         {
             return source;
+        }
+        if (kind is ReductionKind.Skew or ReductionKind.Kurtosis)
+        {
+            var nan = new double[source.Values.Length];
+            nan.AsSpan().Fill(double.NaN);
+            return new DataArray(source.Coordinates, nan);
         }
         var src = source.Values;
         var dst = GC.AllocateUninitializedArray<double>(src.Length);
@@ -291,5 +306,72 @@ internal static class Reductions
             }
         }
         return a[k];
+    }
+
+    /// <summary>
+    /// numpy's linear nanpercentile of one lane: virtual index (n−1)·p/100 into the sorted non-NaN values and numpy's
+    /// two-sided lerp between its neighbours (the upper form from t ≥ 0.5), which is exact at order statistics and
+    /// gives NaN when a neighbour is infinite (inf − inf), as numpy does.
+    /// </summary>
+    internal static double Percentile(ReadOnlySpan<double> lane, double percentile, Span<double> scratch)
+    {
+        var a = CompactNonNaN(lane, scratch);
+        int n = a.Length;
+        if (n == 0)
+        {
+            return double.NaN;
+        }
+        a.Sort();
+        double q = percentile / 100;
+        double virtualIndex = (n - 1) * q;
+        double below, above, t;
+        if (virtualIndex >= n - 1)
+        {
+            // numpy points both neighbours at the last value (index -1) and measures t from there, so t ≥ 1.
+            below = above = a[n - 1];
+            t = virtualIndex + 1;
+        }
+        else
+        {
+            int previous = (int)Math.Floor(virtualIndex);
+            below = a[previous];
+            above = a[previous + 1];
+            t = virtualIndex - previous;
+        }
+        double diff = above - below;
+        return t >= 0.5 ? above - diff * (1 - t) : below + diff * t;
+    }
+
+    /// <summary>
+    /// The standardized central moment m_k / m2^(k/2) (k = 3 or 4) of the non-NaN values with population moments,
+    /// as scipy's skew and kurtosis with bias=True; NaN for an empty lane, and, as scipy decides "constant",
+    /// where m2 ≤ (1e-15·mean)². An infinity makes the deviations NaN and so the result.
+    /// </summary>
+    private static double StandardMoment(ReadOnlySpan<double> lane, Span<double> scratch, int k)
+    {
+        var a = CompactNonNaN(lane, scratch);
+        int n = a.Length;
+        if (n == 0)
+        {
+            return double.NaN;
+        }
+        double mean = TensorPrimitives.Sum<double>(a) / n;
+        double m2 = 0, mk = 0;
+        foreach (var v in a)
+        {
+            double d = v - mean;
+            double d2 = d * d;
+            m2 += d2;
+            mk += k == 3 ? d2 * d : d2 * d2;
+        }
+        m2 /= n;
+        mk /= n;
+        // numpy's float64 resolution, the threshold scipy uses.
+        const double Resolution = 1e-15;
+        if (!(m2 > Resolution * mean * (Resolution * mean)))
+        {
+            return double.NaN;
+        }
+        return k == 3 ? mk / Math.Pow(m2, 1.5) : mk / (m2 * m2);
     }
 }

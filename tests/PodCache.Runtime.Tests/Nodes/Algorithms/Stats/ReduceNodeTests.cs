@@ -278,6 +278,116 @@ public class ReduceNodeTests
     public void Type_Reductions_AreExtentDependent()
     {
         Assert.All(PodCache.Runtime.Nodes.Algorithms.Stats.ReduceNode.Types, t => Assert.True(t.ExtentDependent, t.Name));
-        Assert.Equal(8, PodCache.Runtime.Nodes.Algorithms.Stats.ReduceNode.Types.Select(t => t.Name).Distinct().Count());
+        Assert.Equal(11, PodCache.Runtime.Nodes.Algorithms.Stats.ReduceNode.Types.Select(t => t.Name).Distinct().Count());
+    }
+
+    private static string PercentilePipeline(string dimsJson, string? percentileJson, string source = Holes, int nlat = 3, int nlon = 4) => $$$"""
+        {
+          "a": {"node": "data.Array", "attrs": {"source": {{{source}}}, "coordinates": {{{ArrayCoords(nlat, nlon)}}}}},
+          "r": {"node": "core.algorithm.stats.Percentile", "attrs": {"dims": {{{dimsJson}}}{{{(percentileJson is null ? "" : ", \"percentile\": " + percentileJson)}}}}, "inputs": {"source": "a"}},
+          "podpac_output_node": "r"
+        }
+        """;
+
+    [Theory]
+    // Row 0 holds 1, 3, 4 and row 2 holds 2, 5, 7: position p/100·2 between order statistics, numpy's lerp.
+    [InlineData(25, new[] { 2.0, Nan, 3.5 })]
+    [InlineData(50, new[] { 3.0, Nan, 5.0 })]
+    [InlineData(0, new[] { 1.0, Nan, 2.0 })]
+    [InlineData(100, new[] { 4.0, Nan, 7.0 })]
+    [InlineData(90, new[] { 3.8, Nan, 6.6 })]
+    public async Task Evaluate_PercentileOverLon_InterpolatesBetweenOrderStatistics(double percentile, double[] expected)
+    {
+        var run = await RunAsync(PercentilePipeline("\"lon\"", percentile.ToString(System.Globalization.CultureInfo.InvariantCulture)), LatLon);
+
+        Assert.Equal(new[] { "lat" }, run.Output!.Dims);
+        AssertValues(expected, run.Output);
+    }
+
+    [Fact]
+    public async Task Evaluate_PercentileWithInfinity_NaNWhereANeighbourIsInfinite()
+    {
+        // Row 0 sorted is 1, 3, inf: p0 reads 1 alone, p50 lerps 3..inf (inf·0 = NaN), p100 is inf − inf; numpy gives the same.
+        foreach (var (p, expected) in new[] { (0, 1.0), (50, Nan), (100, Nan) })
+        {
+            var run = await RunAsync(PercentilePipeline("\"lon\"", p.ToString(System.Globalization.CultureInfo.InvariantCulture), Infinities, 2, 3), LatLon23);
+
+            AssertValues([expected, Nan], run.Output!);
+        }
+    }
+
+    [Fact]
+    public async Task Evaluate_PercentileDefault_EqualsMedian()
+    {
+        var percentile = (await RunAsync(PercentilePipeline("[\"lat\"]", null), LatLon)).Output!;
+        var median = await EvalAsync("algorithm.Median", "[\"lat\"]");
+
+        AssertValues(median.Values.ToArray(), percentile);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("100.5")]
+    [InlineData("NaN")]
+    public void Parse_PercentileOutOfRange_ReportsTheAttrPath(string percentileJson)
+    {
+        var ex = Assert.Throws<PipelineException>(() => PodCache.Runtime.Pipelines.Pipeline.Parse(PercentilePipeline("null", percentileJson)));
+
+        Assert.Contains(ex.Errors, e => e.Path == "nodes.r.attrs.percentile" && e.Message.Contains("between 0 and 100"));
+    }
+
+    [Fact]
+    public void Parse_PercentileNotANumber_ReportsTheAttrPath()
+    {
+        var ex = Assert.Throws<PipelineException>(() => PodCache.Runtime.Pipelines.Pipeline.Parse(PercentilePipeline("null", "\"high\"")));
+
+        Assert.Contains(ex.Errors, e => e.Path == "nodes.r.attrs.percentile");
+    }
+
+    [Fact]
+    public async Task Evaluate_SkewAndKurtosisOverLon_PopulationMoments()
+    {
+        var skew = await EvalAsync("algorithm.Skew", "\"lon\"");
+        var kurtosis = await EvalAsync("core.algorithm.stats.Kurtosis", "[\"lon\"]");
+
+        // Row 0: 1, 3, 4 (mean 8/3, m2 14/9, m3 −20/27, m4 98/27); row 2: 2, 5, 7 (mean 14/3, m2 38/9, m3 −56/27, m4 722/27).
+        AssertValues([-20.0 / 27 / Math.Pow(14.0 / 9, 1.5), Nan, -56.0 / 27 / Math.Pow(38.0 / 9, 1.5)], skew);
+        AssertValues([98.0 / 27 / (14.0 / 9 * (14.0 / 9)) - 3, Nan, 722.0 / 27 / (38.0 / 9 * (38.0 / 9)) - 3], kurtosis);
+        Assert.Equal(-0.3818017741606059, skew.Values[0], 12);
+        Assert.Equal(-1.5, kurtosis.Values[2], 12);
+    }
+
+    [Theory]
+    [InlineData("algorithm.Skew")]
+    [InlineData("algorithm.Kurtosis")]
+    public async Task Evaluate_SkewKurtosisConstantSingleOrInfinite_NaN(string node)
+    {
+        // Row 0: 5, 5, 5 (constant); row 1: 7 and two NaN (one value); row 2: 1, inf, 3.
+        const string data = "[[5, 5, 5], [7, NaN, NaN], [1, Infinity, 3]]";
+        var output = await EvalAsync(node, "\"lon\"", data, ArrayCoords(3, 3), 3, 3);
+
+        AssertValues([Nan, Nan, Nan], output);
+    }
+
+    [Fact]
+    public async Task Evaluate_KurtosisOfTwoDistinctValues_MinusTwo()
+    {
+        const string data = "[[1, 3, NaN, 1, 3]]";
+        var output = await EvalAsync("algorithm.Kurtosis", "\"lon\"", data, ArrayCoords(1, 5), 1, 5);
+
+        AssertValues([-2.0], output);
+    }
+
+    [Theory]
+    [InlineData("core.algorithm.stats.Percentile", false)]
+    [InlineData("algorithm.Skew", true)]
+    [InlineData("algorithm.Kurtosis", true)]
+    public async Task Evaluate_DimsNotInRequest_NothingReducedPercentileKeepsSkewKurtosisNaN(string node, bool allNaN)
+    {
+        var output = await EvalAsync(node, "[\"time\"]");
+
+        Assert.Equal(new[] { "lat", "lon" }, output.Dims);
+        var holes = new[] { 1, Nan, 3, 4, Nan, Nan, Nan, Nan, 2, 5, Nan, 7 };
+        AssertValues(allNaN ? Enumerable.Repeat(Nan, 12).ToArray() : holes, output);
     }
 }

@@ -23,6 +23,25 @@ public class RunCommandTests
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
+    /// <summary>The cases whose data files sit beside pipeline.json.</summary>
+    public static IEnumerable<object[]> CasesWithFiles() =>
+        Cases().Where(c => Directory.EnumerateFileSystemEntries(Path.Combine(CliHarness.RepoRoot, "tests", "conformance", "cases", (string)c[0]))
+            .Any(f => Path.GetFileName(f) is not ("pipeline.json" or "coords.json" or "expected.json")));
+
+    [Theory]
+    [MemberData(nameof(CasesWithFiles))]
+    public async Task Run_ConformanceCaseWithDataFiles_FromItsFolder_AsAUserWould(string name)
+    {
+        using var tmp = new TempDir();
+        string dir = Path.Combine(CliHarness.RepoRoot, "tests", "conformance", "cases", name);
+        // A process in the case's folder naming the files relatively, as PODPAC was run to make the case.
+        var r = await CliHarness.RunProcessAsync(dir, ["run", "pipeline.json", "--coords", "coords.json", "--format", "json", "--cache-dir", tmp.Path],
+            TimeSpan.FromMinutes(2));
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var problems = Comparison.Compare(File.ReadAllText(Path.Combine(dir, "expected.json")), r.Stdout);
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
     [Fact]
     public async Task Run_Twice_SecondReportsHitDiskAndComputesNothing()
     {

@@ -43,6 +43,28 @@ internal sealed class AxisScale
     }
 
     /// <summary>
+    /// A PODPAC time delta (a tolerance) on this scale, as PODPAC's <c>_time_to_float</c> gets it: 2000-01-01 plus
+    /// the delta, cast to the scale's unit (truncating), minus 2000-01-01. Null for a numeric scale, and for a delta
+    /// that truncates to zero, which PODPAC then treats as no tolerance at all (<c>if tol and ...</c>).
+    /// </summary>
+    public double? Delta((long Count, TimeUnit Unit) delta)
+    {
+        if (_unit is not { } to)
+        {
+            return null;
+        }
+        var origin = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var end = delta.Unit switch
+        {
+            TimeUnit.Year => origin.AddYears(checked((int)delta.Count)),
+            TimeUnit.Month => origin.AddMonths(checked((int)delta.Count)),
+            _ => origin.AddTicks(checked((long)TimeUnits.ToTicks(delta.Count, delta.Unit))),
+        };
+        long counts = TimeUnits.ToCount(end, to) - TimeUnits.ToCount(origin, to);
+        return counts == 0 ? null : Math.Abs(counts);
+    }
+
+    /// <summary>
     /// The start, stop and step of <paramref name="axis"/> on this scale when PODPAC treats it as uniform: a uniform
     /// axis of a fixed-length unit, or explicit values that are monotonic and evenly spaced within numpy's
     /// <c>allclose</c> (then step = (last − first)/(n − 1)). False for anything else, including one explicit value.

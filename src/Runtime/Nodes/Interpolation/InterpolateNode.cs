@@ -1,9 +1,9 @@
 namespace PodCache.Runtime.Nodes.Interpolation;
 
 /// <summary>
-/// <c>interpolators.Interpolate</c> with <c>interpolation: "nearest"</c>: evaluates its source at the request (a
-/// <c>data.Array</c> answers with its own covering points) and resamples the result onto the request's coordinates,
-/// per dim, with PODPAC 4's two-step nearest rule (<see cref="NearestNeighbor"/>, SEMANTICS §4).
+/// <c>interpolators.Interpolate</c>: evaluates its source at the request (a <c>data.Array</c> answers with its own
+/// covering points) and resamples the result onto the request's coordinates by its <c>interpolation</c> definition
+/// (<see cref="InterpolationDefinition"/>, <see cref="GridResampler"/>, SEMANTICS §10).
 /// </summary>
 /// <remarks>
 /// Request dims that the source output lacks are dropped from the output, not broadcast: PODPAC's
@@ -18,30 +18,30 @@ internal sealed class InterpolateNode : Node
         ["core.interpolation.interpolation.Interpolate", "interpolation.interpolation.Interpolate"],
         1,
         [
-            new AttrSpec("interpolation", AttrType.Choice, "nearest", choices: ["nearest", "bilinear", "linear"]),
+            InterpolationDefinition.Attr(),
             new AttrSpec("source_id", AttrType.String, ""),
         ],
         InputSpec.Named("source"),
         // The selection step picks source points against the whole request, so a sub-grid can select differently.
         extentDependent: true,
-        ctx => ctx.HasErrors ? null : new InterpolateNode(ctx.GetString("interpolation")!));
+        ctx => InterpolationDefinition.Parse(ctx) is { } d && !ctx.HasErrors ? new InterpolateNode(d) : null);
 
-    private readonly string _method;
+    private readonly InterpolationDefinition _definition;
 
-    private InterpolateNode(string method) => _method = method;
+    private InterpolateNode(InterpolationDefinition definition) => _definition = definition;
 
     /// <inheritdoc/>
-    public override DataArray Evaluate(NodeContext context) => Resample(context.Input("source"), context.Request, _method);
+    public override DataArray Evaluate(NodeContext context) => Resample(context.Input("source"), context.Request, _definition);
 
     /// <summary>
     /// PODPAC's <c>Interpolate._eval</c> after the source was evaluated: <paramref name="source"/> resampled onto
-    /// <paramref name="request"/> (its dims that the source has, in request order) by <paramref name="method"/>.
+    /// <paramref name="request"/> (its dims that the source has, in request order) by <paramref name="definition"/>.
     /// </summary>
-    internal static DataArray Resample(DataArray source, Coordinates request, string method)
+    internal static DataArray Resample(DataArray source, Coordinates request, InterpolationDefinition definition)
     {
         if (source.Coordinates.Axes.OfType<StackedCoordinates1D>().FirstOrDefault() is { } points)
         {
-            return StackedNearest.Resample(source, points, request, method);
+            return StackedNearest.Resample(source, points, request, OneMethod(definition, "scattered source points"));
         }
         foreach (var d in source.Dims)
         {
@@ -67,6 +67,11 @@ internal sealed class InterpolateNode : Node
             target = transformed.Request;
             stacked = transformed.Stacked;
         }
+        if (!stacked)
+        {
+            return GridResampler.Resample(aligned, target, outCoords, definition);
+        }
+        string method = OneMethod(definition, "a request whose lat/lon are not a grid in the source's CRS");
         if (method is "linear" or "bilinear")
         {
             return Linear(aligned, target, stacked, outCoords);
@@ -87,6 +92,23 @@ internal sealed class InterpolateNode : Node
             Gather(aligned.Data, DataArray.StridesOf(aligned.Shape), indices, result);
         }
         return new DataArray(outCoords, result);
+    }
+
+    /// <summary>
+    /// The method of a definition that is one plain method for every dim (default interpolators, default params),
+    /// which is all the paths for <paramref name="what"/> implement.
+    /// </summary>
+    private static string OneMethod(InterpolationDefinition definition, string what)
+    {
+        var methods = definition.Entries.Select(e => e.Method).Distinct().ToArray();
+        var e = definition.Default;
+        if (methods.Length == 1 && e.Method is "nearest" or "linear" or "bilinear"
+            && e.Params == NearestParams.Default && e.Interpolators.SequenceEqual(Interpolators.For(e.Method)))
+        {
+            return e.Method;
+        }
+        throw new NodeEvaluationException(
+            $"for {what} only a plain 'nearest', 'linear' or 'bilinear' interpolation is supported (one method for every dim, default interpolators and params)");
     }
 
     private static DataArray Linear(DataArray aligned, Coordinates target, bool stacked, Coordinates outCoords)

@@ -43,13 +43,13 @@ internal sealed class AxisScale
     }
 
     /// <summary>
-    /// A PODPAC time delta (a tolerance) on this scale, as PODPAC's <c>_time_to_float</c> gets it: 2000-01-01 plus
-    /// the delta, cast to the scale's unit (truncating), minus 2000-01-01. Null for a numeric scale, and for a delta
-    /// that truncates to zero, which PODPAC then treats as no tolerance at all (<c>if tol and ...</c>).
+    /// A PODPAC time delta (a tolerance) on this scale: exact, because the source output's times are nanoseconds
+    /// (xarray's) by the time PODPAC converts the delta (<c>_time_to_float</c> casts to the finer unit, which is then
+    /// ns). Null for a numeric scale, and for a zero delta, which PODPAC treats as no tolerance (<c>if tol and ...</c>).
     /// </summary>
     public double? Delta((long Count, TimeUnit Unit) delta)
     {
-        if (_unit is not { } to)
+        if (_unit is not { } to || delta.Count == 0)
         {
             return null;
         }
@@ -60,8 +60,11 @@ internal sealed class AxisScale
             TimeUnit.Month => origin.AddMonths(checked((int)delta.Count)),
             _ => origin.AddTicks(checked((long)TimeUnits.ToTicks(delta.Count, delta.Unit))),
         };
-        long counts = TimeUnits.ToCount(end, to) - TimeUnits.ToCount(origin, to);
-        return counts == 0 ? null : Math.Abs(counts);
+        if (TimeUnits.IsCalendar(to))
+        {
+            throw new NodeEvaluationException("a time_tolerance on a time axis of whole months or years is not supported by PodCache");
+        }
+        return Math.Abs(TimeUnits.FromTicks((end - origin).Ticks, to));
     }
 
     /// <summary>

@@ -297,7 +297,7 @@ internal sealed class GridResampler
                 var spline = new NotAKnotSpline(x);
                 var cells = spline.Cells(r);
                 // QUIRK (SEMANTICS §10.4): one NaN among the values entering the pass makes all of its output NaN.
-                if (_data.AsSpan().IndexOfAnyExceptInRange(double.NegativeInfinity, double.PositiveInfinity) >= 0)
+                if (Array.Exists(_data, double.IsNaN))
                 {
                     Replace(k, (_, res) => res.Fill(double.NaN));
                     return;

@@ -31,6 +31,54 @@ internal sealed class InterpolateNode : Node
     private InterpolateNode(InterpolationDefinition definition) => _definition = definition;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// PODPAC's selector reads from the whole source, and for <c>cubic</c> (two points beyond each request point)
+    /// and <c>nearest_preview</c> (one stride past the cut) it reads past the points a source returns for the
+    /// request's bounds. Those dims are asked for two request steps more at each end, so the source returns them;
+    /// the selection then cuts the output back to what PODPAC reads.
+    /// </remarks>
+    public override IReadOnlyDictionary<string, Coordinates> PlanInputs(Coordinates request, IReadOnlyList<string> slots)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var grown = request;
+        foreach (var axis in request.Axes)
+        {
+            if (_definition.For(axis.Name).Method is "cubic" or "nearest_preview")
+            {
+                grown = grown.With(Grown(axis, 2));
+            }
+        }
+        return base.PlanInputs(grown, slots);
+    }
+
+    /// <summary><paramref name="axis"/> with <paramref name="steps"/> more points at each end, spaced as its end intervals.</summary>
+    internal static Coordinates1D Grown(Coordinates1D axis, int steps)
+    {
+        if (axis.Size < 2 || axis is StackedCoordinates1D)
+        {
+            return axis;
+        }
+        if (axis is UniformCoordinates1D u)
+        {
+            return UniformCoordinates1D.Exact(u.Name, u.Start - steps * u.Step, u.Step, u.Size + 2 * steps, u.Unit);
+        }
+        var p = axis.Points;
+        double first = p[1] - p[0], last = p[^1] - p[^2];
+        if (!(first != 0 && last != 0 && double.IsFinite(first) && double.IsFinite(last)))
+        {
+            return axis;
+        }
+        var values = new double[p.Length + 2 * steps];
+        for (int i = 0; i < steps; i++)
+        {
+            values[i] = p[0] - (steps - i) * first;
+            values[^(i + 1)] = p[^1] + (steps - i) * last;
+        }
+        p.CopyTo(values.AsSpan(steps));
+        return new ArrayCoordinates1D(axis.Name, values, axis.Unit);
+    }
+
+    /// <inheritdoc/>
     public override DataArray Evaluate(NodeContext context) => Resample(context.Input("source"), context.Request, _definition);
 
     /// <summary>

@@ -20,6 +20,9 @@ internal sealed class InterpolationDefinition
     /// <summary>The default entry (every dim no other entry names).</summary>
     public InterpolationEntry Default => Entries[^1];
 
+    /// <summary>The entry that covers <paramref name="dim"/>.</summary>
+    public InterpolationEntry For(string dim) => Entries.FirstOrDefault(e => e.Dims?.Contains(dim) == true) ?? Default;
+
     /// <summary>PODPAC's default, <c>"nearest"</c>.</summary>
     public static InterpolationDefinition Nearest { get; } = new([DefaultEntry("nearest")]);
 

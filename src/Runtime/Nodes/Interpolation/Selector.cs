@@ -151,6 +151,13 @@ internal static class Selector
         int k = double.IsNaN(ratio) || ratio < 1 ? 1 : (int)Math.Min(ratio, int.MaxValue);
         var kept = new List<int>();
         for (int i = 0; i < cut.Length; i += k) kept.Add(cut[i]);
+        // QUIRK: PODPAC rebuilds the strided axis with its stop moved half a stride on (clipped to the source's
+        // bounds); when that adds a point it reads one more stride of the source, past the cut.
+        int next = kept[^1] + (cut[^1] > cut[0] ? k : -k);
+        if (cut.Length > 1 && next >= 0 && next < s.Length && Math.Abs(s[next] - s[cut[0]]) <= Math.Abs(s[cut[^1]] - s[cut[0]]) + k * Math.Abs(src) / 2)
+        {
+            kept.Add(next);
+        }
         return kept.ToArray();
     }
 

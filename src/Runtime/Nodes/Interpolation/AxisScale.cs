@@ -12,6 +12,9 @@ internal sealed class AxisScale
 
     private AxisScale(TimeUnit? unit) => _unit = unit;
 
+    /// <summary>The time unit of this scale's counts; null for numbers.</summary>
+    public TimeUnit? Unit => _unit;
+
     /// <summary>The scale shared by <paramref name="source"/> and <paramref name="request"/>.</summary>
     /// <exception cref="NodeEvaluationException">One axis is time and the other numeric.</exception>
     public static AxisScale For(Coordinates1D source, Coordinates1D request)

@@ -71,9 +71,12 @@ internal sealed class GridResampler
     private int IndexOf(string dim) => Array.FindIndex(_axes, a => a.Source.Name == dim);
 
     /// <summary>PODPAC's config keys over the source's dims: each entry's dims (sorted), then the default's rest.</summary>
-    private List<(string[] Dims, InterpolationEntry Entry)> Keys(InterpolationDefinition definition)
+    private List<(string[] Dims, InterpolationEntry Entry)> Keys(InterpolationDefinition definition) =>
+        Keys(definition, _axes.Select(a => a.Source.Name).ToArray());
+
+    /// <summary>PODPAC's config keys over <paramref name="present"/> (the source's dims).</summary>
+    internal static List<(string[] Dims, InterpolationEntry Entry)> Keys(InterpolationDefinition definition, IReadOnlyList<string> present)
     {
-        var present = _axes.Select(a => a.Source.Name).ToArray();
         var keys = new List<(string[], InterpolationEntry)>();
         var named = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in definition.Entries)
@@ -91,11 +94,15 @@ internal sealed class GridResampler
         return keys;
     }
 
-    private void Select(string[] dims, InterpolationEntry entry)
+    /// <summary>
+    /// The interpolator that selects for a key (<c>_select_interpolator_queue(..., "can_select")</c>): the first
+    /// listed one that supports the method and can select all of <paramref name="dims"/>; null when none can, and
+    /// then PODPAC reads the whole source along them.
+    /// </summary>
+    internal static InterpolatorKind? SelectorFor(string[] dims, InterpolationEntry entry)
     {
         bool spatial = dims.All(LatLon.Contains);
         bool selects = Interpolators.Selects(entry.Method);
-        InterpolatorKind? chosen = null;
         foreach (var kind in entry.Interpolators)
         {
             if (!Interpolators.MethodsSupported(kind).Contains(entry.Method)) continue;
@@ -107,27 +114,38 @@ internal sealed class GridResampler
                 InterpolatorKind.Xarray => selects,
                 _ => selects && spatial,
             };
-            if (can)
-            {
-                chosen = kind;
-                break;
-            }
+            if (can) return kind;
         }
-        if (chosen is not { } k)
+        return null;
+    }
+
+    /// <summary>
+    /// The source indices <paramref name="kind"/> selects along one dim, and for NearestPreview the points it puts
+    /// them on. <paramref name="lo"/>/<paramref name="hi"/> bound the whole source.
+    /// </summary>
+    internal static (int[] Indices, double[]? Points) Selection(InterpolatorKind kind, string method, AxisScale scale,
+        Coordinates1D source, double[] s, Coordinates1D target, double[] r, double lo, double hi) => kind switch
+    {
+        InterpolatorKind.NearestPreview => Selector.Preview(source, s, target, r, lo, hi),
+        InterpolatorKind.None => (Selector.Inner(s, r), null),
+        _ => (Selector.Select(scale, source, s, target, r, Selector.Offsets(method)), null),
+    };
+
+    private void Select(string[] dims, InterpolationEntry entry)
+    {
+        if (SelectorFor(dims, entry) is not { } k)
         {
-            // Nothing selects: the interpolator reads every point the source returned.
             return;
         }
         foreach (var d in dims)
         {
             var a = _axes[IndexOf(d)];
-            var idx = k switch
-            {
-                InterpolatorKind.None => Selector.Inner(a.Points, a.Request),
-                InterpolatorKind.NearestPreview => Selector.Preview(a.Source.Select(a.Picked), a.Points, a.Target, a.Request),
-                _ => Selector.Select(a.Scale, a.Source.Select(a.Picked), a.Points, a.Target, a.Request, Selector.Offsets(entry.Method)),
-            };
+            var (idx, points) = Selection(k, entry.Method, a.Scale, a.Source.Select(a.Picked), a.Points, a.Target, a.Request, a.Lo, a.Hi);
             Take(IndexOf(d), idx);
+            if (points is not null)
+            {
+                a.Points = points;
+            }
         }
     }
 

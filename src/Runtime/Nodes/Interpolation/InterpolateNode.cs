@@ -51,6 +51,62 @@ internal sealed class InterpolateNode : Node
         return base.PlanInputs(grown, slots);
     }
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// For a source that knows its own coordinates (data.Array), each dim is asked for the bounds of the request
+    /// together with the points PODPAC's selector picks from the whole source, or the whole axis where nothing
+    /// selects, so the source returns every point PODPAC reads and the interpolation sees the source's real bounds.
+    /// Other sources get the two-step growth of <see cref="PlanInputs(Coordinates, IReadOnlyList{string})"/>.
+    /// </remarks>
+    public override IReadOnlyDictionary<string, Coordinates> PlanInputs(Coordinates request, IReadOnlyList<string> slots, Func<string, Node> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs("source").NativeCoordinates is not { } native
+            || CoordinateTransform.Needed(native.Crs, request.Crs)
+            || native.Axes.Any(a => a is StackedCoordinates1D || a.Size == 0)
+            || !native.Dims.All(request.Contains))
+        {
+            return PlanInputs(request, slots);
+        }
+        var asked = request;
+        foreach (var (dims, entry) in GridResampler.Keys(_definition, native.Dims))
+        {
+            var kind = GridResampler.SelectorFor(dims, entry);
+            foreach (var d in dims)
+            {
+                asked = asked.With(Reach(native[d], request[d], entry.Method, kind));
+            }
+        }
+        return base.PlanInputs(asked, slots);
+    }
+
+    /// <summary>
+    /// The axis to ask a source for along one dim: from the least to the greatest of the request's points and the
+    /// source points PODPAC selects (all of them when <paramref name="kind"/> is null), on their shared scale.
+    /// </summary>
+    private static Coordinates1D Reach(Coordinates1D native, Coordinates1D request, string method, InterpolatorKind? kind)
+    {
+        var scale = AxisScale.For(native, request);
+        var s = scale.Points(native);
+        var r = scale.Points(request);
+        double lo = s.Min(), hi = s.Max();
+        int[] picked = kind is { } k
+            ? GridResampler.Selection(k, method, scale, native, s, request, r, lo, hi).Indices
+            : Enumerable.Range(0, s.Length).ToArray();
+        double min = r.Min(), max = r.Max();
+        foreach (var i in picked)
+        {
+            min = Math.Min(min, s[i]);
+            max = Math.Max(max, s[i]);
+        }
+        if (!double.IsFinite(min) || !double.IsFinite(max))
+        {
+            return request;
+        }
+        return new ArrayCoordinates1D(request.Name, min == max ? [min] : [min, max], scale.Unit);
+    }
+
     /// <summary><paramref name="axis"/> with <paramref name="steps"/> more points at each end, spaced as its end intervals.</summary>
     internal static Coordinates1D Grown(Coordinates1D axis, int steps)
     {

@@ -135,30 +135,46 @@ internal static class Selector
     /// <summary>
     /// NearestPreview's selection (<c>NearestPreview._perform_selection</c>): the source cut to the request bounds
     /// (widened outward), then every k-th point from the first, where k = max(1, round_half_even(|request step /
-    /// source step|)) and an explicit axis' step is (last − first)/(n − 1).
+    /// source step|)) and an explicit axis' step is (last − first)/(n − 1). The points it reports are PODPAC's
+    /// rebuilt uniform axis (cut start, stride k·step), which for an uneven source are not the source's own points.
     /// </summary>
-    public static int[] Preview(Coordinates1D source, double[] s, Coordinates1D request, double[] r)
+    /// <param name="source">The source axis.</param>
+    /// <param name="s">Its points on the shared scale.</param>
+    /// <param name="request">The request axis.</param>
+    /// <param name="r">Its points on the shared scale.</param>
+    /// <param name="lo">The lower bound of the whole source.</param>
+    /// <param name="hi">The upper bound of the whole source.</param>
+    public static (int[] Indices, double[] Points) Preview(Coordinates1D source, double[] s, Coordinates1D request, double[] r, double lo, double hi)
     {
         var cut = Sources.Selection.Outer(source, request);
         if (cut.Length == 0)
         {
-            return cut;
+            return ([], []);
+        }
+        if (cut.Length == 1)
+        {
+            return (cut, [s[cut[0]]]);
         }
         double dst = request is UniformCoordinates1D u && u.Size > 1 ? r[1] - r[0] : (r[^1] - r[0]) / (r.Length - 1);
-        double src = (s[cut[^1]] - s[cut[0]]) / (cut.Length - 1);
-        double ratio = Math.Round(Math.Abs(dst / src), MidpointRounding.ToEven);
-        // Python's max(1, nan) is 1: a single-point axis or request strides by 1.
+        double start = s[cut[0]], stop = s[cut[^1]];
+        double delta = (stop - start) / (cut.Length - 1);
+        double ratio = Math.Round(Math.Abs(dst / delta), MidpointRounding.ToEven);
+        // Python's max(1, nan) is 1: a single-point request strides by 1.
         int k = double.IsNaN(ratio) || ratio < 1 ? 1 : (int)Math.Min(ratio, int.MaxValue);
         var kept = new List<int>();
         for (int i = 0; i < cut.Length; i += k) kept.Add(cut[i]);
-        // QUIRK: PODPAC rebuilds the strided axis with its stop moved half a stride on (clipped to the source's
-        // bounds); when that adds a point it reads one more stride of the source, past the cut.
-        int next = kept[^1] + (cut[^1] > cut[0] ? k : -k);
-        if (cut.Length > 1 && next >= 0 && next < s.Length && Math.Abs(s[next] - s[cut[0]]) <= Math.Abs(s[cut[^1]] - s[cut[0]]) + k * Math.Abs(src) / 2)
+        // QUIRK: PODPAC rebuilds the axis with its stop moved half a stride on (clipped to the source's bounds);
+        // when that adds a point, it reads one more stride of the source, past the cut.
+        double stride = k * delta;
+        double stop2 = Math.Clamp(stop + stride / 2, lo, hi);
+        int next = kept[^1] + k;
+        if (Math.Floor((stop2 - start) / stride + 1e-9) + 1 > kept.Count && next < s.Length)
         {
             kept.Add(next);
         }
-        return kept.ToArray();
+        var points = new double[kept.Count];
+        for (int j = 0; j < points.Length; j++) points[j] = start + j * stride;
+        return (kept.ToArray(), points);
     }
 
     private static int[] Flagged(bool[] keep)

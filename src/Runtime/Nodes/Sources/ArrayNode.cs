@@ -17,6 +17,9 @@ internal sealed class ArrayNode : Node
         _values = values;
     }
 
+    /// <inheritdoc/>
+    public override Coordinates? NativeCoordinates => _coords;
+
     public static NodeType Type { get; } = new(
         "data.Array",
         ["core.data.array_source.Array", "data.array_source.Array"],

@@ -17,6 +17,12 @@ internal sealed class GridResampler
 {
     private static readonly string[] LatLon = ["lat", "lon"];
 
+    /// <summary>
+    /// The output attr in which a source names (comma-separated) its dims whose whole axis is not evenly spaced, so
+    /// the selection treats them as PODPAC does even where the returned points look evenly spaced.
+    /// </summary>
+    public const string UnevenAttr = "uneven_dims";
+
     private readonly Axis[] _axes;
     private double[] _data;
     private readonly int[] _shape;
@@ -26,9 +32,10 @@ internal sealed class GridResampler
         _data = aligned.Data;
         _shape = aligned.Shape;
         _axes = new Axis[aligned.Rank];
+        var uneven = aligned.Attrs.TryGetValue(UnevenAttr, out var list) ? list.Split(',') : [];
         for (int k = 0; k < _axes.Length; k++)
         {
-            _axes[k] = new Axis(aligned.Coordinates.Axes[k], target.Axes[k]);
+            _axes[k] = new Axis(aligned.Coordinates.Axes[k], target.Axes[k]) { Uneven = uneven.Contains(aligned.Dims[k]) };
         }
     }
 
@@ -123,12 +130,12 @@ internal sealed class GridResampler
     /// The source indices <paramref name="kind"/> selects along one dim, and for NearestPreview the points it puts
     /// them on. <paramref name="lo"/>/<paramref name="hi"/> bound the whole source.
     /// </summary>
-    internal static (int[] Indices, double[]? Points) Selection(InterpolatorKind kind, string method, AxisScale scale,
-        Coordinates1D source, double[] s, Coordinates1D target, double[] r, double lo, double hi) => kind switch
+    internal static (int[] Indices, double[]? Points, double? Step) Selection(InterpolatorKind kind, string method, AxisScale scale,
+        Coordinates1D source, double[] s, Coordinates1D target, double[] r, double lo, double hi, bool uneven = false) => kind switch
     {
         InterpolatorKind.NearestPreview => Selector.Preview(source, s, target, r, lo, hi),
-        InterpolatorKind.None => (Selector.Inner(s, r), null),
-        _ => (Selector.Select(scale, source, s, target, r, Selector.Offsets(method)), null),
+        InterpolatorKind.None => (Selector.Inner(source, s, r), null, null),
+        _ => (Selector.Select(scale, source, s, target, r, Selector.Offsets(method), uneven: uneven), null, null),
     };
 
     private void Select(string[] dims, InterpolationEntry entry)
@@ -140,11 +147,12 @@ internal sealed class GridResampler
         foreach (var d in dims)
         {
             var a = _axes[IndexOf(d)];
-            var (idx, points) = Selection(k, entry.Method, a.Scale, a.Source.Select(a.Picked), a.Points, a.Target, a.Request, a.Lo, a.Hi);
+            var (idx, points, step) = Selection(k, entry.Method, a.Scale, a.Source.Select(a.Picked), a.Points, a.Target, a.Request, a.Lo, a.Hi, a.Uneven);
             Take(IndexOf(d), idx);
             if (points is not null)
             {
                 a.Points = points;
+                a.UniformStep = step;
             }
         }
     }
@@ -234,7 +242,7 @@ internal sealed class GridResampler
             _ => double.PositiveInfinity,
         };
         var idx = new int[a.Request.Length];
-        NearestNeighbor.OnSelected(a.Points, a.Request, a.Lo, a.Hi, idx, tol, p.RespectBounds, p.Rounding);
+        NearestNeighbor.OnSelected(a.Points, a.Request, a.Lo, a.Hi, idx, tol, p.RespectBounds, p.Rounding, a.UniformStep);
         Replace(k, LinePass.Gather(idx));
     }
 
@@ -339,7 +347,11 @@ internal sealed class GridResampler
         int n = a.Points.Length;
         if (n < 2)
         {
-            throw new NodeEvaluationException($"ScipyGrid needs at least 2 source points along '{a.Source.Name}', and has {n}");
+            // A one-point grid: only that point itself is inside it.
+            var one = new int[a.Request.Length];
+            for (int q = 0; q < one.Length; q++) one[q] = n == 1 && a.Request[q] == a.Points[0] ? 0 : -1;
+            Replace(k, LinePass.Gather(one));
+            return;
         }
         // Descending axes are flipped ascending first.
         bool descending = a.Points[1] < a.Points[0];
@@ -531,6 +543,12 @@ internal sealed class GridResampler
 
         /// <summary>The points the data lies on now, on <see cref="Scale"/>.</summary>
         public double[] Points { get; set; }
+
+        /// <summary>True when the source's whole axis is uneven (<see cref="UnevenAttr"/>).</summary>
+        public bool Uneven { get; init; }
+
+        /// <summary>NearestPreview's rebuilt uniform step for <see cref="Points"/>; null when they are the source's own.</summary>
+        public double? UniformStep { get; set; }
 
         /// <summary>The source indices of <see cref="Points"/> while they are source points.</summary>
         public int[] Picked { get; set; }

@@ -83,12 +83,33 @@ internal static class NearestNeighbor
     /// <paramref name="tolerance"/> (for evenly spaced points measured from the unclamped index, so clamped points
     /// far outside fail it).
     /// </summary>
-    internal static void OnSelected(double[] p, double[] r, double lo, double hi, int[] result, double tolerance, bool respectBounds, AmbiguousRounding rounding)
+    /// <param name="p">The selected points.</param>
+    /// <param name="r">The request's points.</param>
+    /// <param name="lo">The lower bound of the source as evaluated.</param>
+    /// <param name="hi">The upper bound.</param>
+    /// <param name="result">Receives the index into <paramref name="p"/> per request point, or -1.</param>
+    /// <param name="tolerance">The largest distance kept.</param>
+    /// <param name="respectBounds">NaN outside the points rather than the edge value.</param>
+    /// <param name="rounding">The tie rule.</param>
+    /// <param name="uniformStep">The step of points PODPAC holds as a uniform axis (NearestPreview's), which makes
+    /// even one point uniform; null to decide from the points.</param>
+    internal static void OnSelected(double[] p, double[] r, double lo, double hi, int[] result, double tolerance, bool respectBounds, AmbiguousRounding rounding,
+        double? uniformStep = null)
     {
         int n = p.Length;
         // PODPAC checks `if tol and tol != inf`: a zero tolerance is no tolerance.
         bool tolerant = tolerance > 0 && !double.IsPositiveInfinity(tolerance);
-        if (AxisScale.TryEvenlySpaced(p, out double start, out _, out double step))
+        double start, step;
+        if (uniformStep is { } u && n > 0)
+        {
+            start = p[0];
+            step = n > 1 ? (p[^1] - p[0]) / (n - 1) : u;
+        }
+        else if (!AxisScale.TryEvenlySpaced(p, out start, out _, out step))
+        {
+            step = double.NaN;
+        }
+        if (!double.IsNaN(step))
         {
             for (int i = 0; i < r.Length; i++)
             {

@@ -22,7 +22,15 @@ internal static class Selector
     /// The sorted, distinct indices into <paramref name="s"/> (the source axis on <paramref name="scale"/>) that the
     /// Selector keeps for <paramref name="r"/> (the request's) with <paramref name="offsets"/>.
     /// </summary>
-    public static int[] Select(AxisScale scale, Coordinates1D source, double[] s, Coordinates1D request, double[] r, int[] offsets, bool stacked = false)
+    /// <param name="scale">The shared scale.</param>
+    /// <param name="source">The source axis.</param>
+    /// <param name="s">Its points on the scale.</param>
+    /// <param name="request">The request axis.</param>
+    /// <param name="r">Its points on the scale.</param>
+    /// <param name="offsets">The method's offsets.</param>
+    /// <param name="stacked">The request is one dim of stacked points.</param>
+    /// <param name="uneven">The source's whole axis is uneven, whatever <paramref name="source"/> looks like.</param>
+    public static int[] Select(AxisScale scale, Coordinates1D source, double[] s, Coordinates1D request, double[] r, int[] offsets, bool stacked = false, bool uneven = false)
     {
         int n = s.Length;
         if (n == 0)
@@ -30,7 +38,8 @@ internal static class Selector
             return [];
         }
         int lo = offsets.Min(), hi = offsets.Max();
-        if (!scale.TryUniform(source, s, out double start, out _, out double step))
+        double start = 0, step = 0;
+        if (uneven || !scale.TryUniform(source, s, out start, out _, out step))
         {
             // The k nearest points of each request point (a KD-tree query), not its bracketing pair.
             var nearest = new SortedPoints(s);
@@ -113,30 +122,112 @@ internal static class Selector
     }
 
     /// <summary>
-    /// NoneInterpolator's selection (<c>intersect(outer=False)</c>): the source points inside the request's
-    /// [min, max], no widening.
+    /// NoneInterpolator's selection (<c>intersect(outer=False)</c>, i.e. <c>select(bounds)</c>): the source points
+    /// inside the request's [min, max]. When no point is inside, PODPAC still picks the nearest: a uniform axis the
+    /// points nearest each bound (rounded half to even), an explicit monotonic axis the neighbour(s) on the side of
+    /// the midpoint each bound lies (and the edge point for bounds beyond the axis).
     /// </summary>
-    public static int[] Inner(double[] s, double[] r)
+    public static int[] Inner(Coordinates1D source, double[] s, double[] r)
     {
+        int n = s.Length;
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
         foreach (var x in r)
         {
             if (x < lo) lo = x;
             if (x > hi) hi = x;
         }
-        var keep = new List<int>();
-        for (int i = 0; i < s.Length; i++)
+        if (n == 0 || double.IsNaN(lo))
         {
-            if (s[i] >= lo && s[i] <= hi) keep.Add(i);
+            return [];
         }
-        return keep.ToArray();
+        bool descending = n > 1 && s[1] < s[0];
+        if (source is UniformCoordinates1D && n > 1)
+        {
+            double min = Math.Min(s[0], s[^1]), max = Math.Max(s[0], s[^1]), step = (max - min) / (n - 1);
+            double fmin = (Math.Max(lo, min) - min) / step, fmax = (Math.Min(hi, max) - min) / step;
+            int imin = Math.Clamp((int)Math.Ceiling(fmin), 0, n), imax = Math.Clamp((int)Math.Floor(fmax) + 1, 0, n);
+            if (imin > imax)
+            {
+                return [];
+            }
+            if (imin == imax)
+            {
+                // "could have been selected between two existing coordinates"
+                imin = (int)Math.Round(fmin, MidpointRounding.ToEven);
+                imax = Math.Min(n, (int)Math.Round(fmax, MidpointRounding.ToEven) + 1);
+            }
+            var run = new List<int>();
+            for (int p = imin; p < imax; p++) run.Add(descending ? n - 1 - p : p);
+            run.Sort();
+            return run.ToArray();
+        }
+        var inside = new bool[n];
+        int countInside = 0, countEither = 0;
+        for (int i = 0; i < n; i++)
+        {
+            bool gt = s[i] >= lo, lt = s[i] <= hi;
+            inside[i] = gt && lt;
+            if (inside[i]) countInside++;
+            if (gt || lt) countEither++;
+        }
+        if (countEither != n || countInside != 0 || !Monotonic(s))
+        {
+            return Flagged(inside);
+        }
+        int lastLt = -1, firstLt = -1, lastGt = -1, firstGt = -1;
+        for (int i = 0; i < n; i++)
+        {
+            if (s[i] <= hi) { lastLt = i; if (firstLt < 0) firstLt = i; }
+            if (s[i] >= lo) { lastGt = i; if (firstGt < 0) firstGt = i; }
+        }
+        int indlt, indgt;
+        if (descending)
+        {
+            indlt = firstLt >= 0 ? firstLt : n - 1;
+            indgt = lastGt >= 0 ? lastGt : 0;
+        }
+        else
+        {
+            indlt = lastLt >= 0 ? lastLt : 0;
+            indgt = firstGt >= 0 ? firstGt : n - 1;
+        }
+        int i0 = Math.Min(indlt, indgt), i1 = Math.Max(indlt, indgt) + 1;
+        if (i1 - i0 == 1)
+        {
+            return [i0];
+        }
+        double edge = s[i0] + (s[i0 + 1] - s[i0]) / 2;
+        bool keepFirst = lo <= edge || hi <= edge, keepSecond = lo > edge || hi > edge;
+        if (descending)
+        {
+            (keepFirst, keepSecond) = (keepSecond, keepFirst);
+        }
+        var kept = new List<int>(2);
+        if (keepFirst) kept.Add(i0);
+        if (keepSecond) kept.Add(i0 + 1);
+        return kept.ToArray();
+    }
+
+    private static bool Monotonic(double[] s)
+    {
+        if (s.Length < 2)
+        {
+            return true;
+        }
+        double sign = Math.Sign(s[1] - s[0]);
+        for (int i = 0; i + 1 < s.Length; i++)
+        {
+            if (!(Math.Sign(s[i + 1] - s[i]) == sign) || sign == 0) return false;
+        }
+        return true;
     }
 
     /// <summary>
     /// NearestPreview's selection (<c>NearestPreview._perform_selection</c>): the source cut to the request bounds
     /// (widened outward), then every k-th point from the first, where k = max(1, round_half_even(|request step /
     /// source step|)) and an explicit axis' step is (last − first)/(n − 1). The points it reports are PODPAC's
-    /// rebuilt uniform axis (cut start, stride k·step), which for an uneven source are not the source's own points.
+    /// rebuilt uniform axis (cut start, stride k·step), which for an uneven source are not the source's own points,
+    /// and its step, which nearest then uses even for a single point.
     /// </summary>
     /// <param name="source">The source axis.</param>
     /// <param name="s">Its points on the shared scale.</param>
@@ -144,16 +235,17 @@ internal static class Selector
     /// <param name="r">Its points on the shared scale.</param>
     /// <param name="lo">The lower bound of the whole source.</param>
     /// <param name="hi">The upper bound of the whole source.</param>
-    public static (int[] Indices, double[] Points) Preview(Coordinates1D source, double[] s, Coordinates1D request, double[] r, double lo, double hi)
+    public static (int[] Indices, double[] Points, double? Step) Preview(Coordinates1D source, double[] s, Coordinates1D request, double[] r, double lo, double hi)
     {
         var cut = Sources.Selection.Outer(source, request);
         if (cut.Length == 0)
         {
-            return ([], []);
+            return ([], [], null);
         }
         if (cut.Length == 1)
         {
-            return (cut, [s[cut[0]]]);
+            // PODPAC keeps a one-point cut as it is: uniform (with the source's step) only on a uniform source.
+            return (cut, [s[cut[0]]], source is UniformCoordinates1D && s.Length > 1 ? Math.Abs(s[1] - s[0]) : null);
         }
         double dst = request is UniformCoordinates1D u && u.Size > 1 ? r[1] - r[0] : (r[^1] - r[0]) / (r.Length - 1);
         double start = s[cut[0]], stop = s[cut[^1]];
@@ -174,7 +266,7 @@ internal static class Selector
         }
         var points = new double[kept.Count];
         for (int j = 0; j < points.Length; j++) points[j] = start + j * stride;
-        return (kept.ToArray(), points);
+        return (kept.ToArray(), points, stride);
     }
 
     private static int[] Flagged(bool[] keep)

@@ -11,10 +11,19 @@ internal sealed class ArrayNode : Node
     private readonly Coordinates _coords;
     private readonly double[] _values;
 
+    private readonly IReadOnlyDictionary<string, string>? _attrs;
+
     private ArrayNode(Coordinates coords, double[] values)
     {
         _coords = coords;
         _values = values;
+        // PODPAC's interpolation selector decides uniformity on the whole axis, and the output shows only part of
+        // it, where a few uneven points can look evenly spaced.
+        var uneven = coords.Axes
+            .Where(a => a is not UniformCoordinates1D && !Interpolation.AxisScale.TryEvenlySpaced(AxisValues.Comparable(a), out _, out _, out _))
+            .Select(a => a.Name)
+            .ToArray();
+        _attrs = uneven.Length == 0 ? null : new Dictionary<string, string> { [Interpolation.GridResampler.UnevenAttr] = string.Join(",", uneven) };
     }
 
     /// <inheritdoc/>
@@ -96,7 +105,7 @@ internal sealed class ArrayNode : Node
         {
             Gather(_values, DataArray.StridesOf(_coords.Shape), selected, result);
         }
-        return new DataArray(outCoords, result).TransposeToRequest(request);
+        return new DataArray(outCoords, result, _attrs).TransposeToRequest(request);
     }
 
     /// <summary>Copies the cells at the cross product of <paramref name="selected"/> indices, row-major.</summary>

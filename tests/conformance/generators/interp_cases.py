@@ -131,4 +131,95 @@ write("179-interp-rasterio-nearest", interp(array(rv, rgrid), {"method": "neares
       "['RasterioInterpolator'] nearest: the pixel containing each point (its centre +- half a step), half-open edges")
 write("180-interp-rasterio-bilinear-downsample", interp(array((np.arange(100.0).reshape(10, 10) ** 2) / 100, Coordinates([clinspace(0, 9, 10), clinspace(0, 9, 10)], dims=["lat", "lon"])), {"method": "bilinear", "interpolators": ["RasterioInterpolator"]}),
       Coordinates([clinspace(1, 7, 3), clinspace(1, 7, 3)], dims=["lat", "lon"]),
-      "['RasterioInterpolator'] bilinear on a coarser request (step 3 over step 1): GDAL widens the kernel")
+      "['RasterioInterpolator'] bilinear on a coarser request that lies on source points (step 3 over step 1): the bilinear selection keeps only the request's own rows/columns (floor = ceil), a step-3 raster equal to the request, so the output is the source values; off-grid coarser requests select an uneven set, which RasterioInterpolator cannot take")
+
+# 181+: randomised cases (fixed seed), each a small Array through one definition, to hold the selection and edge
+# rules together; made the same way as the cases above. RasterioInterpolator bilinear is left out: a coarser
+# random request would take GDAL's widened kernel, which PodCache refuses.
+import random
+rng = random.Random(20261203)
+
+def rand_axis(name):
+    n = rng.randint(4, 8)
+    if rng.random() < 0.5:
+        start = rng.choice([0.0, -1.0, 2.5]); step = rng.choice([1.0, 0.5, 2.0])
+        ax = clinspace(start, start + step * (n - 1), n, name=name)
+        if rng.random() < 0.3:
+            ax = clinspace(start + step * (n - 1), start, n, name=name)
+        return ax, "uniform" + (" descending" if ax.is_descending else "")
+    vals = np.cumsum([rng.choice([0.5, 1.0, 1.5, 3.0]) for _ in range(n)])
+    desc = rng.random() < 0.3
+    if desc:
+        vals = vals[::-1]
+    return podpac.coordinates.ArrayCoordinates1d(vals, name=name), "explicit" + (" descending" if desc else "")
+
+def rand_request(src, name):
+    lo, hi = src.bounds
+    span = hi - lo
+    if rng.random() < 0.5:
+        a = lo + rng.uniform(-0.3, 0.6) * span; b = lo + rng.uniform(0.4, 1.3) * span
+        n = rng.randint(1, 9)
+        if n == 1:
+            return podpac.coordinates.ArrayCoordinates1d([round(a, 3)], name=name)
+        if rng.random() < 0.3:
+            a, b = b, a
+        return clinspace(round(a, 3), round(b, 3), n, name=name)
+    pts = sorted(set(round(lo + rng.uniform(-0.2, 1.2) * span, 2) for _ in range(rng.randint(1, 6))))
+    if rng.random() < 0.2:
+        pts = pts[::-1]
+    return podpac.coordinates.ArrayCoordinates1d(pts, name=name)
+
+def rand_time():
+    n = rng.randint(4, 7)
+    days = np.arange(n) * rng.choice([1, 2]) if rng.random() < 0.5 else np.cumsum([rng.choice([1, 2, 3]) for _ in range(n)])
+    return podpac.coordinates.ArrayCoordinates1d(np.datetime64("2020-01-01") + days.astype("timedelta64[D]"), name="time")
+
+def rand_time_request(src):
+    t0 = src.coordinates.min().astype("datetime64[h]")
+    span = int((src.coordinates.max().astype("datetime64[h]") - t0) / np.timedelta64(1, "h"))
+    hrs = sorted(set(rng.randint(-12, span + 12) for _ in range(rng.randint(1, 5))))
+    return podpac.coordinates.ArrayCoordinates1d(t0 + np.array(hrs).astype("timedelta64[h]"), name="time")
+
+space_methods = ["nearest", "bilinear", "linear", "cubic", "none", "nearest_preview",
+                 {"method": "bilinear", "interpolators": ["ScipyGrid"]}, {"method": "nearest", "interpolators": ["ScipyGrid"]},
+                 {"method": "nearest", "interpolators": ["RasterioInterpolator"]},
+                 {"method": "nearest", "params": {"spatial_tolerance": 0.7, "respect_bounds": False}},
+                 {"method": "nearest", "params": {"ambiguous_rounding": "+infinity"}},
+                 [{"method": "none", "dims": ["lat"]}, {"method": "cubic", "dims": ["lon"]}],
+                 [{"method": "nearest", "dims": ["lat"]}, {"method": "linear"}]]
+time_methods = ["nearest", "linear", "cubic", "none", "nearest_preview",
+                [{"method": "nearest", "dims": ["time"], "params": {"time_tolerance": "30,h"}}, {"method": "linear"}],
+                [{"method": "linear", "dims": ["time"]}, {"method": "nearest", "params": {"respect_bounds": False}}],
+                [{"method": "cubic", "dims": ["lat"]}, {"method": "nearest"}]]
+
+def runs(node, coords):
+    try:
+        podpac.Node.from_json(node.json).eval(podpac.Coordinates.from_json(coords.json))
+        return True
+    except Exception:
+        return False
+
+number = 181
+while number <= 220:
+    with_time = number % 3 == 0
+    if with_time:
+        first, kind0 = rand_time(), "daily time"
+        second, kind1 = rand_axis("lat")
+        methods = time_methods
+    else:
+        first, kind0 = rand_axis("lat")
+        second, kind1 = rand_axis("lon")
+        methods = space_methods
+    vals = np.array([[rng.uniform(-5, 5) for _ in range(second.size)] for _ in range(first.size)])
+    nan = rng.random() < 0.3
+    if nan:
+        vals[rng.randrange(first.size), rng.randrange(second.size)] = np.nan
+    m = rng.choice(methods)
+    node = interp(podpac.data.Array(source=vals, coordinates=Coordinates([first, second])), m)
+    q = Coordinates([rand_time_request(first) if with_time else rand_request(first, "lat"), rand_request(second, second.name)])
+    if not runs(node, q):
+        continue
+    write(f"{number}-interp-random", node, q,
+          f"randomised (interp_cases.py, seed 20261203): {json.dumps(m)} over {first.name} ({kind0}) x {second.name} ({kind1})"
+          + (", one NaN cell" if nan else "") + "; requests inside, outside and across the source")
+    number += 1

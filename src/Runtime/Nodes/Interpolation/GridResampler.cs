@@ -35,7 +35,13 @@ internal sealed class GridResampler
         var uneven = aligned.Attrs.TryGetValue(UnevenAttr, out var list) ? list.Split(',') : [];
         for (int k = 0; k < _axes.Length; k++)
         {
-            _axes[k] = new Axis(aligned.Coordinates.Axes[k], target.Axes[k]) { Uneven = uneven.Contains(aligned.Dims[k]) };
+            var a = new Axis(aligned.Coordinates.Axes[k], target.Axes[k]) { Uneven = uneven.Contains(aligned.Dims[k]) };
+            if (StackedNearest.Bound(aligned, a.Source.Name) is { } b && a.Source.Size > 0)
+            {
+                a.Lo = Math.Min(a.Lo, a.Scale.Value(a.Source, b.Lo));
+                a.Hi = Math.Max(a.Hi, a.Scale.Value(a.Source, b.Hi));
+            }
+            _axes[k] = a;
         }
     }
 
@@ -53,7 +59,7 @@ internal sealed class GridResampler
         {
             r.Select(dims, entry);
         }
-        var queue = keys.Select(k => (k.Dims, k.Entry, Kind: r.Interpolator(k.Dims, k.Entry))).ToArray();
+        var queue = keys.Select(k => (k.Dims, k.Entry, Kind: aligned.Length == 0 ? NoneOr(k.Entry) : r.Interpolator(k.Dims, k.Entry))).ToArray();
         var none = new bool[r._axes.Length];
         foreach (var (dims, _, kind) in queue)
         {
@@ -63,6 +69,11 @@ internal sealed class GridResampler
             }
         }
         var labels = new Coordinates(outCoords.Axes.Select((a, k) => none[k] ? r._axes[k].Source.Select(r._axes[k].Picked) : a), outCoords.Crs);
+        // PODPAC's size-0 shortcut: NaN on the output coordinates, which for 'none' dims are the selected points.
+        if (aligned.Length == 0 || r._data.Length == 0)
+        {
+            return DataArray.Filled(labels, double.NaN);
+        }
         // PODPAC's shortcut: one source value and one output point give that value, wherever the point lies.
         if (r._data.Length == 1 && labels.Size == 1)
         {
@@ -74,6 +85,10 @@ internal sealed class GridResampler
         }
         return new DataArray(labels, r._data);
     }
+
+    /// <summary>For an empty source only the 'none' dims matter (their labels); the rest is never run.</summary>
+    private static InterpolatorKind NoneOr(InterpolationEntry entry) =>
+        entry.Method == "none" ? InterpolatorKind.None : InterpolatorKind.NearestNeighbor;
 
     private int IndexOf(string dim) => Array.FindIndex(_axes, a => a.Source.Name == dim);
 
@@ -422,6 +437,21 @@ internal sealed class GridResampler
     /// </summary>
     private void Raster(int klat, int klon, string method)
     {
+        if (method == "bilinear")
+        {
+            foreach (var k in new[] { klat, klon })
+            {
+                var a = _axes[k];
+                double src = Math.Abs((a.Points[^1] - a.Points[0]) / (a.Points.Length - 1));
+                double dst = a.Request.Length > 1 ? Math.Abs((a.Request[^1] - a.Request[0]) / (a.Request.Length - 1)) : 0;
+                // GDAL leaves its 4-pixel bilinear for a kernel widened by the scale once the output is coarser.
+                if (dst > src * (1 + 1e-9))
+                {
+                    throw new NodeEvaluationException(
+                        $"RasterioInterpolator bilinear onto a request coarser than the selected source along '{a.Source.Name}' (step {dst:G6} over {src:G6}; GDAL's widened kernel) is not supported by PodCache; use XarrayInterpolator's bilinear");
+                }
+            }
+        }
         var (latLo, latW, latIn) = _axes[klat].Pixels();
         var (lonLo, lonW, lonIn) = _axes[klon].Pixels();
         if (method == "nearest")
@@ -553,11 +583,14 @@ internal sealed class GridResampler
         /// <summary>The source indices of <see cref="Points"/> while they are source points.</summary>
         public int[] Picked { get; set; }
 
-        /// <summary>The bounds of the source as evaluated (PODPAC's <c>bounds</c> attr of a data source).</summary>
-        public double Lo { get; }
+        /// <summary>
+        /// The bounds of the whole source: a data source's <see cref="StackedNearest.BoundsAttr"/> (PODPAC's
+        /// <c>bounds</c> attr), else the source as evaluated.
+        /// </summary>
+        public double Lo { get; set; }
 
         /// <inheritdoc cref="Lo"/>
-        public double Hi { get; }
+        public double Hi { get; set; }
 
         /// <summary>PODPAC's <c>is_uniform</c> for both the current points and the request.</summary>
         public bool Uniform =>

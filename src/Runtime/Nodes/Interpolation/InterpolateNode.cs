@@ -156,7 +156,8 @@ internal sealed class InterpolateNode : Node
             }
         }
         var outCoords = new Coordinates(request.Axes.Where(a => source.Coordinates.Contains(a.Name)), request.Crs);
-        if (source.Length == 0)
+        bool none = definition.Entries.Any(e => e.Method == "none");
+        if (source.Length == 0 && !none)
         {
             return DataArray.Filled(outCoords, double.NaN);
         }
@@ -174,6 +175,10 @@ internal sealed class InterpolateNode : Node
         if (!stacked)
         {
             return GridResampler.Resample(aligned, target, outCoords, definition);
+        }
+        if (source.Length == 0)
+        {
+            return DataArray.Filled(outCoords, double.NaN);
         }
         string method = OneMethod(definition, "a request whose lat/lon are not a grid in the source's CRS");
         if (method is "linear" or "bilinear")

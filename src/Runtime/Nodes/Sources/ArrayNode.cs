@@ -11,7 +11,10 @@ internal sealed class ArrayNode : Node
     private readonly Coordinates _coords;
     private readonly double[] _values;
 
-    private readonly IReadOnlyDictionary<string, string>? _attrs;
+    private readonly IReadOnlyDictionary<string, string> _attrs;
+
+    // Bounds in the Array's CRS would mislabel an output carried into another CRS, so that output goes without them.
+    private readonly IReadOnlyDictionary<string, string>? _transformedAttrs;
 
     private ArrayNode(Coordinates coords, double[] values)
     {
@@ -23,7 +26,17 @@ internal sealed class ArrayNode : Node
             .Where(a => a is not UniformCoordinates1D && !Interpolation.AxisScale.TryEvenlySpaced(AxisValues.Comparable(a), out _, out _, out _))
             .Select(a => a.Name)
             .ToArray();
-        _attrs = uneven.Length == 0 ? null : new Dictionary<string, string> { [Interpolation.GridResampler.UnevenAttr] = string.Join(",", uneven) };
+        var attrs = new Dictionary<string, string>
+        {
+            // PODPAC's DataSource output carries the whole dataset's bounds, which nearest's respect_bounds uses.
+            [Interpolation.StackedNearest.BoundsAttr] = Interpolation.StackedNearest.FormatBounds(coords.Axes),
+        };
+        if (uneven.Length > 0)
+        {
+            attrs[Interpolation.GridResampler.UnevenAttr] = string.Join(",", uneven);
+        }
+        _attrs = attrs;
+        _transformedAttrs = uneven.Length == 0 ? null : new Dictionary<string, string> { [Interpolation.GridResampler.UnevenAttr] = string.Join(",", uneven) };
     }
 
     /// <inheritdoc/>
@@ -105,7 +118,8 @@ internal sealed class ArrayNode : Node
         {
             Gather(_values, DataArray.StridesOf(_coords.Shape), selected, result);
         }
-        return new DataArray(outCoords, result, _attrs).TransposeToRequest(request);
+        var attrs = CoordinateTransform.Needed(_coords.Crs, request.Crs) ? _transformedAttrs : _attrs;
+        return new DataArray(outCoords, result, attrs).TransposeToRequest(request);
     }
 
     /// <summary>Copies the cells at the cross product of <paramref name="selected"/> indices, row-major.</summary>

@@ -223,3 +223,15 @@ while number <= 220:
           f"randomised (interp_cases.py, seed 20261203): {json.dumps(m)} over {first.name} ({kind0}) x {second.name} ({kind1})"
           + (", one NaN cell" if nan else "") + "; requests inside, outside and across the source")
     number += 1
+
+# 221-223: what Interpolate reads beyond the request (PODPAC's selector reads from the whole source)
+wave = np.sin(np.arange(10.0) * 0.9) + 0.05 * np.arange(10.0) ** 2
+line = podpac.data.Array(source=wave, coordinates=Coordinates([clinspace(0, 9, 10)], dims=["lat"]))
+number = 221
+write("221-interp-cubic-fine-interior", interp(line, "cubic"), Coordinates([clinspace(4.1, 4.9, 5)], dims=["lat"]),
+      "Interpolate 'cubic' with a request finer than the source, inside one interval (4.1..4.9 step 0.2): PODPAC's selector reads floor(4.1-2)..ceil(4.9+3), rows 2..7 of the whole source, so the spline runs through six rows, not the two around the request")
+write("222-interp-nearest-just-outside", interp(line, "nearest"), Coordinates([[-0.4, -0.3]], dims=["lat"]),
+      "Interpolate 'nearest' with a request wholly below the source but within half a step: the selector picks row 0 from the whole source and the edge value is returned (the request's own bounds hold no source point)")
+daily = podpac.data.Array(source=np.arange(4.0), coordinates=Coordinates([["2020-01-01", "2020-01-02", "2020-01-03", "2020-01-04"]], dims=["time"]))
+write("223-array-hourly-request-daily-source", daily, Coordinates([["2020-01-01T17:00", "2020-01-02T05:00"]], dims=["time"]),
+      "data.Array (day precision) requested at hours: PODPAC truncates the request bounds to days before the outer selection (lower_precision_time_bounds), so 01-01T17..01-02T05 selects 01-01 and 01-02 only, not 01-03")

@@ -273,4 +273,96 @@ public sealed class InterpolationMethodsTests
         Assert.Equal(new[] { -1.0, 0, 1, 2, 3, 4, 5 }, uniform.Points.ToArray());
         Assert.Equal(new[] { -2.0, -1, 0, 1, 3, 5, 7 }, values.Points.ToArray());
     }
+
+    [Fact]
+    public async Task Rasterio_BilinearOntoACoarserRequest_IsRefused()
+    {
+        var values = new double[,] { { 0, 1, 2, 3 }, { 10, 11, 12, 13 }, { 20, 21, 22, 23 }, { 30, 31, 32, 33 } };
+        string coords = Grid(Uniform("lat", 0, 3, 1), Uniform("lon", 0, 3, 1));
+
+        // Step 1.5 over the selected rows 0..3 (step 1): GDAL would widen its kernel.
+        var ex = await Assert.ThrowsAsync<PipelineException>(() => EvalAsync(
+            Pipeline2D(values, coords, """{"method": "bilinear", "interpolators": ["RasterioInterpolator"]}"""),
+            Grid(Uniform("lat", 0, 3, 1.5), Uniform("lon", 0.5, 2.5, 0.5))));
+
+        Assert.Contains("coarser", ex.Message);
+    }
+
+    [Fact]
+    public async Task None_NoSourcePointInAnEmptyDim_KeepsTheOtherDimsSelection()
+    {
+        var values = new double[,] { { 0, 1 }, { 10, 11 }, { 20, 21 } };
+        string coords = Grid(Uniform("lat", 0, 2, 1), Uniform("lon", 0, 1, 1));
+
+        // lon -0.7 lies below the source: no lon point; lat keeps its inner selection 1, 2.
+        var output = await EvalAsync(Pipeline2D(values, coords, "\"none\""), Grid(Axis("lat", [0.5, 2.5]), Axis("lon", [-0.7])));
+
+        Assert.Equal(new[] { 2, 0 }, output.Shape);
+        Assert.Equal(new[] { 1.0, 2 }, output.Coordinates["lat"].Points.ToArray());
+    }
+
+    [Fact]
+    public async Task None_BoundsBetweenTwoPoints_TakesTheNearerOne()
+    {
+        // No source point lies in [1.2, 1.3]: PODPAC's select still picks the nearest (rounded), here 1.
+        var output = await EvalAsync(Pipeline1D([0, 10, 20, 30], Grid(Uniform("lat", 0, 3, 1)), "\"none\""), Grid(Axis("lat", [1.2, 1.3])));
+
+        Assert.Equal(new[] { 1.0 }, output.Coordinates["lat"].Points.ToArray());
+        AssertClose([10], output);
+    }
+
+    [Fact]
+    public async Task Nearest_RequestOutsideTheSource_SelectsFromTheWholeArray()
+    {
+        var source = Pipeline1D([0, 10, 20, 30], Grid(Uniform("lat", 0, 3, 1)), "\"nearest\"");
+
+        // -0.4 selects row 0 and 3.3 row 3 (3.6 selects nothing): on rows {0, 3}, evenly spaced by 3, 3.6 rounds to
+        // row 3 (QUIRK) and -0.4 to row 0, though neither lies in the request's own bounds' source points.
+        var spread = await EvalAsync(source, Grid(Axis("lat", [-0.4, 3.3, 3.6])));
+        // Without 3.3 only row 0 is selected; one point is matched by distance within the source's bounds: NaN.
+        var single = await EvalAsync(source, Grid(Axis("lat", [-0.4, 3.6])));
+
+        AssertClose([0, 30, 30], spread);
+        AssertClose([Nan, Nan], single);
+    }
+
+    [Fact]
+    public async Task Cubic_FineRequestInsideOneInterval_UsesTheRowsBeyondIt()
+    {
+        // A not-a-knot spline through rows 2..7 (what PODPAC reads for 4.1..4.9) differs from one through 3..6 only.
+        var values = Enumerable.Range(0, 10).Select(i => Math.Sin(i * 0.9) + 0.05 * i * i).ToArray();
+        var wide = await EvalAsync(Pipeline1D(values, Grid(Uniform("lat", 0, 9, 1)), "\"cubic\""), Grid(Uniform("lat", 4.1, 4.9, 0.2)));
+        var narrow = await EvalAsync(Pipeline1D(values[3..7], Grid(Uniform("lat", 3, 6, 1)), "\"cubic\""), Grid(Uniform("lat", 4.1, 4.9, 0.2)));
+
+        // PODPAC's numbers (case 221).
+        AssertClose([0.31968094, 0.26006634, 0.22514203, 0.21896418, 0.24558895], wide, 1e-7);
+        Assert.NotEqual(wide.Values[2], narrow.Values[2]);
+    }
+
+    [Fact]
+    public async Task Array_HourlyRequestOnDailySource_TruncatesTheBoundsToDays()
+    {
+        const string pipeline = """
+            {"a": {"node": "data.Array", "attrs": {"source": [0, 1, 2, 3],
+                   "coordinates": {"coords": [{"name": "time", "values": ["2020-01-01", "2020-01-02", "2020-01-03", "2020-01-04"]}]}}}}
+            """;
+
+        var output = await EvalAsync(pipeline, Grid("""{"name": "time", "values": ["2020-01-01T17:00:00", "2020-01-02T05:00:00"]}"""));
+
+        AssertClose([0, 1], output);
+    }
+
+    [Fact]
+    public async Task Array_Output_CarriesTheWholeBoundsAndItsUnevenDims()
+    {
+        const string pipeline = """
+            {"a": {"node": "data.Array", "attrs": {"source": [[0, 1], [2, 3], [4, 5]],
+                   "coordinates": {"coords": [{"name": "lat", "values": [0, 1, 3]}, {"name": "lon", "start": 0, "stop": 1, "step": 1}]}}}}
+            """;
+
+        var output = await EvalAsync(pipeline, Grid(Axis("lat", [0.2, 0.8]), Axis("lon", [0.0])));
+
+        Assert.Equal("lat", output.Attrs[PodCache.Runtime.Nodes.Interpolation.GridResampler.UnevenAttr]);
+        Assert.Contains("\"lat\":[0,3]", output.Attrs[PodCache.Runtime.Nodes.Interpolation.StackedNearest.BoundsAttr]);
+    }
 }

@@ -148,7 +148,7 @@ internal sealed class GridResampler
     internal static (int[] Indices, double[]? Points, double? Step) Selection(InterpolatorKind kind, string method, AxisScale scale,
         Coordinates1D source, double[] s, Coordinates1D target, double[] r, double lo, double hi, bool uneven = false) => kind switch
     {
-        InterpolatorKind.NearestPreview => Selector.Preview(source, s, target, r, lo, hi),
+        InterpolatorKind.NearestPreview => Selector.Preview(scale, source, s, target, r, lo, hi),
         InterpolatorKind.None => (Selector.Inner(source, s, r), null, null),
         _ => (Selector.Select(scale, source, s, target, r, Selector.Offsets(method), uneven: uneven), null, null),
     };

@@ -141,6 +141,11 @@ internal static class Selector
             return [];
         }
         bool descending = n > 1 && s[1] < s[0];
+        double smin = s.Min(), smax = s.Max();
+        if (smin > hi || smax < lo)
+        {
+            return [];
+        }
         if (source is UniformCoordinates1D && n > 1)
         {
             double min = Math.Min(s[0], s[^1]), max = Math.Max(s[0], s[^1]), step = (max - min) / (n - 1);
@@ -229,13 +234,14 @@ internal static class Selector
     /// rebuilt uniform axis (cut start, stride k·step), which for an uneven source are not the source's own points,
     /// and its step, which nearest then uses even for a single point.
     /// </summary>
+    /// <param name="scale">The shared scale.</param>
     /// <param name="source">The source axis.</param>
     /// <param name="s">Its points on the shared scale.</param>
     /// <param name="request">The request axis.</param>
     /// <param name="r">Its points on the shared scale.</param>
     /// <param name="lo">The lower bound of the whole source.</param>
     /// <param name="hi">The upper bound of the whole source.</param>
-    public static (int[] Indices, double[] Points, double? Step) Preview(Coordinates1D source, double[] s, Coordinates1D request, double[] r, double lo, double hi)
+    public static (int[] Indices, double[] Points, double? Step) Preview(AxisScale scale, Coordinates1D source, double[] s, Coordinates1D request, double[] r, double lo, double hi)
     {
         var cut = Sources.Selection.Outer(source, request);
         if (cut.Length == 0)
@@ -247,9 +253,10 @@ internal static class Selector
             // PODPAC keeps a one-point cut as it is: uniform (with the source's step) only on a uniform source.
             return (cut, [s[cut[0]]], source is UniformCoordinates1D && s.Length > 1 ? Math.Abs(s[1] - s[0]) : null);
         }
-        double dst = request is UniformCoordinates1D u && u.Size > 1 ? r[1] - r[0] : (r[^1] - r[0]) / (r.Length - 1);
+        // numpy divides a timedelta by an integer in the datetime's own unit, truncating (7 days / 3 = 2 days).
+        double dst = request is UniformCoordinates1D u && u.Size > 1 ? r[1] - r[0] : Truncated(scale, request, (r[^1] - r[0]) / (r.Length - 1));
         double start = s[cut[0]], stop = s[cut[^1]];
-        double delta = (stop - start) / (cut.Length - 1);
+        double delta = source is UniformCoordinates1D ? s[cut[1]] - s[cut[0]] : Truncated(scale, source, (stop - start) / (cut.Length - 1));
         double ratio = Math.Round(Math.Abs(dst / delta), MidpointRounding.ToEven);
         // Python's max(1, nan) is 1: a single-point request strides by 1.
         int k = double.IsNaN(ratio) || ratio < 1 ? 1 : (int)Math.Min(ratio, int.MaxValue);
@@ -258,7 +265,7 @@ internal static class Selector
         // QUIRK: PODPAC rebuilds the axis with its stop moved half a stride on (clipped to the source's bounds);
         // when that adds a point, it reads one more stride of the source, past the cut.
         double stride = k * delta;
-        double stop2 = Math.Clamp(stop + stride / 2, lo, hi);
+        double stop2 = Math.Clamp(stop + Truncated(scale, source, stride / 2), lo, hi);
         int next = kept[^1] + k;
         if (Math.Floor((stop2 - start) / stride + 1e-9) + 1 > kept.Count && next < s.Length)
         {
@@ -267,6 +274,17 @@ internal static class Selector
         var points = new double[kept.Count];
         for (int j = 0; j < points.Length; j++) points[j] = start + j * stride;
         return (kept.ToArray(), points, stride);
+    }
+
+    /// <summary><paramref name="delta"/> (on <paramref name="scale"/>) truncated to whole units of <paramref name="axis"/>' time unit.</summary>
+    private static double Truncated(AxisScale scale, Coordinates1D axis, double delta)
+    {
+        if (axis.Unit is not { } unit || TimeUnits.IsCalendar(unit) || !double.IsFinite(delta))
+        {
+            return delta;
+        }
+        double one = scale.Value(axis, 1) - scale.Value(axis, 0);
+        return Math.Truncate(delta / one) * one;
     }
 
     private static int[] Flagged(bool[] keep)

@@ -235,3 +235,12 @@ write("222-interp-nearest-just-outside", interp(line, "nearest"), Coordinates([[
 daily = podpac.data.Array(source=np.arange(4.0), coordinates=Coordinates([["2020-01-01", "2020-01-02", "2020-01-03", "2020-01-04"]], dims=["time"]))
 write("223-array-hourly-request-daily-source", daily, Coordinates([["2020-01-01T17:00", "2020-01-02T05:00"]], dims=["time"]),
       "data.Array (day precision) requested at hours: PODPAC truncates the request bounds to days before the outer selection (lower_precision_time_bounds), so 01-01T17..01-02T05 selects 01-01 and 01-02 only, not 01-03")
+
+# 224-225: two edges found by comparing randomised definitions with PODPAC
+uneven_t = Coordinates([["2020-01-02", "2020-01-03", "2020-01-06", "2020-01-08", "2020-01-10"], [1.5, 4.5, 7.5, 9.0]], dims=["time", "lat"])
+write("224-interp-nearest-preview-time-truncated-step", interp(array(np.arange(20.0).reshape(5, 4), uneven_t), "nearest_preview"),
+      Coordinates([["2020-01-04T04:00", "2020-01-09T21:00"], [0.94, 6.44]], dims=["time", "lat"]),
+      "nearest_preview over uneven daily times with an hourly request: the cut 01-03..01-10 has step 7 days / 3, which numpy truncates to 2 days, so the stride is round(137 h / 48 h) = 3 and the rebuilt axis is 01-03, 01-09 (data rows 01-03 and 01-10)")
+write("225-interp-none-wholly-outside-explicit", interp(array(np.arange(14.0).reshape(7, 2), Coordinates([[1.0, 4.0, 5.0, 8.0, 11.0, 12.0, 13.5], [0.0, 1.0]], dims=["lat", "lon"])), "none"),
+      Coordinates([[0.46], [0.0, 1.0]], dims=["lat", "lon"]),
+      "Interpolate 'none' with a lat request wholly below an explicit source: no lat points (an empty axis), unlike bounds that fall between two source points, which take the nearer one")

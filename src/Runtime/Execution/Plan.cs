@@ -61,7 +61,7 @@ internal sealed class Plan
             IReadOnlyDictionary<string, Coordinates> requests;
             try
             {
-                requests = node.Implementation.PlanInputs(pn.Request, node.Slots);
+                requests = node.Implementation.PlanInputs(pn.Request, node.Slots, slot => InputNode(pipeline, node, slot));
             }
             catch (NodeEvaluationException ex)
             {
@@ -81,6 +81,21 @@ internal sealed class Plan
             plan.ByRef[r] = list.FirstOrDefault(p => p.Request.Key == request.Key) ?? list[0];
         }
         return plan;
+    }
+
+    private static Node InputNode(Pipeline pipeline, PipelineNode node, string slot)
+    {
+        foreach (var input in node.Inputs)
+        {
+            for (int i = 0; i < input.Slots.Count; i++)
+            {
+                if (input.Slots[i] == slot)
+                {
+                    return pipeline[input.Refs[i]].Implementation;
+                }
+            }
+        }
+        throw new ArgumentException($"node '{node.Ref}' has no input slot '{slot}'", nameof(slot));
     }
 
     private readonly Dictionary<string, bool> _sliceable = new(StringComparer.Ordinal);

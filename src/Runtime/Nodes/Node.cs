@@ -23,6 +23,21 @@ public abstract class Node
     }
 
     /// <summary>
+    /// As <see cref="PlanInputs(Coordinates, IReadOnlyList{string})"/>, also given the node that feeds each slot, for a
+    /// node whose needs depend on what an input holds: Interpolate reads as far into a data source's own
+    /// coordinates as PODPAC's selector does (<see cref="NativeCoordinates"/>). The default ignores the inputs.
+    /// </summary>
+    /// <exception cref="NodeEvaluationException">The request cannot be served by this node.</exception>
+    public virtual IReadOnlyDictionary<string, Coordinates> PlanInputs(Coordinates request, IReadOnlyList<string> slots, Func<string, Node> inputs) =>
+        PlanInputs(request, slots);
+
+    /// <summary>
+    /// The coordinates of everything a data source holds, when it knows them without reading anything (PODPAC's
+    /// <c>find_coordinates</c> for an in-pipeline array); null otherwise.
+    /// </summary>
+    public virtual Coordinates? NativeCoordinates => null;
+
+    /// <summary>
     /// The input slots that must be ready before <see cref="Evaluate"/> runs. Default: all. A compositor lists only its
     /// first source and asks for more through <see cref="NextInput"/>.
     /// </summary>

@@ -45,12 +45,12 @@ internal sealed class TerrainTilesNode : Node
 
     private readonly string _bucket;
     private readonly int _zoom;
-    private readonly string? _interpolation;
+    private readonly InterpolationDefinition? _interpolation;
 
     /// <summary>Per version token handed out, the token of each tile it covers (a bounded memo; see the remarks).</summary>
     private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _tileTokens = new(StringComparer.Ordinal);
 
-    private TerrainTilesNode(string bucket, int zoom, string? interpolation)
+    private TerrainTilesNode(string bucket, int zoom, InterpolationDefinition? interpolation)
     {
         _bucket = bucket;
         _zoom = zoom;
@@ -74,7 +74,7 @@ internal sealed class TerrainTilesNode : Node
         ];
         if (interpolates)
         {
-            attrs.Add(new AttrSpec("interpolation", AttrType.Choice, "nearest", choices: ["nearest", "bilinear", "linear"]));
+            attrs.Add(InterpolationDefinition.Attr());
         }
         return new NodeType(
             $"datalib.terraintiles.{cls}",
@@ -108,12 +108,13 @@ internal sealed class TerrainTilesNode : Node
         {
             ctx.Error("bucket", $"'{bucket}' is not an S3 bucket name (3 to 63 lower-case letters, digits, '.' and '-')");
         }
+        var interpolation = interpolates ? InterpolationDefinition.Parse(ctx) : null;
         if (ctx.HasErrors)
         {
             return null;
         }
         ctx.DeclareSource("bucket", $"s3://{bucket}/geotiff/");
-        return new TerrainTilesNode(bucket, (int)zoom, interpolates ? ctx.GetString("interpolation") : null) { Anonymous = ctx.GetBool("anon") };
+        return new TerrainTilesNode(bucket, (int)zoom, interpolation) { Anonymous = ctx.GetBool("anon") };
     }
 
     private bool Anonymous { get; init; }

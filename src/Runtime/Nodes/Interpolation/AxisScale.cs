@@ -12,6 +12,9 @@ internal sealed class AxisScale
 
     private AxisScale(TimeUnit? unit) => _unit = unit;
 
+    /// <summary>The time unit of this scale's counts; null for numbers.</summary>
+    public TimeUnit? Unit => _unit;
+
     /// <summary>The scale shared by <paramref name="source"/> and <paramref name="request"/>.</summary>
     /// <exception cref="NodeEvaluationException">One axis is time and the other numeric.</exception>
     public static AxisScale For(Coordinates1D source, Coordinates1D request)
@@ -40,6 +43,31 @@ internal sealed class AxisScale
             return point;
         }
         return TimeUnits.Convert((long)point, from, to);
+    }
+
+    /// <summary>
+    /// A PODPAC time delta (a tolerance) on this scale: exact, because the source output's times are nanoseconds
+    /// (xarray's) by the time PODPAC converts the delta (<c>_time_to_float</c> casts to the finer unit, which is then
+    /// ns). Null for a numeric scale, and for a zero delta, which PODPAC treats as no tolerance (<c>if tol and ...</c>).
+    /// </summary>
+    public double? Delta((long Count, TimeUnit Unit) delta)
+    {
+        if (_unit is not { } to || delta.Count == 0)
+        {
+            return null;
+        }
+        var origin = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var end = delta.Unit switch
+        {
+            TimeUnit.Year => origin.AddYears(checked((int)delta.Count)),
+            TimeUnit.Month => origin.AddMonths(checked((int)delta.Count)),
+            _ => origin.AddTicks(checked((long)TimeUnits.ToTicks(delta.Count, delta.Unit))),
+        };
+        if (TimeUnits.IsCalendar(to))
+        {
+            throw new NodeEvaluationException("a time_tolerance on a time axis of whole months or years is not supported by PodCache");
+        }
+        return Math.Abs(TimeUnits.FromTicks((end - origin).Ticks, to));
     }
 
     /// <summary>

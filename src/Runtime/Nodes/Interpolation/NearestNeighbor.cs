@@ -14,9 +14,6 @@ namespace PodCache.Runtime.Nodes.Interpolation;
 /// </summary>
 internal static class NearestNeighbor
 {
-    /// <summary>The nudge PODPAC's selector adds before rounding, to keep both neighbours of a near-tie.</summary>
-    private const double Nudge = 1e-6;
-
     /// <summary>
     /// For each point of <paramref name="request"/>, the index into <paramref name="source"/> whose value it takes,
     /// or -1 where the output is NaN.
@@ -65,86 +62,8 @@ internal static class NearestNeighbor
     }
 
     /// <summary>Step 1: the sorted, distinct source indices PODPAC's selector keeps for the request.</summary>
-    internal static int[] Select(AxisScale scale, Coordinates1D source, double[] s, Coordinates1D request, double[] r, bool stacked = false)
-    {
-        int n = s.Length;
-        if (!scale.TryUniform(source, s, out double start, out _, out double step))
-        {
-            var nearest = new SortedPoints(s);
-            var keep = new bool[n];
-            foreach (var x in r)
-            {
-                int i = nearest.Nearest(x);
-                if (i >= 0) keep[i] = true;
-            }
-            return Flagged(keep);
-        }
-        if (!stacked && scale.TryUniform(request, r, out double r0, out double r1, out double rstep) && Math.Abs(rstep) < Math.Abs(step))
-        {
-            // A finer uniform request reads the contiguous range that covers it.
-            double a = Math.Clamp((r0 - start) / step, 0, n), b = Math.Clamp((r1 - start) / step, 0, n);
-            if (!double.IsNaN(a) && !double.IsNaN(b))
-            {
-                int first = (int)Math.Floor(Math.Max(0, Math.Min(a, b) - Nudge));
-                int end = (int)Math.Ceiling(Math.Min(n, Math.Max(a, b) + 1 + Nudge));
-                var range = new int[Math.Max(0, end - first)];
-                for (int i = 0; i < range.Length; i++) range[i] = first + i;
-                return range;
-            }
-        }
-        return Rounded(r, start, step, n);
-    }
-
-    /// <summary>
-    /// The selector's rounding rule: <c>dn = round(i + 1e-6)</c>, <c>up = round(i − 1e-6)</c> (half to even); take
-    /// <c>up</c> only where the two differ, <c>up</c> is a valid index and it lies outside the range of every
-    /// <c>dn</c> (out-of-range ones included); then drop indices outside [0, n−1].
-    /// </summary>
-    private static int[] Rounded(double[] r, double start, double step, int n)
-    {
-        var dn = new double[r.Length];
-        var up = new double[r.Length];
-        double dmax = double.NegativeInfinity, dmin = double.PositiveInfinity;
-        for (int i = 0; i < r.Length; i++)
-        {
-            double index = (r[i] - start) / step;
-            dn[i] = Math.Round(index + Nudge, MidpointRounding.ToEven);
-            up[i] = Math.Round(index - Nudge, MidpointRounding.ToEven);
-            // numpy's max/min propagate NaN, after which no comparison picks up.
-            dmax = Math.Max(dmax, dn[i]);
-            dmin = Math.Min(dmin, dn[i]);
-        }
-        var keep = new bool[n];
-        for (int i = 0; i < r.Length; i++)
-        {
-            double v = dn[i];
-            if (up[i] != dn[i] && up[i] >= 0 && up[i] <= n - 1 && (up[i] > dmax || up[i] < dmin))
-            {
-                v = up[i];
-            }
-            if (v >= 0 && v <= n - 1)
-            {
-                keep[(int)v] = true;
-            }
-        }
-        return Flagged(keep);
-    }
-
-    private static int[] Flagged(bool[] keep)
-    {
-        int count = 0;
-        foreach (var k in keep)
-        {
-            if (k) count++;
-        }
-        var r = new int[count];
-        int j = 0;
-        for (int i = 0; i < keep.Length; i++)
-        {
-            if (keep[i]) r[j++] = i;
-        }
-        return r;
-    }
+    internal static int[] Select(AxisScale scale, Coordinates1D source, double[] s, Coordinates1D request, double[] r, bool stacked = false) =>
+        Selector.Select(scale, source, s, request, r, [0], stacked);
 
     /// <summary>
     /// Step 2 on the selected points <paramref name="p"/>: writes for each request point the index into
@@ -154,20 +73,63 @@ internal static class NearestNeighbor
     /// distance, ties to the lower index, and NaN outside [<paramref name="lo"/>, <paramref name="hi"/>], the bounds
     /// of the source as evaluated.
     /// </summary>
-    internal static void OnSelected(double[] p, double[] r, double lo, double hi, int[] result)
+    internal static void OnSelected(double[] p, double[] r, double lo, double hi, int[] result) =>
+        OnSelected(p, r, lo, hi, result, double.PositiveInfinity, true, AmbiguousRounding.Down);
+
+    /// <summary>
+    /// Step 2 with NearestNeighbor's params (<c>_get_uniform_index</c>, <c>_get_nonuniform_index</c>): ties by
+    /// <paramref name="rounding"/>; without <paramref name="respectBounds"/> an evenly spaced index is clamped to the
+    /// points and uneven points skip the bounds check; then NaN where the distance to the chosen point exceeds
+    /// <paramref name="tolerance"/> (for evenly spaced points measured from the unclamped index, so clamped points
+    /// far outside fail it).
+    /// </summary>
+    /// <param name="p">The selected points.</param>
+    /// <param name="r">The request's points.</param>
+    /// <param name="lo">The lower bound of the source as evaluated.</param>
+    /// <param name="hi">The upper bound.</param>
+    /// <param name="result">Receives the index into <paramref name="p"/> per request point, or -1.</param>
+    /// <param name="tolerance">The largest distance kept.</param>
+    /// <param name="respectBounds">NaN outside the points rather than the edge value.</param>
+    /// <param name="rounding">The tie rule.</param>
+    /// <param name="uniformStep">The step of points PODPAC holds as a uniform axis (NearestPreview's), which makes
+    /// even one point uniform; null to decide from the points.</param>
+    internal static void OnSelected(double[] p, double[] r, double lo, double hi, int[] result, double tolerance, bool respectBounds, AmbiguousRounding rounding,
+        double? uniformStep = null)
     {
         int n = p.Length;
-        if (AxisScale.TryEvenlySpaced(p, out double start, out _, out double step))
+        // PODPAC checks `if tol and tol != inf`: a zero tolerance is no tolerance.
+        bool tolerant = tolerance > 0 && !double.IsPositiveInfinity(tolerance);
+        double start, step;
+        if (uniformStep is { } u && n > 0)
+        {
+            start = p[0];
+            step = n > 1 ? (p[^1] - p[0]) / (n - 1) : u;
+        }
+        else if (!AxisScale.TryEvenlySpaced(p, out start, out _, out step))
+        {
+            step = double.NaN;
+        }
+        if (!double.IsNaN(step))
         {
             for (int i = 0; i < r.Length; i++)
             {
                 double index = (r[i] - start) / step;
                 double ri = Math.Round(index, MidpointRounding.ToEven);
-                if (index % 0.5 == 0)
+                if (index % 0.5 == 0 && rounding != AmbiguousRounding.Even)
                 {
-                    ri = Math.Floor(index);
+                    ri = rounding == AmbiguousRounding.Down ? Math.Floor(index) : Math.Ceiling(index);
                 }
-                result[i] = ri >= 0 && ri < n ? (int)ri : -1;
+                if (double.IsNaN(ri))
+                {
+                    result[i] = -1;
+                    continue;
+                }
+                int chosen = respectBounds ? (ri >= 0 && ri < n ? (int)ri : -1) : (int)Math.Clamp(ri, 0, n - 1);
+                if (tolerant && Math.Abs(index - chosen) * Math.Abs(step) > tolerance)
+                {
+                    chosen = -1;
+                }
+                result[i] = chosen;
             }
             return;
         }
@@ -175,7 +137,16 @@ internal static class NearestNeighbor
         for (int i = 0; i < r.Length; i++)
         {
             double x = r[i];
-            result[i] = x >= lo && x <= hi ? nearest.Nearest(x) : -1;
+            int chosen = nearest.Nearest(x);
+            if (respectBounds && !(x >= lo && x <= hi))
+            {
+                chosen = -1;
+            }
+            if (chosen >= 0 && tolerant && Math.Abs(x - p[chosen]) > tolerance)
+            {
+                chosen = -1;
+            }
+            result[i] = chosen;
         }
     }
 }

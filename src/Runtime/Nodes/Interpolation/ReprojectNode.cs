@@ -22,7 +22,7 @@ internal sealed class ReprojectNode : Node
         1,
         [
             new AttrSpec("coordinates", AttrType.Coordinates, required: true),
-            new AttrSpec("interpolation", AttrType.Choice, "nearest", choices: ["nearest", "bilinear", "linear"]),
+            InterpolationDefinition.Attr(),
             new AttrSpec("reproject_dims", AttrType.Dims, null),
             new AttrSpec("source_id", AttrType.String, ""),
         ],
@@ -33,18 +33,19 @@ internal sealed class ReprojectNode : Node
 
     private readonly Coordinates _coordinates;
     private readonly IReadOnlyList<string>? _reprojectDims;
-    private readonly string _method;
+    private readonly InterpolationDefinition _interpolation;
 
-    private ReprojectNode(Coordinates coordinates, IReadOnlyList<string>? reprojectDims, string method)
+    private ReprojectNode(Coordinates coordinates, IReadOnlyList<string>? reprojectDims, InterpolationDefinition interpolation)
     {
         _coordinates = coordinates;
         _reprojectDims = reprojectDims;
-        _method = method;
+        _interpolation = interpolation;
     }
 
     private static ReprojectNode? Build(NodeBuildContext ctx)
     {
-        if (ctx.HasErrors)
+        var interpolation = InterpolationDefinition.Parse(ctx);
+        if (ctx.HasErrors || interpolation is null)
         {
             return null;
         }
@@ -60,7 +61,7 @@ internal sealed class ReprojectNode : Node
             ctx.ErrorAt("attrs.coordinates.crs", error!);
             return null;
         }
-        return new ReprojectNode(coords, dims, ctx.GetString("interpolation")!);
+        return new ReprojectNode(coords, dims, interpolation);
     }
 
     /// <inheritdoc/>
@@ -117,5 +118,5 @@ internal sealed class ReprojectNode : Node
 
     /// <inheritdoc/>
     public override DataArray Evaluate(NodeContext context) =>
-        InterpolateNode.Resample(context.Input("source"), context.Request, _method);
+        InterpolateNode.Resample(context.Input("source"), context.Request, _interpolation);
 }

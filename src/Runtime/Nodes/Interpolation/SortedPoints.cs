@@ -48,6 +48,25 @@ internal sealed class SortedPoints
         return Math.Min(_index[above], _index[below]);
     }
 
+    /// <summary>
+    /// The original indices of the (up to) <paramref name="k"/> points nearest <paramref name="x"/>, into
+    /// <paramref name="found"/> (cleared first); equal distances take the lower value first. Nothing for NaN.
+    /// </summary>
+    public void NearestK(double x, int k, List<int> found)
+    {
+        found.Clear();
+        if (_keys.Length == 0 || double.IsNaN(x))
+        {
+            return;
+        }
+        int above = LowerBound(x), below = above - 1;
+        while (found.Count < k && (below >= 0 || above < _keys.Length))
+        {
+            bool takeBelow = above >= _keys.Length || (below >= 0 && x - _keys[below] <= _keys[above] - x);
+            found.Add(_index[takeBelow ? below-- : above++]);
+        }
+    }
+
     /// <summary>The first position whose key is ≥ <paramref name="x"/>.</summary>
     private int LowerBound(double x)
     {

@@ -48,7 +48,8 @@ internal static class StackedNearest
         return rows.ToArray();
     }
 
-    private static (double Lo, double Hi)? Bound(DataArray source, string dim)
+    /// <summary>The bounds of <paramref name="dim"/> in <paramref name="source"/>'s <see cref="BoundsAttr"/>, if any.</summary>
+    internal static (double Lo, double Hi)? Bound(DataArray source, string dim)
     {
         if (!source.Attrs.TryGetValue(BoundsAttr, out var text))
         {

@@ -11,11 +11,36 @@ internal sealed class ArrayNode : Node
     private readonly Coordinates _coords;
     private readonly double[] _values;
 
+    private readonly IReadOnlyDictionary<string, string> _attrs;
+
+    // Bounds in the Array's CRS would mislabel an output carried into another CRS, so that output goes without them.
+    private readonly IReadOnlyDictionary<string, string>? _transformedAttrs;
+
     private ArrayNode(Coordinates coords, double[] values)
     {
         _coords = coords;
         _values = values;
+        // PODPAC's interpolation selector decides uniformity on the whole axis, and the output shows only part of
+        // it, where a few uneven points can look evenly spaced.
+        var uneven = coords.Axes
+            .Where(a => a is not UniformCoordinates1D && !Interpolation.AxisScale.TryEvenlySpaced(AxisValues.Comparable(a), out _, out _, out _))
+            .Select(a => a.Name)
+            .ToArray();
+        var attrs = new Dictionary<string, string>
+        {
+            // PODPAC's DataSource output carries the whole dataset's bounds, which nearest's respect_bounds uses.
+            [Interpolation.StackedNearest.BoundsAttr] = Interpolation.StackedNearest.FormatBounds(coords.Axes),
+        };
+        if (uneven.Length > 0)
+        {
+            attrs[Interpolation.GridResampler.UnevenAttr] = string.Join(",", uneven);
+        }
+        _attrs = attrs;
+        _transformedAttrs = uneven.Length == 0 ? null : new Dictionary<string, string> { [Interpolation.GridResampler.UnevenAttr] = string.Join(",", uneven) };
     }
+
+    /// <inheritdoc/>
+    public override Coordinates? NativeCoordinates => _coords;
 
     public static NodeType Type { get; } = new(
         "data.Array",
@@ -97,7 +122,8 @@ internal sealed class ArrayNode : Node
         {
             Gather(_values, DataArray.StridesOf(_coords.Shape), selected, result);
         }
-        return new DataArray(outCoords, result).TransposeToRequest(request);
+        var attrs = CoordinateTransform.Needed(_coords.Crs, request.Crs) ? _transformedAttrs : _attrs;
+        return new DataArray(outCoords, result, attrs).TransposeToRequest(request);
     }
 
     /// <summary>Copies the cells at the cross product of <paramref name="selected"/> indices, row-major.</summary>

@@ -16,6 +16,13 @@ internal static class Selection
         }
         var req = AxisValues.Comparable(request);
         double lo = req.Min(), hi = req.Max();
+        if (source.Unit is { } srcUnit && request.Unit is { } reqUnit && srcUnit != reqUnit && TimeUnits.Finer(srcUnit, reqUnit) == reqUnit)
+        {
+            // PODPAC compares an outer selection's bounds at the coarser precision (lower_precision_time_bounds):
+            // the request's finer bounds are truncated to the source's unit, so 01-01T17 selects only 01-01.
+            lo = Truncate(lo, srcUnit);
+            hi = Truncate(hi, srcUnit);
+        }
         if (source is UniformCoordinates1D u && source.Size > 1 && !(source.Unit is { } su && TimeUnits.IsCalendar(su)))
         {
             return Uniform(u, lo, hi);
@@ -40,6 +47,9 @@ internal static class Selection
         }
         return idx.ToArray();
     }
+
+    private static double Truncate(double ticks, TimeUnit unit) =>
+        TimeUnits.ToTicks(Math.Floor(TimeUnits.FromTicks(ticks, unit)), unit);
 
     private static int[] Uniform(UniformCoordinates1D src, double lo, double hi)
     {

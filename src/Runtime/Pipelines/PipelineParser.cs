@@ -154,8 +154,8 @@ internal static class PipelineParser
             if (!NodeKeys.Contains(kv.Key))
             {
                 string hint = AttrValidator.Closest(kv.Key, [.. NodeKeys]) is { } close ? $"; did you mean '{close}'?" : "";
-                errors.Add($"{path}.{kv.Key}", "unknown key" + hint
-                    + errors.Once("node keys", " (a node has 'node', 'attrs', 'inputs', 'lookup_attrs', 'plugin', 'style' and 'cache')"));
+                errors.Add($"{path}.{kv.Key}", "unknown key"
+                    + errors.Once("node keys", "; a node has 'node', 'attrs', 'inputs', 'lookup_attrs', 'plugin', 'style' and 'cache'") + hint);
             }
         }
         bool nodeNamed = JsonNumbers.TryGetString(d.Definition["node"], out var typeName);

@@ -19,7 +19,7 @@ internal static class CliApp
           podcache cache stats|ls [--json] [--cache-dir DIR] [--config FILE]
           podcache cache evict KEY | clear | gc [--cache-dir DIR] [--config FILE]
           podcache inspect KEY [--cache-dir DIR] [--config FILE]
-          podcache nodes [NODE] [--format text|json]
+          podcache nodes [NODE] [--format text|json]   (--podpac: every PODPAC 4 class and its status)
           podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N] [--max-inflight-bytes N] [--no-save-runs]
                          [--cache-dir DIR] [--config FILE] [--cluster-port Q --seed HOST:PORT ...]
           podcache loadtest [--url http://127.0.0.1:P] [--hits N] [--misses N] [--concurrency C] [--no-save-runs]

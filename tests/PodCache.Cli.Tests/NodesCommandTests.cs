@@ -45,4 +45,24 @@ public sealed class NodesCommandTests
         Assert.Equal(2, r.ExitCode);
         Assert.Contains(message, r.Stderr, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Nodes_Podpac_ListsEveryPodpacClassWithItsStatus_AsTextAndJson()
+    {
+        var text = await CliHarness.RunAsync("nodes", "--podpac");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("| `core.algorithm.stats.Percentile` |", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains("| `core.algorithm.generic.Generic` | 2 | refused |", text.Stdout, StringComparison.Ordinal);
+
+        var json = await CliHarness.RunAsync("nodes", "--podpac", "--format", "json");
+        Assert.Equal(0, json.ExitCode);
+        var rows = JsonNode.Parse(json.Stdout)!["podpac"]!.AsArray();
+        Assert.Equal(PodCache.Runtime.Nodes.PodpacNames.Classes.Count(), rows.Count);
+        var interpolate = rows.Single(r => r!["class"]!.GetValue<string>() == "core.interpolation.interpolation.Interpolate")!;
+        Assert.Equal("runs", interpolate["status"]!.GetValue<string>());
+        Assert.Equal("interpolators.Interpolate", interpolate["node"]!.GetValue<string>());
+
+        var extra = await CliHarness.RunAsync("nodes", "--podpac", "algorithm.Mean");
+        Assert.Equal(2, extra.ExitCode);
+    }
 }

@@ -1,24 +1,38 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using PodCache.Runtime.Nodes;
 
 namespace PodCache.Cli.Commands;
 
-/// <summary><c>podcache nodes [NAME] [--format text|json]</c>: the node types PodCache runs, or one of them.</summary>
+/// <summary>
+/// <c>podcache nodes [NAME] [--format text|json]</c>: the node types PodCache runs, or one of them;
+/// <c>podcache nodes --podpac</c>: every PODPAC 4 class with what PodCache does with it.
+/// </summary>
 internal static class NodesCommand
 {
     private static readonly HashSet<string> Options = ["format"];
+    private static readonly HashSet<string> Flags = ["podpac"];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout)
     {
-        var a = new ArgReader(args, Options, new HashSet<string>());
+        var a = new ArgReader(args, Options, Flags);
         string format = a.Get("format") ?? "text";
         if (format is not ("text" or "json"))
         {
             throw new UsageException($"--format must be text or json, not '{format}'");
         }
         var registry = NodeRegistry.Default;
+        if (a.Flag("podpac"))
+        {
+            a.NoMorePositionals(0);
+            await stdout.WriteAsync(format == "json"
+                    ? new JsonObject { ["podpac"] = NodeCatalog.ToJson(registry)["podpac"]!.DeepClone() }.ToJsonString(Indented) + Environment.NewLine
+                    : NodeCatalog.PodpacStatusMarkdown(registry))
+                .ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
         if (a.Positionals.Count == 0)
         {
             await stdout.WriteAsync(format == "json" ? NodeCatalog.ToJson(registry).ToJsonString(Indented) + Environment.NewLine : NodeCatalog.ToText(registry))

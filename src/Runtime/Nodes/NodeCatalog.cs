@@ -30,8 +30,79 @@ public static class NodeCatalog
                 ["reason"] = u.Reason,
             });
         }
-        return new JsonObject { ["nodes"] = nodes, ["unsupported"] = unsupported };
+        var podpac = new JsonArray();
+        foreach (var r in PodpacStatus(registry))
+        {
+            var o = new JsonObject { ["class"] = r.PodpacClass, ["spellings"] = r.Spellings, ["status"] = StateText(r.State) };
+            if (r.PodCacheName is { } n)
+            {
+                o["node"] = n;
+            }
+            if (r.Reason is { } reason)
+            {
+                o["reason"] = reason;
+            }
+            podpac.Add(o);
+        }
+        return new JsonObject { ["nodes"] = nodes, ["unsupported"] = unsupported, ["podpac"] = podpac };
     }
+
+    /// <summary>
+    /// Every class PODPAC 4.0.0 loads from a pipeline's <c>"node"</c> (<see cref="PodpacNames.Classes"/>) with what
+    /// <paramref name="registry"/> does with it: runs it (under which name), refuses it (with the reason), or does not
+    /// implement it yet. Datalib nodes, which PODPAC loads through plugins, are in docs/datalib.md.
+    /// </summary>
+    public static IReadOnlyList<PodpacNodeStatus> PodpacStatus(NodeRegistry registry)
+    {
+        ArgumentNullException.ThrowIfNull(registry);
+        var rows = new List<PodpacNodeStatus>();
+        foreach (string cls in PodpacNames.Classes.Order(StringComparer.Ordinal))
+        {
+            int spellings = PodpacNames.SpellingsOf(cls).Count;
+            if (registry.TryResolve(cls, out var type))
+            {
+                rows.Add(new PodpacNodeStatus(cls, spellings, PodpacNodeState.Runs, type.Name, null));
+            }
+            else if (registry.TryGetUnsupported(cls, out var refused))
+            {
+                rows.Add(new PodpacNodeStatus(cls, spellings, PodpacNodeState.Refused, null, refused.Reason));
+            }
+            else
+            {
+                rows.Add(new PodpacNodeStatus(cls, spellings, PodpacNodeState.NotYet, null, null));
+            }
+        }
+        return rows;
+    }
+
+    /// <summary><see cref="PodpacStatus"/> as a Markdown table (docs/podpac-nodes.md is this, checked by a test).</summary>
+    public static string PodpacStatusMarkdown(NodeRegistry registry)
+    {
+        var rows = PodpacStatus(registry);
+        var sb = new StringBuilder();
+        sb.AppendLine("| PODPAC 4 class | spellings | status | PodCache node or reason |").AppendLine("|---|---|---|---|");
+        foreach (var r in rows)
+        {
+            string what = r.State switch
+            {
+                PodpacNodeState.Runs => $"`{r.PodCacheName}`",
+                PodpacNodeState.Refused => r.Reason!.Replace("|", "\\|", StringComparison.Ordinal),
+                _ => "PodCache does not implement it yet",
+            };
+            sb.AppendLine($"| `{r.PodpacClass}` | {r.Spellings} | {StateText(r.State)} | {what} |");
+        }
+        sb.AppendLine().AppendLine($"{rows.Count(r => r.State == PodpacNodeState.Runs)} run, {rows.Count(r => r.State == PodpacNodeState.Refused)} refused with a reason, "
+                                  + $"{rows.Count(r => r.State == PodpacNodeState.NotYet)} not implemented yet, of {rows.Count} classes.");
+        return sb.ToString();
+    }
+
+    /// <summary>The word a table shows for a state.</summary>
+    public static string StateText(PodpacNodeState state) => state switch
+    {
+        PodpacNodeState.Runs => "runs",
+        PodpacNodeState.Refused => "refused",
+        _ => "not yet",
+    };
 
     /// <summary>One type as JSON.</summary>
     public static JsonObject Describe(NodeType type)

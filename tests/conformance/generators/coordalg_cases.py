@@ -108,7 +108,11 @@ arr_r = podpac.data.Array(source=vals(12, 2, nan=[(0, 1), (1, 1), (4, 0)]), coor
 rr = [(185, "M", "mean", "calendar months labelled by their LAST day (01-31, 02-29, 03-31)"),
       (186, "W", "max", "weeks ending on Sunday, labelled by that Sunday (2020-01-05 ...); a week holding no time at all is NaN"),
       (187, "5D", "count", "5-day bins from midnight of the first day, labelled by their start; an empty bin is NaN even for count, an all-NaN bin counts 0"),
-      (188, "MS", "median", "calendar months labelled by their FIRST day; median NaN-skipping")]
+      (188, "MS", "median", "calendar months labelled by their FIRST day; median NaN-skipping"),
+      (226, "2M", "sum", "two-month bins: right-closed, starting two month-ends before the first time's month-end (labels 01-31, 03-31)"),
+      (227, "2MS", "mean", "two-month bins from the first time's month start, labelled by their first day (01-01, 03-01)"),
+      (228, "3W-MON", "max", "three-week bins ending on Mondays, counted from the first time's week"),
+      (229, "2QS", "count", "half years from the first time's quarter start (2020-01-01)")]
 for num, freq, fn, desc in rr:
     r = podpac.algorithm.ResampleReduce(source=arr_r, resample=freq, reduce_fn=fn)
     write("%d-resample-%s-%s" % (num, freq, fn), r, Coordinates([ts, [0.0, 1.0]], dims=["time", "lat"]),

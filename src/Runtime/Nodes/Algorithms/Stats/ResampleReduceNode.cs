@@ -14,6 +14,7 @@ namespace PodCache.Runtime.Nodes.Algorithms.Stats;
 /// ones make calendar bins: <c>M</c>, <c>Q</c>, <c>A</c>/<c>Y</c> labelled by their last day, <c>MS</c>,
 /// <c>QS</c>, <c>AS</c>/<c>YS</c> by their first, <c>W</c> (= <c>W-SUN</c>) and <c>W-MON</c> … weeks labelled by
 /// their last day (pandas moves right-closed edges to the end of the day, so a time belongs to its calendar day's bin).
+/// A count before an anchored rule (<c>2M</c>) groups that many calendar bins, counted as pandas counts its edges.
 /// </remarks>
 internal sealed partial class ResampleReduceNode : Node
 {
@@ -39,10 +40,14 @@ internal sealed partial class ResampleReduceNode : Node
         Build);
 
     /// <summary>A pandas offset: a fixed length in ticks, or an anchored calendar rule.</summary>
-    private readonly record struct Frequency(long Ticks, TimeUnit Unit, char Anchor, bool AtStart, DayOfWeek WeekEnd);
+    /// An anchored one steps <c>N</c> calendar bins at a time (<c>2M</c>, <c>3W-MON</c>).
+    private readonly record struct Frequency(long Ticks, TimeUnit Unit, char Anchor, bool AtStart, DayOfWeek WeekEnd, int N = 1);
 
     [GeneratedRegex(@"^(\d*)(D|H|h|T|min|S|s|L|ms|U|us)$")]
     private static partial Regex FixedPattern();
+
+    [GeneratedRegex(@"^(\d{1,4})([A-Z].*)$")]
+    private static partial Regex MultiplePattern();
 
     private static ResampleReduceNode? Build(NodeBuildContext ctx)
     {
@@ -54,7 +59,7 @@ internal sealed partial class ResampleReduceNode : Node
         if (!TryParseFrequency(text, out var freq))
         {
             ctx.Error("resample", $"'{text}' is not a pandas offset PodCache bins by: N followed by D, H, T/min, S, L/ms or U/us, "
-                + "or one of M, MS, Q, QS, A/Y, AS/YS, W, W-SUN … W-SAT");
+                + "or one of M, MS, Q, QS, A/Y, AS/YS, W, W-SUN … W-SAT, optionally after a count (2M, 3W-MON)");
             return null;
         }
         return TimeGroups.ReadFunction(ctx) is { } fn ? new ResampleReduceNode(freq, fn) : null;
@@ -82,6 +87,12 @@ internal sealed partial class ResampleReduceNode : Node
             }
             freq = new Frequency(n * unitTicks, unit, 'F', true, default);
             return true;
+        }
+        if (MultiplePattern().Match(text) is { Success: true } multiple && TryParseFrequency(multiple.Groups[2].Value, out var one) && one.Anchor != 'F')
+        {
+            int count = int.Parse(multiple.Groups[1].Value, CultureInfo.InvariantCulture);
+            freq = one with { N = count };
+            return count > 0;
         }
         switch (text)
         {
@@ -141,14 +152,22 @@ internal sealed partial class ResampleReduceNode : Node
         }
         else
         {
-            var last = Label(times.Max());
-            for (var l = Label(times.Min()); l <= last; l = Next(l))
+            // pandas' edges for an anchored offset of N bins: right-closed rules (M, Q, A, W) start N bins before the
+            // first time's own bin, left-closed ones (MS, QS, AS) at it; every N-th calendar bin is a label from there.
+            long first = Index(Label(times.Min())), origin = _freq.AtStart ? first : first - _freq.N;
+            long BinOf(DateTime t)
             {
-                labels.Add(l);
+                long d = Index(Label(t)) - origin;
+                return _freq.AtStart ? d / _freq.N : (d + _freq.N - 1) / _freq.N;
+            }
+            long firstBin = BinOf(times.Min()), lastBin = BinOf(times.Max());
+            for (long k = firstBin; k <= lastBin; k++)
+            {
+                labels.Add(LabelAt(origin + k * _freq.N));
             }
             for (int i = 0; i < times.Length; i++)
             {
-                groupOf[i] = labels.BinarySearch(Label(times[i]));
+                groupOf[i] = checked((int)(BinOf(times[i]) - firstBin));
             }
         }
         var axis = new ArrayCoordinates1D("time", labels.Select(l => (double)TimeUnits.ToCount(l, outUnit)).ToArray(), outUnit);
@@ -173,13 +192,33 @@ internal sealed partial class ResampleReduceNode : Node
         }
     }
 
-    private DateTime Next(DateTime label) => _freq.Anchor switch
+    /// <summary>A calendar bin's label as a count of bins (months, quarters, years or weeks since year 1).</summary>
+    private long Index(DateTime label) => _freq.Anchor switch
     {
-        'M' => _freq.AtStart ? label.AddMonths(1) : LastOfMonth(label.AddDays(1)),
-        'Q' => _freq.AtStart ? label.AddMonths(3) : LastOfMonth(label.AddDays(1).AddMonths(2)),
-        'A' => label.AddYears(1),
-        _ => label.AddDays(7),
+        'M' => label.Year * 12L + label.Month - 1,
+        'Q' => label.Year * 4L + (label.Month - 1) / 3,
+        'A' => label.Year,
+        _ => label.Ticks / TimeSpan.TicksPerDay / 7,
     };
+
+    /// <summary>The label of the calendar bin numbered <paramref name="index"/> (the inverse of <see cref="Index"/>).</summary>
+    private DateTime LabelAt(long index)
+    {
+        switch (_freq.Anchor)
+        {
+            case 'M':
+                var month = new DateTime((int)(index / 12), (int)(index % 12) + 1, 1);
+                return _freq.AtStart ? month : LastOfMonth(month);
+            case 'Q':
+                var quarter = new DateTime((int)(index / 4), (int)(index % 4) * 3 + 1, 1);
+                return _freq.AtStart ? quarter : LastOfMonth(quarter.AddMonths(2));
+            case 'A':
+                return _freq.AtStart ? new DateTime((int)index, 1, 1) : new DateTime((int)index, 12, 31);
+            default:
+                // Any day of week number index, moved to the week's labelled day.
+                return Label(new DateTime(index * 7 * TimeSpan.TicksPerDay));
+        }
+    }
 
     private static DateTime LastOfMonth(DateTime t) => new(t.Year, t.Month, DateTime.DaysInMonth(t.Year, t.Month));
 }

@@ -117,7 +117,8 @@ public class ResampleReduceNodeTests
 
     [Theory]
     [InlineData("\"resample\": \"3X\", \"reduce_fn\": \"sum\"", "nodes.r.attrs.resample")]
-    [InlineData("\"resample\": \"2M\", \"reduce_fn\": \"sum\"", "nodes.r.attrs.resample")]
+    [InlineData("\"resample\": \"2BM\", \"reduce_fn\": \"sum\"", "nodes.r.attrs.resample")]
+    [InlineData("\"resample\": \"0M\", \"reduce_fn\": \"sum\"", "nodes.r.attrs.resample")]
     [InlineData("\"resample\": \"0D\", \"reduce_fn\": \"sum\"", "nodes.r.attrs.resample")]
     [InlineData("\"resample\": \"D\", \"reduce_fn\": \"avg\"", "nodes.r.attrs.reduce_fn")]
     [InlineData("\"reduce_fn\": \"sum\"", "nodes.r.attrs.resample")]

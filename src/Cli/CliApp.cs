@@ -38,7 +38,7 @@ internal static class CliApp
         }
         if (args[0] is "--version")
         {
-            await stdout.WriteLineAsync(typeof(CliApp).Assembly.GetName().Version?.ToString(3) ?? "0.0.0").ConfigureAwait(false);
+            await stdout.WriteLineAsync(PodCache.Cache.PodCacheVersion.Full).ConfigureAwait(false);
             return ExitCodes.Ok;
         }
         var rest = args.Skip(1).ToArray();

@@ -28,8 +28,7 @@ public static class ProvenanceRecord
     private const string KeyPrefix = "podcache-pipeline-provenance:";
 
     /// <summary>PodCache's version as recorded in provenance.</summary>
-    public static string PodCacheVersion { get; } =
-        typeof(ProvenanceRecord).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    public static string PodCacheVersion { get; } = PodCache.Cache.PodCacheVersion.Of(typeof(ProvenanceRecord).Assembly);
 
     /// <summary>
     /// A run's pipeline record: the subgraph under <paramref name="rootRef"/>, the implementation version of every

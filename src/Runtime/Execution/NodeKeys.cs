@@ -76,6 +76,7 @@ public sealed class NodeKeys
         }
         if (sourceNodes.Count == 0)
         {
+            await PrepareNativeCoordinatesAsync(pipeline, result, services, cancellationToken).ConfigureAwait(false);
             return result;
         }
         var tokens = new string?[sourceNodes.Count];
@@ -107,7 +108,21 @@ public sealed class NodeKeys
         {
             result[sourceNodes[i].Ref] = tokens[i];
         }
+        await PrepareNativeCoordinatesAsync(pipeline, result, services, cancellationToken).ConfigureAwait(false);
         return result;
+    }
+
+    /// <summary>
+    /// Lets every source node with a token (resolved here or given by the requester) learn its own coordinates before
+    /// the request is planned: Interpolate reads as far into them as PODPAC's selector does.
+    /// </summary>
+    private static async Task PrepareNativeCoordinatesAsync(Pipeline pipeline, Dictionary<string, string?> tokens,
+        Sources.IO.SourceServices? services, CancellationToken cancellationToken)
+    {
+        foreach (var (r, token) in tokens)
+        {
+            await pipeline[r].Implementation.PrepareNativeCoordinatesAsync(token, services, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -32,8 +32,9 @@ public abstract class Node
         PlanInputs(request, slots);
 
     /// <summary>
-    /// The coordinates of everything a data source holds, when it knows them without reading anything (PODPAC's
-    /// <c>find_coordinates</c> for an in-pipeline array); null otherwise.
+    /// The coordinates of everything a data source holds, when it knows them without reading its data (PODPAC's
+    /// <c>find_coordinates</c>): an in-pipeline array's, or a local file's from its header
+    /// (<see cref="PrepareNativeCoordinatesAsync"/>); null otherwise.
     /// </summary>
     public virtual Coordinates? NativeCoordinates => null;
 
@@ -81,6 +82,15 @@ public abstract class Node
     /// <exception cref="PodCache.Runtime.Sources.IO.SourceException">The source's version cannot be had.</exception>
     public virtual ValueTask<string?> ResolveSourceVersionAsync(PodCache.Runtime.Sources.IO.SourceServices? sources, CancellationToken cancellationToken) =>
         ValueTask.FromResult(ResolveSourceVersion());
+
+    /// <summary>
+    /// Learns what <see cref="NativeCoordinates"/> reports, for a data source that must look at its data to know it (a
+    /// GeoTIFF's header). The runner calls it for every source node once the version tokens are known
+    /// (<paramref name="versionToken"/> is this node's), before it plans the request. The default does nothing.
+    /// A source that cannot be read here reports no coordinates; its evaluation then reports why.
+    /// </summary>
+    public virtual ValueTask PrepareNativeCoordinatesAsync(string? versionToken, PodCache.Runtime.Sources.IO.SourceServices? sources,
+        CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
     /// <summary>
     /// True when which external data the node reads depends on the request (a tile set: the tiles a request touches,

@@ -14,7 +14,8 @@ internal static class DroughtMonitorCategory
     public static NodeType Type { get; } = new(
         "datalib.drought_monitor.DroughtMonitorCategory",
         DatalibNames.Aliases("drought_monitor", "DroughtMonitorCategory"),
-        1,
+        // 2 with data.Zarr 2: its output carries what Interpolate selects by.
+        2,
         [.. ZarrNode.Type.Attrs.Where(a => !NodeType.CommonAttrs.Contains(a))],
         InputSpec.None,
         extentDependent: ZarrNode.Type.ExtentDependent,

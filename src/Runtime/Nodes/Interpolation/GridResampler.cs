@@ -23,6 +23,19 @@ internal sealed class GridResampler
     /// </summary>
     public const string UnevenAttr = "uneven_dims";
 
+    /// <summary>
+    /// The output attr in which a file source says how PODPAC indexes it (its <c>coordinate_index_type</c>): with
+    /// <see cref="SliceIndex"/> the points PODPAC's selector picks become one slice, the picks themselves when they
+    /// are evenly spaced and otherwise every point from the first pick to the last, and nearest then rounds on that
+    /// run as on a uniform axis. <c>data.Array</c> (numpy indexing) has no such attr.
+    /// </summary>
+    public const string IndexTypeAttr = "coordinate_index_type";
+
+    /// <summary>The <see cref="IndexTypeAttr"/> value of Rasterio, Zarr and H5PY sources.</summary>
+    public const string SliceIndex = "slice";
+
+    private readonly bool _sliceIndex;
+
     private readonly Axis[] _axes;
     private double[] _data;
     private readonly int[] _shape;
@@ -33,6 +46,7 @@ internal sealed class GridResampler
         _shape = aligned.Shape;
         _axes = new Axis[aligned.Rank];
         var uneven = aligned.Attrs.TryGetValue(UnevenAttr, out var list) ? list.Split(',') : [];
+        _sliceIndex = aligned.Attrs.TryGetValue(IndexTypeAttr, out var indexType) && indexType == SliceIndex;
         for (int k = 0; k < _axes.Length; k++)
         {
             var a = new Axis(aligned.Coordinates.Axes[k], target.Axes[k]) { Uneven = uneven.Contains(aligned.Dims[k]) };
@@ -163,6 +177,10 @@ internal sealed class GridResampler
         {
             var a = _axes[IndexOf(d)];
             var (idx, points, step) = Selection(k, entry.Method, a.Scale, a.Source.Select(a.Picked), a.Points, a.Target, a.Request, a.Lo, a.Hi, a.Uneven);
+            if (_sliceIndex && points is null)
+            {
+                idx = AsSlice(idx);
+            }
             Take(IndexOf(d), idx);
             if (points is not null)
             {
@@ -170,6 +188,25 @@ internal sealed class GridResampler
                 a.UniformStep = step;
             }
         }
+    }
+
+    /// <summary>PODPAC's <c>_index2slice</c>: sorted distinct picks as one slice (evenly spaced ones keep their stride).</summary>
+    internal static int[] AsSlice(int[] idx)
+    {
+        if (idx.Length < 3)
+        {
+            // One difference is always even: two picks are a slice with their own stride.
+            return idx;
+        }
+        int stride = idx[1] - idx[0];
+        for (int i = 2; i < idx.Length; i++)
+        {
+            if (idx[i] - idx[i - 1] != stride)
+            {
+                return [.. Enumerable.Range(idx[0], idx[^1] - idx[0] + 1)];
+            }
+        }
+        return idx;
     }
 
     private void Take(int k, int[] idx)

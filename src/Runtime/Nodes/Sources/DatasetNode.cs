@@ -23,10 +23,14 @@ internal sealed partial class DatasetNode : KeyedFileSource
         _anonymous = anonymous;
     }
 
+    /// <inheritdoc/>
+    protected override string? IndexType => null;
+
     public static NodeType Type { get; } = new(
         "data.Dataset",
         ["core.data.dataset_source.Dataset", "data.dataset_source.Dataset"],
-        1,
+        // 2: the output carries the whole file's bounds, uneven dims and index type, so Interpolate selects as PODPAC does.
+        2,
         [
             .. CommonAttrs("data", "lat", "lon", "time", "alt"),
             new AttrSpec("anon", AttrType.Bool, JsonValue.Create(false)),

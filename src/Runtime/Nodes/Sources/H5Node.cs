@@ -22,7 +22,8 @@ internal sealed class H5Node : KeyedFileSource
     public static NodeType Type { get; } = new(
         "data.H5PY",
         ["core.data.h5py_source.H5PY", "data.h5py_source.H5PY"],
-        1,
+        // 2: the output carries the whole file's bounds, uneven dims and index type, so Interpolate selects as PODPAC does.
+        2,
         CommonAttrs("data", "lat", "lon", "time", "alt"),
         InputSpec.None,
         extentDependent: true,

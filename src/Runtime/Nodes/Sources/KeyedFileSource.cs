@@ -150,6 +150,40 @@ internal abstract class KeyedFileSource : Node
         }
     }
 
+    /// <summary>
+    /// PODPAC's <c>coordinate_index_type</c> for this source: <c>slice</c> for Zarr and H5PY, whose selected points
+    /// become one slice before interpolation (<see cref="Interpolation.GridResampler.IndexTypeAttr"/>); null for
+    /// numpy-like indexing (Dataset's xarray indexing picks points as data.Array does).
+    /// </summary>
+    protected virtual string? IndexType => Interpolation.GridResampler.SliceIndex;
+
+    /// <summary>
+    /// What PODPAC's output carries for interpolation, as data.Array's does: the whole file's bounds (nearest's
+    /// <c>respect_bounds</c> on uneven points), its dims whose whole axis is uneven, and the index type. Bounds and
+    /// index type only where the request is in the file's CRS.
+    /// </summary>
+    private Dictionary<string, string> OutputAttrs(Coordinates1D[] whole, string requestCrs)
+    {
+        var attrs = new Dictionary<string, string>();
+        var uneven = whole
+            .Where(a => a is not UniformCoordinates1D && !Interpolation.AxisScale.TryEvenlySpaced(AxisValues.Comparable(a), out _, out _, out _))
+            .Select(a => a.Name)
+            .ToArray();
+        if (uneven.Length > 0)
+        {
+            attrs[Interpolation.GridResampler.UnevenAttr] = string.Join(",", uneven);
+        }
+        if (!CoordinateTransform.Needed(SourceCrs, requestCrs) && whole.All(a => a.Size > 0))
+        {
+            attrs[Interpolation.StackedNearest.BoundsAttr] = Interpolation.StackedNearest.FormatBounds(whole);
+            if (IndexType is { } indexType)
+            {
+                attrs[Interpolation.GridResampler.IndexTypeAttr] = indexType;
+            }
+        }
+        return attrs;
+    }
+
     /// <summary>Opens the file or store.</summary>
     /// <exception cref="NodeEvaluationException">There is no such file, or it is not of this format.</exception>
     protected abstract IKeyedArrays Open(NodeContext context);
@@ -186,6 +220,7 @@ internal abstract class KeyedFileSource : Node
                     $"'{DataKey}' has {shape.Length} dims, but '{Uri.Display}' has coordinates for {dims.Count} ({string.Join(", ", dims)})");
             }
             var axes = new Coordinates1D[dims.Count];
+            var whole = new Coordinates1D[dims.Count];
             var selected = new int[dims.Count][];
             for (int d = 0; d < dims.Count; d++)
             {
@@ -199,6 +234,7 @@ internal abstract class KeyedFileSource : Node
                 }
                 var axis = await AxisAsync(file, dim, key, await file.ReadAsync(key, [0], [coordShape[0]], ct).ConfigureAwait(false), ct)
                     .ConfigureAwait(false);
+                whole[d] = axis;
                 selected[d] = Selection.Outer(axis, local[dim]);
                 axes[d] = axis.Select(selected[d]);
             }
@@ -214,7 +250,7 @@ internal abstract class KeyedFileSource : Node
                 ArrayNode.Gather(window, DataArray.StridesOf(count), inWindow, result);
                 ReplaceMissing(result);
             }
-            return new DataArray(SourceRequest.Back(outCoords, request.Crs), result).TransposeToRequest(request);
+            return new DataArray(SourceRequest.Back(outCoords, request.Crs), result, OutputAttrs(whole, request.Crs)).TransposeToRequest(request);
         }
         catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IOException)
         {

@@ -35,6 +35,45 @@ internal sealed class RasterNode : Node
     /// <summary>The <c>crs</c> attr: when given, the file's coordinates are taken to be in it (PODPAC's Rasterio).</summary>
     internal string? CrsOverride { get; init; }
 
+    /// <summary>A local file's whole grid, read from its header for the version token it was read at.</summary>
+    private sealed record NativeGrid(string Token, Coordinates Coordinates);
+
+    private volatile NativeGrid? _native;
+
+    /// <inheritdoc/>
+    public override Coordinates? NativeCoordinates => _native?.Coordinates;
+
+    /// <summary>
+    /// Reads a local file's header for its grid (PODPAC's selector works on the whole file's coordinates). Remote
+    /// files are not read before planning: their grid stays unknown to Interpolate (docs/interpolation.md).
+    /// </summary>
+    public override ValueTask PrepareNativeCoordinatesAsync(string? versionToken, SourceServices? sources, CancellationToken cancellationToken)
+    {
+        if (_uri.IsRemote || versionToken is null)
+        {
+            return ValueTask.CompletedTask;
+        }
+        if (_native?.Token == versionToken)
+        {
+            return ValueTask.CompletedTask;
+        }
+        try
+        {
+            Pipelines.InputFile.EnsureRegular(_source, "raster");
+            using var stream = OpenShared(_source);
+            using var reader = GeoTiffReader.Open(stream);
+            var info = reader.Info;
+            _native = new NativeGrid(versionToken, new Coordinates([info.LatAxis(), info.LonAxis()], CrsOverride ?? info.Crs));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException
+                                       or ArgumentException or OutOfMemoryException)
+        {
+            // Evaluation reads the file again and reports what is wrong with it.
+            _native = null;
+        }
+        return ValueTask.CompletedTask;
+    }
+
     private RasterNode(SourceUri uri, bool anonymous, int band, double[] nanVals, double nanVal, bool hashToken)
     {
         _uri = uri;
@@ -49,7 +88,9 @@ internal sealed class RasterNode : Node
     public static NodeType Type { get; } = new(
         "data.Raster",
         ["data.Rasterio", "core.data.rasterio_source.Rasterio", "data.rasterio_source.Rasterio"],
-        1,
+        // 2: the output carries the whole file's bounds, and a local file's grid is known before planning (PODPAC's
+        // selector reads from it), so nearest picks and breaks ties as PODPAC does.
+        2,
         [
             new AttrSpec("source", AttrType.String, required: true),
             new AttrSpec("band", AttrType.Number, JsonValue.Create(1)),
@@ -202,7 +243,7 @@ internal sealed class RasterNode : Node
         var version = context.SourceVersion is { } token
             ? await services.Versions.ForTokenAsync(_uri, _anonymous, token, ct).ConfigureAwait(false)
             : await services.Versions.ResolveAsync(_uri, _anonymous, ct).ConfigureAwait(false);
-        return await ReadRemoteAsync(request, version, services, context.Activity, ct).ConfigureAwait(false);
+        return await ReadRemoteAsync(request, version, services, context.Activity, ct, withBounds: true).ConfigureAwait(false);
     }
 
     /// <summary>A raster that is one tile of a tile set (PODPAC's <c>TerrainTilesSourceRaw</c>): band 1, the file's nodata.</summary>
@@ -214,7 +255,7 @@ internal sealed class RasterNode : Node
     /// </summary>
     /// <exception cref="NodeEvaluationException">The file is not a GeoTIFF PodCache reads.</exception>
     internal async Task<DataArray> ReadRemoteAsync(Coordinates request, SourceVersion version, SourceServices services, SourceActivity? activity,
-        CancellationToken ct)
+        CancellationToken ct, bool withBounds = false)
     {
         var io = services.IO.Open(_uri, _anonymous);
         GeoTiffReader? reader = null;
@@ -238,7 +279,7 @@ internal sealed class RasterNode : Node
             {
                 try
                 {
-                    return Read(reader, request, ct);
+                    return Read(reader, request, ct, withBounds);
                 }
                 catch (MissingRangeException ex) when (round < MaxHeaderRounds)
                 {
@@ -388,7 +429,7 @@ internal sealed class RasterNode : Node
             try
             {
                 using var reader = GeoTiffReader.Open(stream);
-                return Read(reader, request, context.CancellationToken);
+                return Read(reader, request, context.CancellationToken, withBounds: true);
             }
             catch (Exception ex) when (ex is InvalidDataException or NotSupportedException or IOException)
             {
@@ -401,7 +442,9 @@ internal sealed class RasterNode : Node
         }
     }
 
-    private DataArray Read(GeoTiffReader reader, Coordinates request, CancellationToken ct)
+    // withBounds: whether the output carries the whole file's bounds as PODPAC's DataSource output does (nearest's
+    // respect_bounds reads them); not for one tile of a tile set, whose bounds are not the source's.
+    private DataArray Read(GeoTiffReader reader, Coordinates request, CancellationToken ct, bool withBounds)
     {
         var info = reader.Info;
         if (_band > info.Bands)
@@ -416,7 +459,15 @@ internal sealed class RasterNode : Node
         string fileCrs = CrsOverride ?? info.Crs;
         string crs = CoordinateTransform.Needed(fileCrs, request.Crs) ? fileCrs : request.Crs;
         var coords = new Coordinates([info.LatAxis().Slice(row0, rows), info.LonAxis().Slice(col0, cols)], crs);
-        return new DataArray(coords, values).TransposeToRequest(request);
+        var attrs = withBounds && !CoordinateTransform.Needed(fileCrs, request.Crs)
+            ? new Dictionary<string, string>
+            {
+                [Interpolation.StackedNearest.BoundsAttr] = Interpolation.StackedNearest.FormatBounds([info.LatAxis(), info.LonAxis()]),
+                // PODPAC's Rasterio indexes by slice unless prefer_overviews, which PodCache does not take.
+                [Interpolation.GridResampler.IndexTypeAttr] = Interpolation.GridResampler.SliceIndex,
+            }
+            : null;
+        return new DataArray(coords, values, attrs).TransposeToRequest(request);
     }
 
     /// <summary>The file's rows and columns that cover the request (SEMANTICS §4).</summary>

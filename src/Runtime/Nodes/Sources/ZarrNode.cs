@@ -24,7 +24,8 @@ internal sealed class ZarrNode : KeyedFileSource
     public static NodeType Type { get; } = new(
         "data.Zarr",
         ["core.data.zarr_source.Zarr", "data.zarr_source.Zarr"],
-        1,
+        // 2: the output carries the whole file's bounds, uneven dims and index type, so Interpolate selects as PODPAC does.
+        2,
         [.. CommonAttrs("data", "lat", "lon", "time", "alt"), new AttrSpec("anon", AttrType.Bool, JsonValue.Create(false))],
         InputSpec.None,
         extentDependent: true,

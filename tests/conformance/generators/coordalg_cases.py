@@ -172,4 +172,26 @@ arr_ng = podpac.data.Array(source=np.array([[np.nan], [np.nan], [np.nan], [1.0]]
 write("202-groupreduce-any-nan-only-groups", podpac.algorithm.GroupReduce(source=arr_ng, groupby="month", reduce_fn="any"), Coordinates([tg, [0.0]], dims=["time", "lat"]),
       "GroupReduce month reduce_fn 'any' where January and February hold only NaN: NaN is non-zero, so 'any' is 1 for them too (numpy truthiness, no NaN skipping)")
 
+# --- source_coordinates: only the sources a request's outer selection on that dim keeps are evaluated
+tdays = ["2020-01-01", "2020-01-02", "2020-01-03"]
+ll = Coordinates([[0.0, 1.0], [0.0, 1.0, 2.0]], dims=["lat", "lon"])
+def day_tile(i, d, nan=()):
+    v = np.arange(6.0).reshape(1, 2, 3) + 10.0 * (i + 1)
+    for k in nan: v[(0,) + k] = np.nan
+    return podpac.data.Array(source=v, coordinates=Coordinates([[d], [0.0, 1.0], [0.0, 1.0, 2.0]], dims=["time", "lat", "lon"]))
+day_tiles = [day_tile(0, tdays[0]), day_tile(1, tdays[1], nan=[(0, 1)]), day_tile(2, tdays[2])]
+by_day = Coordinates([tdays], dims=["time"])
+write("242-tile-source-coordinates-subset", podpac.compositor.TileCompositor(sources=day_tiles, source_coordinates=by_day),
+      Coordinates([tdays[1:], [0.0, 1.0], [0.0, 1.0, 2.0]], dims=["time", "lat", "lon"]),
+      "TileCompositor with source_coordinates (one day per source) requested on days 2 and 3: only those two sources are evaluated and combined; day 1's tile is never read")
+write("243-tile-source-coordinates-between", podpac.compositor.TileCompositor(sources=day_tiles, source_coordinates=by_day),
+      Coordinates([["2020-01-02T12:00"], [0.0, 1.0], [0.0, 1.0, 2.0]], dims=["time", "lat", "lon"]),
+      "TileCompositor with source_coordinates requested between days 2 and 3: the outer selection keeps the sources on both sides, and their own days come back")
+write("244-ordered-source-coordinates-one", podpac.compositor.OrderedCompositor(sources=day_tiles, source_coordinates=by_day),
+      Coordinates([[tdays[2]], [0.0, 1.0], [0.0, 1.0, 2.0]], dims=["time", "lat", "lon"]),
+      "OrderedCompositor with source_coordinates requested on day 3: only the third source runs, so the first (highest-priority) source's values never appear")
+write("245-ordered-source-coordinates-none", podpac.compositor.OrderedCompositor(sources=day_tiles, source_coordinates=by_day),
+      Coordinates([["2020-02-01"], [0.0, 1.0], [0.0, 1.0, 2.0]], dims=["time", "lat", "lon"]),
+      "OrderedCompositor with source_coordinates requested a month after the last source: no source is selected and the output is NaN on the request")
+
 with open(os.path.join(out, "coordalg_index.txt"), "w") as f: f.write("\n".join(index) + "\n")

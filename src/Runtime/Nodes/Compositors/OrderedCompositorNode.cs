@@ -11,8 +11,17 @@ namespace PodCache.Runtime.Nodes.Compositors;
 internal sealed class OrderedCompositorNode : Node
 {
     private readonly string[] _dims;
+    private readonly SourceCoordinates? _select;
 
-    private OrderedCompositorNode(string[] dims) => _dims = dims;
+    private OrderedCompositorNode(string[] dims, SourceCoordinates? select)
+    {
+        _dims = dims;
+        _select = select;
+    }
+
+    /// <summary>The sources a request evaluates, in priority order: those <c>source_coordinates</c> selects, else all.</summary>
+    private IReadOnlyList<string> Selected(NodeContext context) =>
+        _select?.Selected(Effective(context.Request), context.Slots) ?? context.Slots;
 
     public static NodeType Type { get; } = new(
         "compositor.OrderedCompositor",
@@ -34,9 +43,9 @@ internal sealed class OrderedCompositorNode : Node
         {
             return null;
         }
-        if (ctx.IsSet("source_coordinates"))
+        var select = SourceCoordinates.Read(ctx);
+        if (ctx.HasErrors)
         {
-            ctx.Error("source_coordinates", "selecting sources by source_coordinates is not supported; use null");
             return null;
         }
         var dims = ctx.GetStrings("dims") ?? [];
@@ -48,7 +57,7 @@ internal sealed class OrderedCompositorNode : Node
                 return null;
             }
         }
-        return new OrderedCompositorNode([.. dims]);
+        return new OrderedCompositorNode([.. dims], select);
     }
 
     /// <summary>The request without the dims that <c>dims</c> leaves out (all of it when <c>dims</c> is empty).</summary>
@@ -67,18 +76,20 @@ internal sealed class OrderedCompositorNode : Node
         base.PlanInputs(Effective(request), slots);
 
     /// <inheritdoc/>
-    public override IReadOnlyList<string> InitialInputs(IReadOnlyList<string> slots) => slots.Count == 0 ? slots : [slots[0]];
+    /// <remarks>With <c>source_coordinates</c>, which sources run depends on the request, so all are asked for through <see cref="NextInput"/>.</remarks>
+    public override IReadOnlyList<string> InitialInputs(IReadOnlyList<string> slots) => slots.Count == 0 || _select is not null ? [] : [slots[0]];
 
     /// <inheritdoc/>
     public override string? NextInput(NodeContext context)
     {
         var request = Effective(context.Request);
-        var computed = Computed(context, request);
-        if (computed.Count == context.Slots.Count || AllFilled(computed, checked((int)request.Size)))
+        var selected = Selected(context);
+        var computed = Computed(context, request, selected);
+        if (computed.Count == selected.Count || (computed.Count > 0 && AllFilled(computed, checked((int)request.Size))))
         {
             return null;
         }
-        return context.Slots[computed.Count];
+        return selected[computed.Count];
     }
 
     /// <inheritdoc/>
@@ -87,7 +98,7 @@ internal sealed class OrderedCompositorNode : Node
         var request = Effective(context.Request);
         var result = GC.AllocateUninitializedArray<double>(checked((int)request.Size));
         result.AsSpan().Fill(double.NaN);
-        foreach (var source in Computed(context, request))
+        foreach (var source in Computed(context, request, Selected(context)))
         {
             FillFrom(result, source);
         }
@@ -95,10 +106,10 @@ internal sealed class OrderedCompositorNode : Node
     }
 
     /// <summary>The computed sources, in priority order, each checked and in the request's dims order.</summary>
-    private static List<double[]> Computed(NodeContext context, Coordinates request)
+    private static List<double[]> Computed(NodeContext context, Coordinates request, IReadOnlyList<string> selected)
     {
-        var list = new List<double[]>(context.Slots.Count);
-        foreach (var slot in context.Slots)
+        var list = new List<double[]>(selected.Count);
+        foreach (var slot in selected)
         {
             // The executor computes sources strictly in order, so the computed ones are a prefix.
             if (!context.Has(slot))

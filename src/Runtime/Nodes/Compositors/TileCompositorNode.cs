@@ -16,8 +16,17 @@ namespace PodCache.Runtime.Nodes.Compositors;
 internal sealed class TileCompositorNode : Node
 {
     private readonly string[] _dims;
+    private readonly SourceCoordinates? _select;
 
-    private TileCompositorNode(string[] dims) => _dims = dims;
+    private TileCompositorNode(string[] dims, SourceCoordinates? select)
+    {
+        _dims = dims;
+        _select = select;
+    }
+
+    /// <summary>The sources a request evaluates, in priority order: those <c>source_coordinates</c> selects, else all.</summary>
+    private IReadOnlyList<string> Selected(NodeContext context) =>
+        _select?.Selected(Effective(context.Request), context.Slots) ?? context.Slots;
 
     public static NodeType Type { get; } = new(
         "compositor.TileCompositor",
@@ -28,7 +37,8 @@ internal sealed class TileCompositorNode : Node
             "compositor.TileCompositorRaw", "core.compositor.tile_compositor.TileCompositorRaw",
             "compositor.tile_compositor.TileCompositorRaw",
         ],
-        1,
+        // 2: the output's bounds are the union of the sources' (PODPAC's), not the first source's.
+        2,
         [
             new AttrSpec("dims", AttrType.StringList, new JsonArray()),
             new AttrSpec("source_coordinates", AttrType.Any, null),
@@ -47,9 +57,9 @@ internal sealed class TileCompositorNode : Node
         {
             return null;
         }
-        if (ctx.IsSet("source_coordinates"))
+        var select = SourceCoordinates.Read(ctx);
+        if (ctx.HasErrors)
         {
-            ctx.Error("source_coordinates", "selecting sources by source_coordinates is not supported; use null");
             return null;
         }
         var dims = ctx.GetStrings("dims") ?? [];
@@ -61,7 +71,7 @@ internal sealed class TileCompositorNode : Node
                 return null;
             }
         }
-        return new TileCompositorNode([.. dims]);
+        return new TileCompositorNode([.. dims], select);
     }
 
     private Coordinates Effective(Coordinates request)
@@ -79,12 +89,29 @@ internal sealed class TileCompositorNode : Node
         base.PlanInputs(Effective(request), slots);
 
     /// <inheritdoc/>
+    /// <remarks>With <c>source_coordinates</c>, which sources run depends on the request, so they are asked for through <see cref="NextInput"/>.</remarks>
+    public override IReadOnlyList<string> InitialInputs(IReadOnlyList<string> slots) => _select is null ? slots : [];
+
+    /// <inheritdoc/>
+    public override string? NextInput(NodeContext context) =>
+        _select is null ? null : Selected(context).FirstOrDefault(s => !context.Has(s));
+
+    /// <inheritdoc/>
     public override DataArray Evaluate(NodeContext context)
     {
-        var result = context.Input(context.Slots[0]);
-        for (int i = 1; i < context.Slots.Count; i++)
+        var selected = Selected(context);
+        if (selected.Count == 0)
         {
-            result = CombineFirst(result, context.Input(context.Slots[i]));
+            // PODPAC: no source selected gives NaN on the request.
+            var request = Effective(context.Request);
+            var nan = GC.AllocateUninitializedArray<double>(checked((int)request.Size));
+            nan.AsSpan().Fill(double.NaN);
+            return new DataArray(request, nan);
+        }
+        var result = context.Input(selected[0]);
+        for (int i = 1; i < selected.Count; i++)
+        {
+            result = CombineFirst(result, context.Input(selected[i]));
         }
         return result;
     }
@@ -123,7 +150,39 @@ internal sealed class TileCompositorNode : Node
                 idx[k] = 0;
             }
         }
-        return new DataArray(coords, values, first.Attrs);
+        return new DataArray(coords, values, MergedAttrs(first, second));
+    }
+
+    /// <summary>
+    /// The first's attrs, with <c>bounds</c> as PODPAC's TileCompositor merges them: the union for each dim both
+    /// sides bound, dims bound on one side only dropped.
+    /// </summary>
+    private static IReadOnlyDictionary<string, string> MergedAttrs(DataArray first, DataArray second)
+    {
+        const string key = Interpolation.StackedNearest.BoundsAttr;
+        if (!first.Attrs.TryGetValue(key, out var a))
+        {
+            return first.Attrs;
+        }
+        var attrs = new Dictionary<string, string>(first.Attrs);
+        attrs.Remove(key);
+        if (second.Attrs.TryGetValue(key, out var b) && JsonNode.Parse(a) is JsonObject fa && JsonNode.Parse(b) is JsonObject fb)
+        {
+            var merged = new JsonObject();
+            foreach (var (dim, range) in fa)
+            {
+                if (fb[dim] is JsonArray other && range is JsonArray mine)
+                {
+                    merged[dim] = new JsonArray(Math.Min(mine[0]!.GetValue<double>(), other[0]!.GetValue<double>()),
+                        Math.Max(mine[1]!.GetValue<double>(), other[1]!.GetValue<double>()));
+                }
+            }
+            if (merged.Count > 0)
+            {
+                attrs[key] = merged.ToJsonString();
+            }
+        }
+        return attrs;
     }
 
     private static double Lookup(ReadOnlySpan<double> data, int[][] index, long[] strides, int[] idx)

@@ -188,10 +188,12 @@ public class OrderedCompositorNodeTests
     }
 
     [Theory]
-    [InlineData("\"source_coordinates\": {\"coords\": [{\"name\": \"time\", \"values\": [\"2020-01-01\", \"2020-01-02\"]}]}", "nodes.comp.attrs.source_coordinates")]
+    [InlineData("\"source_coordinates\": {\"coords\": [{\"name\": \"time\", \"values\": [\"2020-01-01\", \"2020-01-02\", \"2020-01-03\"]}]}", "nodes.comp.attrs.source_coordinates")]
+    [InlineData("\"source_coordinates\": {\"coords\": [{\"name\": \"time\", \"values\": [\"2020-01-01\", \"2020-01-02\"]}, {\"name\": \"lat\", \"values\": [1]}]}", "nodes.comp.attrs.source_coordinates")]
+    [InlineData("\"source_coordinates\": {\"coords\": [{\"name\": \"time\"}]}", "nodes.comp.attrs.source_coordinates.coords[0]")]
     [InlineData("\"dims\": [\"depth\"]", "nodes.comp.attrs.dims")]
     [InlineData("\"dims\": \"lat\"", "nodes.comp.attrs.dims")]
-    public void Parse_UnsupportedAttrs_ReportTheAttrPath(string attrs, string path)
+    public void Parse_BadAttrs_ReportTheAttrPath(string attrs, string path)
     {
         string pipeline = $$$"""
             {

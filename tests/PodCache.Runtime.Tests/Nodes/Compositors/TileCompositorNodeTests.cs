@@ -28,6 +28,30 @@ public class TileCompositorNodeTests
     }
 
     [Fact]
+    public async Task SourceCoordinates_TheSourcesTheRequestDoesNotSelect_AreNeverEvaluated()
+    {
+        // Three lat tiles, each labelled by its lat in source_coordinates; a request at lat 10..11 selects the second
+        // and, by the outer selection, the third (lat 20 is the next one beyond 11); the first (lat 0) is pruned.
+        string pipeline = $$$"""
+            {
+              {{{Tile("a", "[[1]]", "[0]", "[0]")}}},
+              {{{Tile("b", "[[2], [3]]", "[10, 11]", "[0]")}}},
+              {{{Tile("c", "[[4]]", "[20]", "[0]")}}},
+              "t": {"node": "compositor.TileCompositor",
+                    "attrs": {"source_coordinates": {"coords": [{"name": "lat", "values": [0, 10, 20]}]}},
+                    "inputs": {"sources": ["a", "b", "c"]}}
+            }
+            """;
+
+        var run = await RunAsync(pipeline, """{"coords": [{"name": "lat", "values": [10, 11]}, {"name": "lon", "values": [0]}]}""");
+
+        Assert.Equal("pruned", run.Nodes["a"].Status);
+        Assert.Equal("computed", run.Nodes["b"].Status);
+        Assert.Equal("computed", run.Nodes["c"].Status);
+        AssertValues([2, 3], run.Output!);
+    }
+
+    [Fact]
     public async Task Run_OverlappingTiles_FirstWinsByLabelAndItsNaNsAreFilled()
     {
         string pipeline = $$$"""
@@ -125,12 +149,12 @@ public class TileCompositorNodeTests
     }
 
     [Fact]
-    public void Parse_SourceCoordinates_ReportsTheAttrPath()
+    public void Parse_SourceCoordinatesNotOnePerSource_ReportsTheAttrPath()
     {
         string pipeline = $$$"""
             {
               {{{Tile("a", "[[1]]", "[0]", "[0]")}}},
-              "t": {"node": "compositor.TileCompositor", "attrs": {"source_coordinates": {"coords": [{"name": "time", "values": ["2020-01-01"]}]}},
+              "t": {"node": "compositor.TileCompositor", "attrs": {"source_coordinates": {"coords": [{"name": "time", "values": ["2020-01-01", "2020-01-02"]}]}},
                     "inputs": {"sources": ["a"]}}
             }
             """;

@@ -7,35 +7,13 @@ Run: PYTHONPATH=<podpac source>:<stubs> /usr/bin/python3 behaviour_cases.py test
 import json, os, sys
 import numpy as np
 import podpac
+from casewriter import CaseWriter
 from podpac import Coordinates, clinspace
 podpac.settings["DEFAULT_CACHE"] = []
 podpac.settings.set_unsafe_eval(True)
 out = sys.argv[1]
-def write(name, node, coords, desc):
-    try:
-        write_(name, node, coords, desc)
-    except Exception as e:
-        import shutil; shutil.rmtree(os.path.join(out, name), ignore_errors=True)
-        print(name, "| PODPAC FAILS:", type(e).__name__, str(e)[:200])
-def write_(name, node, coords, desc):
-    d = os.path.join(out, name); os.makedirs(d, exist_ok=True)
-    pj = json.loads(node.json); pj["podpac_output_node"] = node.base_ref if node.base_ref in pj else list(pj)[-1]
-    for k, v in pj.items():
-        # PODPAC's emitted Convolution JSON does not load back (SEMANTICS 1): keep kernel_type or kernel, not both.
-        if isinstance(v, dict) and "Convolution" in v.get("node", ""):
-            a = v.get("attrs", {})
-            if a.get("kernel_type") in ([], None): a.pop("kernel_type", None)
-            else: a.pop("kernel", None)
-    with open(os.path.join(d, "pipeline.json"), "w") as f: f.write(json.dumps(pj, indent=2))
-    with open(os.path.join(d, "coords.json"), "w") as f: f.write(json.dumps(json.loads(coords.json), indent=2))
-    n2 = podpac.Node.from_json(open(os.path.join(d, "pipeline.json")).read())
-    c2 = podpac.Coordinates.from_json(open(os.path.join(d, "coords.json")).read())
-    o = n2.eval(c2)
-    exp = {"dims": list(o.dims), "shape": list(o.shape),
-           "coords": {k: [float(v) if not isinstance(v, np.datetime64) else str(v.astype('datetime64[s]')) for v in o.coords[k].values.ravel()] for k in o.dims},
-           "values": json.loads(json.dumps(np.where(np.isnan(o.values), None, o.values).tolist()))}
-    with open(os.path.join(d, "expected.json"), "w") as f: f.write(json.dumps(exp))
-    print(name, "|", desc); print(o.values)
+w = CaseWriter(out, "behaviour_cases.py", tolerate_failures=True)
+write = w.write
 s = podpac.algorithm.SinCoords()
 c = Coordinates([["2020-01-01T00:00", "2020-01-01T00:30", "2020-01-01T01:45", "1969-12-31T23:30", "2020-01-01T02:59:59"], clinspace(10, 30, 3)], dims=["time", "lon"])
 write("152-sincoords-subhour-times", s, c, "SinCoords with sub-hour times: time truncated to whole hours")
@@ -62,3 +40,4 @@ req3 = Coordinates([["2020-01-02", "2020-01-03", "2020-01-04"], clinspace(1, 4, 
 write("x-convolution-gaussian-time-first", g, req3, "gaussian,3,1 over lat, lon and time; the request has time first")
 reqU = Coordinates([clinspace(1, 4, 4), clinspace(11, 15, 5), podpac.crange("2020-01-02", "2020-01-04", "1,D")], dims=["lat", "lon", "time"])
 write("156-convolution-gaussian-uniform-time-last", g, reqU, "gaussian,3,1 over lat, lon and time; uniform time last")
+w.finish()

@@ -6,26 +6,13 @@ Run: PYTHONPATH=<podpac source>:<stubs> /usr/bin/python3 coordalg_cases.py tests
 import json, os, sys
 import numpy as np
 import podpac
+from casewriter import CaseWriter
 from podpac import Coordinates, clinspace
 podpac.settings["DEFAULT_CACHE"] = []
 out = sys.argv[1]
-index = []
 
-def write(name, node, coords, desc):
-    d = os.path.join(out, name); os.makedirs(d, exist_ok=True)
-    pj = json.loads(node.json); pj["podpac_output_node"] = node.base_ref if node.base_ref in pj else [k for k in pj if k != "podpac_version"][-1]
-    with open(os.path.join(d, "pipeline.json"), "w") as f: f.write(json.dumps(pj, indent=2))
-    with open(os.path.join(d, "coords.json"), "w") as f: f.write(json.dumps(json.loads(coords.json), indent=2))
-    n2 = podpac.Node.from_json(open(os.path.join(d, "pipeline.json")).read())
-    c2 = podpac.Coordinates.from_json(open(os.path.join(d, "coords.json")).read())
-    o = n2.eval(c2)
-    exp = {"dims": list(o.dims), "shape": list(o.shape),
-           "coords": {k: [float(v) if not isinstance(v, np.datetime64) else str(v.astype('datetime64[s]')) for v in o.coords[k].values.ravel()] for k in o.dims},
-           "values": json.loads(json.dumps(np.where(np.isnan(o.values), None, o.values).tolist()))}
-    with open(os.path.join(d, "expected.json"), "w") as f: f.write(json.dumps(exp))
-    index.append("- `%s` (coordalg_cases.py): %s" % (name, desc))
-    print(name, o.dims, o.shape)
-    print(o.values)
+w = CaseWriter(out, "coordalg_cases.py")
+write = w.write
 
 rng = np.random.default_rng(170)
 def vals(*shape, nan=()):
@@ -194,4 +181,4 @@ write("245-ordered-source-coordinates-none", podpac.compositor.OrderedCompositor
       Coordinates([["2020-02-01"], [0.0, 1.0], [0.0, 1.0, 2.0]], dims=["time", "lat", "lon"]),
       "OrderedCompositor with source_coordinates requested a month after the last source: no source is selected and the output is NaN on the request")
 
-with open(os.path.join(out, "coordalg_index.txt"), "w") as f: f.write("\n".join(index) + "\n")
+w.finish()

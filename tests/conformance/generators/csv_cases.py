@@ -5,6 +5,7 @@ Run: PYTHONPATH=<podpac source>:<stubs> /usr/bin/python3 csv_cases.py tests/conf
 import json, os, sys
 import numpy as np
 import podpac
+from casewriter import CaseWriter
 from podpac import Coordinates, clinspace
 podpac.settings["DEFAULT_CACHE"] = []
 out = sys.argv[1]
@@ -18,18 +19,8 @@ def case(name, files):
         with open(os.path.join(d, fn), "w") as f: f.write(text)
     os.chdir(d)
 
-def write(name, node, coords, desc):
-    d = os.path.join(out, name)
-    pj = json.loads(node.json); pj["podpac_output_node"] = [k for k in pj if k != "podpac_version"][-1]
-    with open(os.path.join(d, "pipeline.json"), "w") as f: f.write(json.dumps(pj, indent=2))
-    with open(os.path.join(d, "coords.json"), "w") as f: f.write(json.dumps(json.loads(coords.json), indent=2))
-    n2 = podpac.Node.from_json(open("pipeline.json").read())
-    o = n2.eval(podpac.Coordinates.from_json(open("coords.json").read()))
-    exp = {"dims": list(o.dims), "shape": list(o.shape),
-           "coords": {k: [float(v) for v in o.coords[k].values.ravel()] for k in o.dims},
-           "values": json.loads(json.dumps(np.where(np.isnan(o.values), None, o.values).tolist()))}
-    with open(os.path.join(d, "expected.json"), "w") as f: f.write(json.dumps(exp))
-    print(name, "|", desc); print(o.values)
+w = CaseWriter(out, "csv_cases.py")
+write = w.write
 
 rng = np.random.default_rng(7)
 lat = np.round(rng.uniform(10, 12, 25), 3); lon = np.round(rng.uniform(-3, 0, 25), 3)
@@ -56,3 +47,4 @@ n = podpac.data.CSV(source="points.csv")
 i = podpac.interpolators.Interpolate(source=n, interpolation="nearest")
 req = Coordinates([clinspace(1.13e6, 1.33e6, 5), clinspace(-3.2e5, -2e4, 6)], dims=["lat", "lon"], crs="EPSG:3857")
 write("151-csv-request-3857", i, req, "data.CSV (EPSG:4326 points) through Interpolate(nearest) requested in EPSG:3857: the points are carried into metres and the nearest is found there")
+w.finish()

@@ -13,6 +13,7 @@ import numpy as np
 import h5py, rasterio, zarr
 from rasterio.transform import from_origin
 import podpac
+from casewriter import CaseWriter
 from podpac import Coordinates, clinspace
 podpac.settings["DEFAULT_CACHE"] = []
 out = sys.argv[1]
@@ -36,31 +37,8 @@ h5 = os.path.join(work, "grid.h5")
 with h5py.File(h5, "w") as f:
     f["data"] = vals; f["lat"] = zlat; f["lon"] = zlon; f["ulon"] = ulon
 
-def write(name, node, coords, desc, files):
-    d = os.path.join(out, name); os.makedirs(d, exist_ok=True)
-    for path in files:
-        target = os.path.join(d, os.path.basename(path))
-        if os.path.isdir(path):
-            shutil.rmtree(target, ignore_errors=True); shutil.copytree(path, target)
-        else:
-            shutil.copy(path, target)
-    pj = json.loads(node.json); pj["podpac_output_node"] = node.base_ref if node.base_ref in pj else list(pj)[-1]
-    for v in pj.values():
-        if isinstance(v, dict) and "source" in v.get("attrs", {}):
-            v["attrs"]["source"] = os.path.basename(v["attrs"]["source"])
-    with open(os.path.join(d, "pipeline.json"), "w") as f: f.write(json.dumps(pj, indent=2))
-    with open(os.path.join(d, "coords.json"), "w") as f: f.write(json.dumps(json.loads(coords.json), indent=2))
-    cwd = os.getcwd(); os.chdir(d)
-    try:
-        o = podpac.Node.from_json(open("pipeline.json").read()).eval(podpac.Coordinates.from_json(open("coords.json").read()))
-    finally:
-        os.chdir(cwd)
-    exp = {"dims": list(o.dims), "shape": list(o.shape),
-           "coords": {k: [float(v) for v in o.coords[k].values.ravel()] for k in o.dims},
-           "values": json.loads(json.dumps(np.where(np.isnan(o.values), None, o.values).tolist()))}
-    with open(os.path.join(d, "expected.json"), "w") as f: f.write(json.dumps(exp))
-    with open(os.path.join(out, "file_interp_index.txt"), "a") as f: f.write("- `%s` (file_interp_cases.py): %s\n" % (name, desc))
-    print(name, "|", desc); print(o.values)
+w = CaseWriter(out, "file_interp_cases.py")
+write = w.write
 
 def interp(src, method):
     return podpac.interpolators.Interpolate(source=src, interpolation=method)
@@ -98,4 +76,5 @@ write("240-file-h5-nearest-uneven-lon", interp(husrc, "nearest"), coarse,
       "nearest over an HDF5 file whose lon axis is uneven: picks by distance, the slice of columns between them, NaN outside the file's bounds", [h5])
 write("241-file-h5-nearest-coarse-ties", interp(hsrc, "nearest"), coarse,
       "nearest over an HDF5 file on a coarser grid with a tie: slice indexing (rows 0..7)", [h5])
+w.finish()
 shutil.rmtree(work)

@@ -7,28 +7,15 @@ RasterioInterpolator cases need a real rasterio (Debian's python3-rasterio)."""
 import json, os, sys
 import numpy as np
 import podpac
+from casewriter import CaseWriter
 from podpac import Coordinates, clinspace
 podpac.settings["DEFAULT_CACHE"] = []
 podpac.settings.set_unsafe_eval(True)
 out = sys.argv[1]
 only = sys.argv[2:]
 
-def write(name, node, coords, desc):
-    if only and not any(name.startswith(o) for o in only):
-        return
-    d = os.path.join(out, name); os.makedirs(d, exist_ok=True)
-    pj = json.loads(node.json); pj["podpac_output_node"] = node.base_ref if node.base_ref in pj else list(pj)[-1]
-    with open(os.path.join(d, "pipeline.json"), "w") as f: f.write(json.dumps(pj, indent=2))
-    with open(os.path.join(d, "coords.json"), "w") as f: f.write(json.dumps(json.loads(coords.json), indent=2))
-    n2 = podpac.Node.from_json(open(os.path.join(d, "pipeline.json")).read())
-    c2 = podpac.Coordinates.from_json(open(os.path.join(d, "coords.json")).read())
-    o = n2.eval(c2)
-    exp = {"dims": list(o.dims), "shape": list(o.shape),
-           "coords": {k: [float(v) if not isinstance(v, np.datetime64) else str(v.astype('datetime64[s]')) for v in o.coords[k].values.ravel()] for k in o.dims},
-           "values": json.loads(json.dumps(np.where(np.isnan(o.values), None, o.values).tolist()))}
-    with open(os.path.join(d, "expected.json"), "w") as f: f.write(json.dumps(exp))
-    print(name, "|", desc)
-    print(o.values)
+w = CaseWriter(out, "interp_cases.py", only=only)
+write = w.write
 
 def array(vals, coords):
     return podpac.data.Array(source=np.asarray(vals, dtype=float), coordinates=coords)
@@ -244,3 +231,4 @@ write("224-interp-nearest-preview-time-truncated-step", interp(array(np.arange(2
 write("225-interp-none-wholly-outside-explicit", interp(array(np.arange(14.0).reshape(7, 2), Coordinates([[1.0, 4.0, 5.0, 8.0, 11.0, 12.0, 13.5], [0.0, 1.0]], dims=["lat", "lon"])), "none"),
       Coordinates([[0.46], [0.0, 1.0]], dims=["lat", "lon"]),
       "Interpolate 'none' with a lat request wholly below an explicit source: no lat points (an empty axis), unlike bounds that fall between two source points, which take the nearer one")
+w.finish()

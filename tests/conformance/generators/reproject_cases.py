@@ -5,25 +5,14 @@ Run: PYTHONPATH=<podpac source>:<stubs> /usr/bin/python3 reproject_cases.py test
 import json, os, sys
 import numpy as np
 import podpac
+from casewriter import CaseWriter
 from podpac import Coordinates, clinspace
 podpac.settings["DEFAULT_CACHE"] = []
 podpac.settings.set_unsafe_eval(True)
 out = sys.argv[1]
 
-def write(name, node, coords, desc):
-    d = os.path.join(out, name); os.makedirs(d, exist_ok=True)
-    pj = json.loads(node.json); pj["podpac_output_node"] = node.base_ref if node.base_ref in pj else list(pj)[-1]
-    with open(os.path.join(d, "pipeline.json"), "w") as f: f.write(json.dumps(pj, indent=2))
-    with open(os.path.join(d, "coords.json"), "w") as f: f.write(json.dumps(json.loads(coords.json), indent=2))
-    n2 = podpac.Node.from_json(open(os.path.join(d, "pipeline.json")).read())
-    c2 = podpac.Coordinates.from_json(open(os.path.join(d, "coords.json")).read())
-    o = n2.eval(c2)
-    exp = {"dims": list(o.dims), "shape": list(o.shape),
-           "coords": {k: [float(v) if not isinstance(v, np.datetime64) else str(v.astype('datetime64[s]')) for v in o.coords[k].values.ravel()] for k in o.dims},
-           "values": json.loads(json.dumps(np.where(np.isnan(o.values), None, o.values).tolist()))}
-    with open(os.path.join(d, "expected.json"), "w") as f: f.write(json.dumps(exp))
-    print(name, "|", desc)
-    print(o.values)
+w = CaseWriter(out, "reproject_cases.py")
+write = w.write
 
 lat = np.arange(40.0, 45.0); lon = np.arange(-5.0, 1.0); t = ["2020-01-01", "2020-01-02", "2020-01-03"]
 vals = np.arange(5*6*3, dtype=float).reshape(5, 6, 3) * 1.5
@@ -49,3 +38,4 @@ rc4 = Coordinates([clinspace(0, 10, 6), clinspace(0, 10, 6)], dims=["lat", "lon"
 rp4 = podpac.algorithm.Reproject(source=src, coordinates=rc4.definition, interpolation="bilinear")
 req4 = Coordinates([clinspace(5, 15, 6), clinspace(-3, 7, 6)], dims=["lat", "lon"])
 write("148-reproject-partly-outside", rp4, req4, "Reproject whose request runs past its reprojection grid: points outside are NaN with bilinear")
+w.finish()

@@ -36,7 +36,6 @@ internal sealed class DemotionQueue : ICacheTier, IAsyncDisposable, IDisposable
     private readonly Task _writer;
     private long _queuedBytes;
     private long _dropped;
-    private long _failed;
 
     /// <summary>Starts the background writer.</summary>
     /// <param name="target">The tier demoted entries are written to.</param>
@@ -69,9 +68,6 @@ internal sealed class DemotionQueue : ICacheTier, IAsyncDisposable, IDisposable
 
     /// <summary>Demotions dropped because the queue was full or closed.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
-
-    /// <summary>Demotions whose write failed (logged).</summary>
-    public long Failed => Interlocked.Read(ref _failed);
 
     /// <summary>Queues <paramref name="entry"/> to be written to the target tier; false when it was dropped.</summary>
     public bool TryEnqueue(CacheEntry entry)
@@ -128,7 +124,6 @@ internal sealed class DemotionQueue : ICacheTier, IAsyncDisposable, IDisposable
             catch (Exception ex)
             {
                 // The writer must outlive one bad write: the entry is only lost from the slower tier, and is recomputed.
-                Interlocked.Increment(ref _failed);
                 _logger?.LogWarning(ex, "Demoting {Key} to the {Tier} tier failed", entry.Key, _target.Name);
             }
             finally

@@ -20,11 +20,19 @@ public sealed class DemotionQueueTests : CacheTierContract
         return q;
     }
 
-    private GatedTier Gated()
+    /// <summary>A queue in front of a gated target; both released and disposed with the test.</summary>
+    private (GatedTier Target, DemotionQueue Queue) Open(int maxEntries = 16, long maxBytes = 1 << 20)
     {
-        var g = new GatedTier();
-        _gates.Add(g);
-        return g;
+        var target = new GatedTier();
+        _gates.Add(target);
+        return (target, Track(new DemotionQueue(target, maxEntries, maxBytes, Time)));
+    }
+
+    /// <summary>Lets the target's writes finish and waits until the queue has written everything.</summary>
+    private static async Task DrainAsync(GatedTier target, DemotionQueue queue)
+    {
+        target.Release();
+        await queue.DisposeAsync();
     }
 
     public override void Dispose()
@@ -79,8 +87,7 @@ public sealed class DemotionQueueTests : CacheTierContract
     [Fact]
     public async Task Evict_WhileTheTargetIsBlocked_ReturnsWithoutWritingOnTheEvictingThread()
     {
-        var target = Gated();
-        var queue = Track(new DemotionQueue(target, 16, 1 << 20, Time));
+        var (target, queue) = Open();
         var ram = new RamTier(15_000, time: Time);
         ram.Evicted += e => queue.TryEnqueue(e);
         int evictingThread = Environment.CurrentManagedThreadId;
@@ -93,16 +100,14 @@ public sealed class DemotionQueueTests : CacheTierContract
         await target.FirstWriteStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.DoesNotContain(evictingThread, target.WriterThreads);
-        target.Release();
-        await queue.DisposeAsync();
+        await DrainAsync(target, queue);
         Assert.True(await target.Inner.ContainsAsync(Key.Hash("a")));
     }
 
     [Fact]
     public async Task TryGet_WhileTheDemotionIsQueued_FindsTheEntryInTheQueue()
     {
-        var target = Gated();
-        var queue = Track(new DemotionQueue(target, 16, 1 << 20, Time));
+        var (target, queue) = Open();
         var ram = new RamTier(15_000, time: Time);
         ram.Evicted += e => queue.TryEnqueue(e);
         var cache = new TieredCache([ram, queue], [TierNames.Ram], time: Time);
@@ -121,8 +126,7 @@ public sealed class DemotionQueueTests : CacheTierContract
     [Fact]
     public async Task DisposeAsync_WithDemotionsQueued_WritesThemAll()
     {
-        var target = Gated();
-        var queue = Track(new DemotionQueue(target, 64, 1 << 20, Time));
+        var (target, queue) = Open(maxEntries: 64);
         var names = Enumerable.Range(0, 20).Select(i => "k" + i).ToArray();
         foreach (var name in names)
         {
@@ -144,11 +148,10 @@ public sealed class DemotionQueueTests : CacheTierContract
     [Fact]
     public async Task TryEnqueue_BeyondTheByteBound_DropsAndTheBoundHolds()
     {
-        var target = Gated();
         var first = Entry("first", "x", padTo: 4000);
         var others = Enumerable.Range(0, 10).Select(i => Entry("k" + i, "x", padTo: 2000)).ToArray();
         long bound = first.SizeBytes + (3 * others[0].SizeBytes);
-        var queue = Track(new DemotionQueue(target, 1000, bound, Time));
+        var (target, queue) = Open(maxEntries: 1000, maxBytes: bound);
         // The first is taken by the writer (and blocks there, still counted); the rest wait in the queue.
         Assert.True(queue.TryEnqueue(first));
         await target.FirstWriteStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
@@ -163,28 +166,24 @@ public sealed class DemotionQueueTests : CacheTierContract
         }
         Assert.Equal(3, accepted);
         Assert.Equal(7, queue.Dropped);
-        target.Release();
-        await queue.DisposeAsync();
+        await DrainAsync(target, queue);
         Assert.Equal(0, queue.QueuedBytes);
     }
 
     [Fact]
     public async Task TryEnqueue_OneEntryLargerThanTheBound_IsQueuedWhenTheQueueIsEmpty()
     {
-        var target = Gated();
-        var queue = Track(new DemotionQueue(target, 16, 1000, Time));
+        var (target, queue) = Open(maxBytes: 1000);
         Assert.True(queue.TryEnqueue(Entry("big", "x", padTo: 5000)));
         Assert.False(queue.TryEnqueue(Entry("next", "x", padTo: 10)));
-        target.Release();
-        await queue.DisposeAsync();
+        await DrainAsync(target, queue);
         Assert.True(await target.Inner.ContainsAsync(Key.Hash("big")));
     }
 
     [Fact]
     public async Task Delete_WhileTheDemotionIsQueued_IsNotWrittenBack()
     {
-        var target = Gated();
-        var queue = Track(new DemotionQueue(target, 16, 1 << 20, Time));
+        var (target, queue) = Open();
         Assert.True(queue.TryEnqueue(Entry("first", "x")));
         await target.FirstWriteStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(queue.TryEnqueue(Entry("gone", "x")));

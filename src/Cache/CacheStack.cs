@@ -25,10 +25,12 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
     private const int DemotionQueueEntries = 1024;
 
     private readonly MachineRamBudget? _ramBudget;
-    private DemotionQueue? _demotions;
+    private readonly DemotionQueue? _demotions;
 
-    private CacheStack(TieredCache cache, RamTier ram, DiskTier? disk, S3Tier? s3, MachineIndex? index, MachineRamBudget? budget, CacheConfig config)
+    private CacheStack(TieredCache cache, RamTier ram, DiskTier? disk, DemotionQueue? demotions, S3Tier? s3, MachineIndex? index,
+        MachineRamBudget? budget, CacheConfig config)
     {
+        _demotions = demotions;
         Cache = cache;
         Ram = ram;
         Disk = disk;
@@ -177,7 +179,7 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
                 flight = new S3SingleFlight(s3, flight, time);
             }
             var cache = new TieredCache(tiers, defaults, flight, time);
-            return new CacheStack(cache, ram, disk, s3, index, budget, config) { IndexProblem = indexProblem, _demotions = demotions };
+            return new CacheStack(cache, ram, disk, demotions, s3, index, budget, config) { IndexProblem = indexProblem };
         }
         catch
         {

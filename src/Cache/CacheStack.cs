@@ -21,10 +21,16 @@ namespace PodCache.Cache;
 /// </summary>
 public sealed class CacheStack : IAsyncDisposable, IDisposable
 {
-    private readonly MachineRamBudget? _ramBudget;
+    // Enough for a burst of evictions from one large put; the byte bound is what usually limits the queue.
+    private const int DemotionQueueEntries = 1024;
 
-    private CacheStack(TieredCache cache, RamTier ram, DiskTier? disk, S3Tier? s3, MachineIndex? index, MachineRamBudget? budget, CacheConfig config)
+    private readonly MachineRamBudget? _ramBudget;
+    private readonly DemotionQueue? _demotions;
+
+    private CacheStack(TieredCache cache, RamTier ram, DiskTier? disk, DemotionQueue? demotions, S3Tier? s3, MachineIndex? index,
+        MachineRamBudget? budget, CacheConfig config)
     {
+        _demotions = demotions;
         Cache = cache;
         Ram = ram;
         Disk = disk;
@@ -83,6 +89,7 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
         MachineRamBudget? budget = null;
         var tiers = new List<ICacheTier>();
         RamTier? ram = null;
+        DemotionQueue? demotions = null;
         string? indexProblem = null;
         try
         {
@@ -125,14 +132,17 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
             tiers.Add(ram);
             if (disk is not null)
             {
-                tiers.Add(disk);
-                var d = disk;
+                // Entries leaving RAM are demoted to disk (when they may live there) by a background writer: eviction
+                // happens inside a caller's put, which must not wait for disk. The queue may hold a quarter of the RAM
+                // budget beyond it.
+                var queue = demotions = new DemotionQueue(disk, DemotionQueueEntries, config.RamMaxBytes / 4, time,
+                    loggerFactory?.CreateLogger<DemotionQueue>());
+                tiers.Add(queue);
                 ram.Evicted += e =>
                 {
-                    // Demote an entry leaving RAM to disk when disk does not hold it yet and the entry may live there.
-                    if ((e.AllowedTiers is null || e.AllowedTiers.Contains(TierNames.Disk)) && !d.ContainsAsync(e.Key).AsTask().GetAwaiter().GetResult())
+                    if (e.AllowedTiers is null || e.AllowedTiers.Contains(TierNames.Disk))
                     {
-                        d.PutAsync(e).AsTask().GetAwaiter().GetResult();
+                        queue.TryEnqueue(e);
                     }
                 };
             }
@@ -169,10 +179,11 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
                 flight = new S3SingleFlight(s3, flight, time);
             }
             var cache = new TieredCache(tiers, defaults, flight, time);
-            return new CacheStack(cache, ram, disk, s3, index, budget, config) { IndexProblem = indexProblem };
+            return new CacheStack(cache, ram, disk, demotions, s3, index, budget, config) { IndexProblem = indexProblem };
         }
         catch
         {
+            demotions?.Dispose();
             s3?.Dispose();
             budget?.Dispose();
             index?.Dispose();
@@ -180,19 +191,28 @@ public sealed class CacheStack : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <inheritdoc/>
+    /// <summary>Writes the demotions still queued for disk, then stops heartbeats and closes the index.</summary>
     public void Dispose()
+    {
+        _demotions?.Dispose();
+        DisposeRest();
+    }
+
+    /// <summary>Writes the demotions still queued for disk, then stops heartbeats and closes the index.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_demotions is not null)
+        {
+            await _demotions.DisposeAsync().ConfigureAwait(false);
+        }
+        DisposeRest();
+    }
+
+    private void DisposeRest()
     {
         S3?.Dispose();
         _ramBudget?.Dispose();
         Index?.Dispose();
-    }
-
-    /// <inheritdoc/>
-    public ValueTask DisposeAsync()
-    {
-        Dispose();
-        return ValueTask.CompletedTask;
     }
 }
 

@@ -1,5 +1,4 @@
 using PodCache.Cache.Expiry;
-using PodCache.Cache.Keys;
 
 namespace PodCache.Cache;
 
@@ -26,7 +25,4 @@ public sealed class EntryOptions
     /// used when <see cref="Provenance"/> is null.
     /// </summary>
     public Func<string?>? ProvenanceFactory { get; init; }
-
-    /// <summary>Keys this entry was derived from (provenance; a dependency's deletion does not cascade yet).</summary>
-    public IReadOnlyList<Key> DependsOn { get; init; } = [];
 }

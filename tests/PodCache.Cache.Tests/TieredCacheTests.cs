@@ -27,7 +27,7 @@ public class TieredCacheTests
         var results = await Task.WhenAll(tasks);
 
         Assert.Equal(1, calls);
-        Assert.Single(results, r => r.Status == "computed");
+        Assert.Single(results, r => r.Status == CacheStatus.Computed);
         Assert.All(results, r => Assert.Equal("v", Encoding.UTF8.GetString(r.Value.Bytes.Span)));
     }
 
@@ -38,8 +38,8 @@ public class TieredCacheTests
         var key = Key.Hash("k");
         var first = await cache.GetOrComputeAsync(key, _ => ValueTask.FromResult(V("v")));
         var second = await cache.GetOrComputeAsync<BinaryValue>(key, _ => throw new InvalidOperationException("must not compute"));
-        Assert.Equal("computed", first.Status);
-        Assert.Equal("hit:ram", second.Status);
+        Assert.Equal(CacheStatus.Computed, first.Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), second.Status);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public class TieredCacheTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => cache.GetOrComputeAsync<BinaryValue>(key, _ => throw new InvalidOperationException("boom")));
         Assert.Null(await cache.GetAsync(key));
         var ok = await cache.GetOrComputeAsync(key, _ => ValueTask.FromResult(V("v")));
-        Assert.Equal("computed", ok.Status);
+        Assert.Equal(CacheStatus.Computed, ok.Status);
     }
 
     [Fact]

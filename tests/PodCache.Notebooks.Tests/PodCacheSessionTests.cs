@@ -1,3 +1,4 @@
+using PodCache.Cache;
 namespace PodCache.Notebooks.Tests;
 
 public class PodCacheSessionTests
@@ -30,7 +31,7 @@ public class PodCacheSessionTests
         Assert.Equal(runId, reopened.RunId);
         Assert.Equal(runId, Assert.Single(again.ListRuns()).RunId);
         var sin = await reopened.GetResultAsync("sin");
-        Assert.Equal("hit:disk", sin.Nodes["sin"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Disk), sin.Nodes["sin"].Status);
         Assert.Equal([3, 2], sin.Output!.Shape);
     }
 
@@ -42,7 +43,7 @@ public class PodCacheSessionTests
         using var pc = PodCacheNotebook.Open(Path.Combine(dir.Path, "cache"));
         await pc.RunAsync(Pipeline, coords);
         var plan = await pc.PlanAsync(Pipeline, coords);
-        Assert.Equal("hit:ram", plan.Nodes[plan.OutputRef].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), plan.Nodes[plan.OutputRef].Status);
         await pc.RunAsync(Pipeline, coords);
 
         var stats = pc.Statistics();

@@ -37,9 +37,8 @@ namespace PodCache.Cache.Policies;
 /// not tracked). All operations are O(log n).
 /// </para>
 /// </remarks>
-public sealed class CacheyPolicy : IEvictionPolicy
+public sealed class CacheyPolicy : PriorityPolicy
 {
-    private readonly ScoredEntries _entries = new();
     private readonly Dictionary<Key, double> _history = [];
     private readonly double _multiplier;
     private double _base = 1;
@@ -48,6 +47,7 @@ public sealed class CacheyPolicy : IEvictionPolicy
     /// <param name="halflife">cachey's <c>halflife</c>, in touches (default 1000, cachey's default).</param>
     /// <exception cref="ArgumentOutOfRangeException">Not a finite number greater than zero.</exception>
     public CacheyPolicy(double halflife = 1000)
+        : base("cachey")
     {
         if (!double.IsFinite(halflife) || halflife <= 0)
         {
@@ -61,70 +61,43 @@ public sealed class CacheyPolicy : IEvictionPolicy
     public double Halflife { get; }
 
     /// <inheritdoc/>
-    public string Name => "cachey";
-
-    /// <inheritdoc/>
-    public int Count => _entries.Count;
-
-    /// <inheritdoc/>
-    public void OnInsert(Key key, long sizeBytes, double costSeconds, DateTimeOffset now)
+    public override void OnInsert(Key key, long sizeBytes, double costSeconds, DateTimeOffset now)
     {
-        var costPerByte = (costSeconds > 0 ? costSeconds : 0) / Math.Max(sizeBytes, 1);
-        var score = Touch(key, costPerByte);
-        if (_entries.TryGet(key, out var entry))
+        var costPerByte = Weight(sizeBytes, costSeconds);
+        var score = Priority(costPerByte, Touch(key));
+        // Like cachey, a re-insert re-scores with the new cost but keeps the cost per byte later reads score with.
+        if (Entries.TryGet(key, out var entry))
         {
-            _entries.Update(entry, score);
+            Entries.Update(entry, score);
         }
         else
         {
-            _entries.Add(key, costPerByte, 0, score);
+            Entries.Add(key, costPerByte, 0, score);
         }
     }
 
     /// <inheritdoc/>
-    public void OnAccess(Key key, DateTimeOffset now)
+    public override void OnAccess(Key key, DateTimeOffset now)
     {
-        if (_entries.TryGet(key, out var entry))
+        if (Entries.TryGet(key, out var entry))
         {
-            _entries.Update(entry, Touch(key, entry.Weight));
+            Entries.Update(entry, Priority(entry.Weight, Touch(key)));
         }
     }
 
     /// <inheritdoc/>
-    public void OnRemove(Key key) => _entries.Remove(key, out _, out _);
+    private protected override double Weight(long sizeBytes, double costSeconds) =>
+        (costSeconds > 0 ? costSeconds : 0) / Math.Max(sizeBytes, 1);
 
     /// <inheritdoc/>
-    public bool TryPeekVictim(out Key key)
-    {
-        if (_entries.TryPeekMin(out var entry))
-        {
-            key = entry.Key;
-            return true;
-        }
-        key = default;
-        return false;
-    }
+    private protected override double Priority(double weight, double frequency) => weight * frequency;
 
-    /// <summary>The entry's current score (lower leaves first); +∞ or NaN once cachey's arithmetic has overflowed.</summary>
-    /// <param name="key">The key.</param>
-    /// <param name="priority">The score, when tracked.</param>
-    /// <returns>True when the key is tracked.</returns>
-    public bool TryGetPriority(Key key, out double priority)
-    {
-        if (_entries.TryGet(key, out var entry))
-        {
-            priority = entry.Priority;
-            return true;
-        }
-        priority = 0;
-        return false;
-    }
-
-    private double Touch(Key key, double costPerByte)
+    /// <summary>Adds the running base to the key's accumulated weight and returns that weight.</summary>
+    private double Touch(Key key)
     {
         ref var weight = ref CollectionsMarshal.GetValueRefOrAddDefault(_history, key, out _);
         weight += _base;
         _base *= _multiplier;
-        return costPerByte * weight;
+        return weight;
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using PodCache.Cache.Keys;
 
 namespace PodCache.Cache.Policies;
 
@@ -37,25 +36,24 @@ namespace PodCache.Cache.Policies;
 /// <para>All operations are O(log n). Time comes only from the <c>now</c> arguments; clocks that step back are
 /// treated as standing still.</para>
 /// </remarks>
-public sealed class CostAwarePolicy : IEvictionPolicy
+public sealed class CostAwarePolicy : PriorityPolicy
 {
     // Far below where a double's resolution of log2 values matters (2^20 leaves ~2^-32 of resolution), and rare
     // enough that the O(n) shift is free when amortised.
     internal const double RenormaliseAbove = 1 << 20;
 
-    private readonly ScoredEntries _entries = new();
     private readonly double _halfLifeTouches;
     private readonly double _halfLifePerEntry;
     private readonly double _perSecond;
     private readonly double _costFloorSeconds;
     private double _clock;
-    private double _inflation = double.NegativeInfinity;
     private DateTimeOffset _lastNow;
     private bool _seenNow;
 
     /// <summary>Creates the policy.</summary>
     /// <param name="options">Half-lives and cost floor; the documented defaults when null. Copied.</param>
     public CostAwarePolicy(CostAwarePolicyOptions? options = null)
+        : base("cost-aware", inflation: double.NegativeInfinity)
     {
         options ??= new CostAwarePolicyOptions();
         _halfLifeTouches = options.HalfLifeTouches;
@@ -65,102 +63,32 @@ public sealed class CostAwarePolicy : IEvictionPolicy
     }
 
     /// <inheritdoc/>
-    public string Name => "cost-aware";
+    private protected override double FirstFrequency => _clock;
+
+    // An access only raises the priority (frequency and inflation never fall): the heap re-keys lazily.
+    /// <inheritdoc/>
+    private protected override bool ReadsOnlyRaisePriority => true;
 
     /// <inheritdoc/>
-    public int Count => _entries.Count;
+    private protected override double NextFrequency(double frequency) => LogSum2(frequency, _clock);
 
     /// <inheritdoc/>
-    public void OnInsert(Key key, long sizeBytes, double costSeconds, DateTimeOffset now)
-    {
-        Advance(now);
-        var weight = Weight(sizeBytes, costSeconds);
-        if (_entries.TryGet(key, out var entry))
-        {
-            // A new weight may lower the priority: re-key now.
-            entry.Weight = weight;
-            Touch(entry, lazily: false);
-            return;
-        }
-        _entries.Add(key, weight, _clock, LogSum2(_inflation, weight + _clock));
-    }
+    private protected override double Priority(double weight, double frequency) => LogSum2(Inflation, weight + frequency);
 
     /// <inheritdoc/>
-    public void OnAccess(Key key, DateTimeOffset now)
-    {
-        if (_entries.TryGet(key, out var entry))
-        {
-            Advance(now);
-            Touch(entry, lazily: true);
-        }
-    }
-
-    /// <inheritdoc/>
-    public void OnRemove(Key key)
-    {
-        if (_entries.Remove(key, out var entry, out var wasVictim) && wasVictim)
-        {
-            _inflation = Math.Max(_inflation, entry.Priority);
-        }
-    }
-
-    /// <inheritdoc/>
-    public bool TryPeekVictim(out Key key)
-    {
-        if (_entries.TryPeekMin(out var entry))
-        {
-            key = entry.Key;
-            return true;
-        }
-        key = default;
-        return false;
-    }
-
-    /// <summary>
-    /// The entry's current priority <c>H</c> (a base-2 logarithm; lower leaves first). Only differences between
-    /// entries of this instance mean anything: the reference frame moves with the clock.
-    /// </summary>
-    /// <param name="key">The key.</param>
-    /// <param name="priority">The priority, when tracked.</param>
-    /// <returns>True when the key is tracked.</returns>
-    public bool TryGetPriority(Key key, out double priority)
-    {
-        if (_entries.TryGet(key, out var entry))
-        {
-            priority = entry.CurrentPriority;
-            return true;
-        }
-        priority = 0;
-        return false;
-    }
-
-    private void Touch(ScoredEntry entry, bool lazily)
-    {
-        entry.Frequency = LogSum2(entry.Frequency, _clock);
-        var priority = LogSum2(_inflation, entry.Weight + entry.Frequency);
-        if (lazily)
-        {
-            // An access only raises the priority (frequency and inflation never fall): the heap re-keys lazily.
-            _entries.UpdateLazily(entry, priority);
-        }
-        else
-        {
-            _entries.Update(entry, priority);
-        }
-    }
-
-    private double Weight(long sizeBytes, double costSeconds)
+    private protected override double Weight(long sizeBytes, double costSeconds)
     {
         // NaN or negative measurements count as free; an infinite one as the largest finite cost.
         var cost = costSeconds >= _costFloorSeconds ? Math.Min(costSeconds, double.MaxValue) : _costFloorSeconds;
         return Math.Log2(cost) - Math.Log2(Math.Max(sizeBytes, 1));
     }
 
-    private void Advance(DateTimeOffset now)
+    /// <inheritdoc/>
+    private protected override void Advance(DateTimeOffset now)
     {
         // The frequency half-life scales with how many entries the tier holds: with a fixed short half-life, recency
         // swamps cost and frequency once the tier holds more entries than the half-life (it drifts towards LRU).
-        _clock += 1 / Math.Max(_halfLifeTouches, _halfLifePerEntry * _entries.Count);
+        _clock += 1 / Math.Max(_halfLifeTouches, _halfLifePerEntry * Entries.Count);
         if (_perSecond > 0)
         {
             if (!_seenNow)
@@ -186,14 +114,14 @@ public sealed class CostAwarePolicy : IEvictionPolicy
         // is unchanged up to rounding, and the heap is rebuilt in case rounding created ties.
         var shift = _clock;
         _clock = 0;
-        _inflation -= shift;
-        foreach (var entry in _entries.Entries)
+        Inflation -= shift;
+        foreach (var entry in Entries.Entries)
         {
             entry.Frequency -= shift;
             entry.Priority -= shift;
             entry.PendingPriority -= shift;
         }
-        _entries.Reheapify();
+        Entries.Reheapify();
     }
 
     /// <summary><c>log2(2^a + 2^b)</c> without leaving log space.</summary>

@@ -1,5 +1,3 @@
-using PodCache.Cache.Keys;
-
 namespace PodCache.Cache.Policies;
 
 /// <summary>
@@ -14,74 +12,21 @@ namespace PodCache.Cache.Policies;
 /// recently touched entry first. All operations are O(log n).
 /// </para>
 /// </remarks>
-public sealed class GdsPolicy : IEvictionPolicy
+public sealed class GdsPolicy : PriorityPolicy
 {
-    private readonly ScoredEntries _entries = new();
-    private double _inflation;
-
-    /// <inheritdoc/>
-    public string Name => "gds";
-
-    /// <inheritdoc/>
-    public int Count => _entries.Count;
-
-    /// <inheritdoc/>
-    public void OnInsert(Key key, long sizeBytes, double costSeconds, DateTimeOffset now)
+    /// <summary>Creates the policy.</summary>
+    public GdsPolicy()
+        : base("gds")
     {
-        var weight = GdsfPolicy.CostPerByte(sizeBytes, costSeconds);
-        if (_entries.TryGet(key, out var entry))
-        {
-            entry.Weight = weight;
-            Touch(entry);
-            return;
-        }
-        _entries.Add(key, weight, frequency: 1, priority: _inflation + weight);
     }
 
     /// <inheritdoc/>
-    public void OnAccess(Key key, DateTimeOffset now)
-    {
-        if (_entries.TryGet(key, out var entry))
-        {
-            Touch(entry);
-        }
-    }
+    private protected override double Weight(long sizeBytes, double costSeconds) => GdsfPolicy.CostPerByte(sizeBytes, costSeconds);
+
+    // Only that the entry was touched since L last rose matters, not how often.
+    /// <inheritdoc/>
+    private protected override double NextFrequency(double frequency) => frequency;
 
     /// <inheritdoc/>
-    public void OnRemove(Key key)
-    {
-        if (_entries.Remove(key, out var entry, out var wasVictim) && wasVictim)
-        {
-            _inflation = Math.Max(_inflation, entry.Priority);
-        }
-    }
-
-    /// <inheritdoc/>
-    public bool TryPeekVictim(out Key key)
-    {
-        if (_entries.TryPeekMin(out var entry))
-        {
-            key = entry.Key;
-            return true;
-        }
-        key = default;
-        return false;
-    }
-
-    /// <summary>The entry's current priority <c>H = L + cost / size</c> (lower leaves first).</summary>
-    /// <param name="key">The key.</param>
-    /// <param name="priority">The priority, when tracked.</param>
-    /// <returns>True when the key is tracked.</returns>
-    public bool TryGetPriority(Key key, out double priority)
-    {
-        if (_entries.TryGet(key, out var entry))
-        {
-            priority = entry.Priority;
-            return true;
-        }
-        priority = 0;
-        return false;
-    }
-
-    private void Touch(ScoredEntry entry) => _entries.Update(entry, _inflation + entry.Weight);
+    private protected override double Priority(double weight, double frequency) => Inflation + weight;
 }

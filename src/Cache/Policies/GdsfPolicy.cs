@@ -1,5 +1,3 @@
-using PodCache.Cache.Keys;
-
 namespace PodCache.Cache.Policies;
 
 /// <summary>
@@ -21,88 +19,27 @@ namespace PodCache.Cache.Policies;
 /// decayed; see <see cref="CostAwarePolicy"/> for a variant that decays it. All operations are O(log n).
 /// </para>
 /// </remarks>
-public sealed class GdsfPolicy : IEvictionPolicy
+public sealed class GdsfPolicy : PriorityPolicy
 {
     /// <summary>The least cost, in seconds, an entry is charged (1e-6).</summary>
     public const double CostFloorSeconds = 1e-6;
 
-    private readonly ScoredEntries _entries = new();
-    private double _inflation;
-
-    /// <inheritdoc/>
-    public string Name => "gdsf";
-
-    /// <inheritdoc/>
-    public int Count => _entries.Count;
-
-    /// <inheritdoc/>
-    public void OnInsert(Key key, long sizeBytes, double costSeconds, DateTimeOffset now)
+    /// <summary>Creates the policy.</summary>
+    public GdsfPolicy()
+        : base("gdsf")
     {
-        var weight = CostPerByte(sizeBytes, costSeconds);
-        if (_entries.TryGet(key, out var entry))
-        {
-            entry.Weight = weight;
-            Touch(entry);
-            return;
-        }
-        _entries.Add(key, weight, frequency: 1, priority: _inflation + weight);
     }
 
     /// <inheritdoc/>
-    public void OnAccess(Key key, DateTimeOffset now)
-    {
-        if (_entries.TryGet(key, out var entry))
-        {
-            Touch(entry);
-        }
-    }
+    private protected override double Weight(long sizeBytes, double costSeconds) => CostPerByte(sizeBytes, costSeconds);
 
     /// <inheritdoc/>
-    public void OnRemove(Key key)
-    {
-        if (_entries.Remove(key, out var entry, out var wasVictim) && wasVictim)
-        {
-            _inflation = Math.Max(_inflation, entry.Priority);
-        }
-    }
-
-    /// <inheritdoc/>
-    public bool TryPeekVictim(out Key key)
-    {
-        if (_entries.TryPeekMin(out var entry))
-        {
-            key = entry.Key;
-            return true;
-        }
-        key = default;
-        return false;
-    }
-
-    /// <summary>The entry's current priority <c>H = L + hits × cost / size</c> (lower leaves first).</summary>
-    /// <param name="key">The key.</param>
-    /// <param name="priority">The priority, when tracked.</param>
-    /// <returns>True when the key is tracked.</returns>
-    public bool TryGetPriority(Key key, out double priority)
-    {
-        if (_entries.TryGet(key, out var entry))
-        {
-            priority = entry.Priority;
-            return true;
-        }
-        priority = 0;
-        return false;
-    }
+    private protected override double Priority(double weight, double frequency) => Inflation + (frequency * weight);
 
     internal static double CostPerByte(long sizeBytes, double costSeconds)
     {
         // NaN or negative measurements count as the floor; an infinite one as the largest finite cost.
         var cost = costSeconds >= CostFloorSeconds ? Math.Min(costSeconds, double.MaxValue) : CostFloorSeconds;
         return cost / Math.Max(sizeBytes, 1);
-    }
-
-    private void Touch(ScoredEntry entry)
-    {
-        entry.Frequency++;
-        _entries.Update(entry, _inflation + (entry.Frequency * entry.Weight));
     }
 }

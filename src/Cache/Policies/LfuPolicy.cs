@@ -1,5 +1,3 @@
-using PodCache.Cache.Keys;
-
 namespace PodCache.Cache.Policies;
 
 /// <summary>
@@ -16,76 +14,17 @@ namespace PodCache.Cache.Policies;
 /// </para>
 /// <para>All operations are O(log n). Priorities are integers held exactly in a double up to 2^53.</para>
 /// </remarks>
-public sealed class LfuPolicy : IEvictionPolicy
+public sealed class LfuPolicy : PriorityPolicy
 {
-    private readonly ScoredEntries _entries = new();
-    private double _inflation;
-
-    /// <inheritdoc/>
-    public string Name => "lfu";
-
-    /// <inheritdoc/>
-    public int Count => _entries.Count;
-
-    /// <inheritdoc/>
-    public void OnInsert(Key key, long sizeBytes, double costSeconds, DateTimeOffset now)
+    /// <summary>Creates the policy.</summary>
+    public LfuPolicy()
+        : base("lfu")
     {
-        if (_entries.TryGet(key, out var entry))
-        {
-            Touch(entry);
-            return;
-        }
-        _entries.Add(key, weight: 1, frequency: 1, priority: _inflation + 1);
     }
 
     /// <inheritdoc/>
-    public void OnAccess(Key key, DateTimeOffset now)
-    {
-        if (_entries.TryGet(key, out var entry))
-        {
-            Touch(entry);
-        }
-    }
+    private protected override double Weight(long sizeBytes, double costSeconds) => 1;
 
     /// <inheritdoc/>
-    public void OnRemove(Key key)
-    {
-        if (_entries.Remove(key, out var entry, out var wasVictim) && wasVictim)
-        {
-            _inflation = Math.Max(_inflation, entry.Priority);
-        }
-    }
-
-    /// <inheritdoc/>
-    public bool TryPeekVictim(out Key key)
-    {
-        if (_entries.TryPeekMin(out var entry))
-        {
-            key = entry.Key;
-            return true;
-        }
-        key = default;
-        return false;
-    }
-
-    /// <summary>The entry's current priority <c>K = L + hits</c> (lower leaves first).</summary>
-    /// <param name="key">The key.</param>
-    /// <param name="priority">The priority, when tracked.</param>
-    /// <returns>True when the key is tracked.</returns>
-    public bool TryGetPriority(Key key, out double priority)
-    {
-        if (_entries.TryGet(key, out var entry))
-        {
-            priority = entry.Priority;
-            return true;
-        }
-        priority = 0;
-        return false;
-    }
-
-    private void Touch(ScoredEntry entry)
-    {
-        entry.Frequency++;
-        _entries.Update(entry, _inflation + entry.Frequency);
-    }
+    private protected override double Priority(double weight, double frequency) => Inflation + frequency;
 }

@@ -84,7 +84,7 @@ internal static class RunsCommand
         }
         var fetched = await run.GetResultAsync(nodeRef, ct).ConfigureAwait(false);
         var info = fetched.Nodes[nodeRef];
-        if (info.Status == "computed")
+        if (info.Status == PodCache.Cache.CacheStatus.Computed)
         {
             await stderr.WriteLineAsync($"note: '{nodeRef}' was no longer cached and was recomputed ({fetched.ComputedCount} node(s) computed)").ConfigureAwait(false);
         }

@@ -298,8 +298,10 @@ internal sealed class ClusterRunService : IRunService
         return Answer(run.Output!, info.Status, info.Seconds);
     }
 
-    private OwnerResult Answer(DataArray value, string status, double seconds)
+    private OwnerResult Answer(DataArray value, CacheStatus cacheStatus, double seconds)
     {
+        // The status crosses the cluster as its manifest text.
+        string status = cacheStatus.ToString();
         if (value.SizeBytes <= _options.InlineLimitBytes)
         {
             using var ms = new MemoryStream();
@@ -357,21 +359,26 @@ internal sealed class ClusterRunService : IRunService
         {
             if (result.Data is { } own)
             {
-                return new RemoteEvaluation(Decode(own), result.OwnerStatus, result.ComputeSeconds);
+                return new RemoteEvaluation(Decode(own), OwnerStatus(result), result.ComputeSeconds);
             }
             if (await _local.Session.Cache.GetAsync(key, cancellationToken).ConfigureAwait(false) is { Entry.Value: DataArray stored })
             {
-                return new RemoteEvaluation(stored, result.OwnerStatus, result.ComputeSeconds);
+                return new RemoteEvaluation(stored, OwnerStatus(result), result.ComputeSeconds);
             }
             return null;
         }
         var value = Decode(result.Data!);
-        Counters.RecordHit("remote");
+        Counters.RecordHit(TierNames.Remote);
         // A RAM copy only: the owner's tiers are the durable home; this one is evicted first under the RAM share.
         await _local.Session.Cache.PutAsync(key, value, new EntryOptions { Tiers = RamOnly }, result.ComputeSeconds, cancellationToken)
             .ConfigureAwait(false);
-        return new RemoteEvaluation(value, "hit:remote", result.ComputeSeconds);
+        return new RemoteEvaluation(value, CacheStatus.Hit(TierNames.Remote), result.ComputeSeconds);
     }
+
+    /// <summary>The owner's status, read from the cluster message's text.</summary>
+    private static CacheStatus OwnerStatus(ClusterResult result) =>
+        CacheStatus.TryParse(result.OwnerStatus, out var status) ? status
+            : throw new InvalidDataException($"the owner of {result.Key} sent an unknown status '{result.OwnerStatus}'");
 
     private DataArray Decode(byte[] bytes)
     {

@@ -11,8 +11,6 @@ namespace PodCache.Cli.Server;
 /// </summary>
 internal sealed class CountingMemoCache(IMemoCache inner, MemberCounters counters) : IMemoCache
 {
-    private const string HitPrefix = "hit:";
-
     /// <inheritdoc/>
     public IReadOnlyList<ICacheTier> Tiers => inner.Tiers;
 
@@ -49,9 +47,9 @@ internal sealed class CountingMemoCache(IMemoCache inner, MemberCounters counter
         {
             counters.RecordComputed();
         }
-        else if (outcome.Status.StartsWith(HitPrefix, StringComparison.Ordinal))
+        else if (outcome.Status.Tier is { } tier)
         {
-            counters.RecordHit(outcome.Status[HitPrefix.Length..]);
+            counters.RecordHit(tier);
         }
         return outcome;
     }

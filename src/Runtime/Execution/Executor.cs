@@ -93,11 +93,6 @@ internal sealed class Executor
         return pn.Completion.Task;
     }
 
-    /// <summary>Nothing runs after the run's root completes; kept so the runner can say it is done with the executor.</summary>
-    public void Complete()
-    {
-    }
-
     /// <summary>
     /// Registers <paramref name="waiter"/> to be counted down when <paramref name="input"/> completes; true when it
     /// already has (nothing registered). A newly requested input is pushed onto <paramref name="toStart"/>.
@@ -518,7 +513,6 @@ internal sealed class Executor
             Enabled = o.Enabled,
             Tiers = o.Tiers,
             Expires = o.Expires,
-            DependsOn = DistinctInputKeys(pn),
             ProvenanceFactory = () => ProvenanceRecord.Create(pn.Node.Ref, pn.Request, _keys, _pipelineRecord.Value.Key)
                 .ToJsonString(Json.JsonNumbers.WriteOptions),
         };
@@ -548,19 +542,5 @@ internal sealed class Executor
             await _cache.PutAsync(key, value, new EntryOptions { Tiers = configured.Where(tiers.Contains).ToArray() },
                 cancellationToken: _cancellationToken).ConfigureAwait(false);
         }
-    }
-
-    private static PodCache.Cache.Keys.Key[] DistinctInputKeys(PlanNode pn)
-    {
-        var keys = new List<PodCache.Cache.Keys.Key>(pn.Inputs.Count);
-        var seen = pn.Inputs.Count > 8 ? new HashSet<PodCache.Cache.Keys.Key>() : null;
-        foreach (var input in pn.Inputs.Values)
-        {
-            if (seen?.Add(input.ResultKey) ?? !keys.Contains(input.ResultKey))
-            {
-                keys.Add(input.ResultKey);
-            }
-        }
-        return keys.ToArray();
     }
 }

@@ -1,3 +1,4 @@
+using PodCache.Cache;
 using PodCache.Cache.Keys;
 
 namespace PodCache.Runtime.Execution;
@@ -23,7 +24,7 @@ public interface IRemoteEvaluator
 
 /// <summary>A value produced by an <see cref="IRemoteEvaluator"/>.</summary>
 /// <param name="Value">The array.</param>
-/// <param name="Status">The node's status in the run: <c>hit:remote</c> when another member answered, else how this
-/// member, as owner, produced it (<c>computed</c>, <c>hit:ram</c>, ...).</param>
+/// <param name="Status">The node's status in the run: a hit in <see cref="TierNames.Remote"/> when another member
+/// answered, else how this member, as owner, produced it (computed, a hit in one of its tiers).</param>
 /// <param name="Seconds">Compute seconds the owner spent.</param>
-public sealed record RemoteEvaluation(DataArray Value, string Status, double Seconds);
+public sealed record RemoteEvaluation(DataArray Value, CacheStatus Status, double Seconds);

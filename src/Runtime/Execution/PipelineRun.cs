@@ -34,8 +34,7 @@ public sealed class PipelineRun
         foreach (var pnode in pipeline.Nodes)
         {
             if (!plan.ByRef.TryGetValue(pnode.Ref, out var pn)) continue;
-            string status = predicted ? pn.Status : pn.Status;
-            nodes[pnode.Ref] = new NodeRunInfo(pnode.Ref, pnode.Type.Name, pn.NodeKey, pn.ResultKey, status,
+            nodes[pnode.Ref] = new NodeRunInfo(pnode.Ref, pnode.Type.Name, pn.NodeKey, pn.ResultKey, pn.Status,
                 Math.Round(pn.Seconds, 6), pn.Bytes, pn.Request);
         }
         Nodes = nodes;
@@ -121,7 +120,7 @@ public sealed class PipelineRun
                 ["node"] = n.NodeType,
                 ["nodeKey"] = n.NodeKey.ToString(),
                 ["resultKey"] = n.ResultKey.ToString(),
-                ["status"] = n.Status,
+                ["status"] = n.Status.ToString(),
                 ["seconds"] = n.Seconds,
                 ["bytes"] = n.Bytes,
             };
@@ -212,10 +211,14 @@ public sealed class PipelineRun
             {
                 throw new PipelineException($"nodes.{r}", "not a valid manifest entry (keys must be 64 lowercase hex characters)");
             }
+            if (!CacheStatus.TryParse(o["status"]?.GetValue<string>(), out var status))
+            {
+                throw new PipelineException($"nodes.{r}.status", "not a valid manifest status (computed, pruned or hit:TIER)");
+            }
             var coords = o["coordinates"] is { } c ? Coordinates.FromJson(c) : coordinates;
             JsonNumbers.TryGetDouble(o["seconds"], out var secs);
             JsonNumbers.TryGetDouble(o["bytes"], out var bytes);
-            nodes[r] = new NodeRunInfo(r, o["node"]?.GetValue<string>() ?? "", nk, rk, o["status"]?.GetValue<string>() ?? "", secs, (long)bytes, coords);
+            nodes[r] = new NodeRunInfo(r, o["node"]?.GetValue<string>() ?? "", nk, rk, status, secs, (long)bytes, coords);
         }
         string runId = m["runId"]?.GetValue<string>() ?? "unknown";
         string output = m["output"]?.GetValue<string>() ?? pipeline.OutputRef;

@@ -82,15 +82,7 @@ public sealed class PipelineRunner
         var activity = new PodCache.Runtime.Sources.IO.SourceActivity();
         var executor = new Executor(Cache, plan, _catalog, _options.MaxDegreeOfParallelism, cancellationToken, _options.Progress,
             _options.Remote, Sources, activity);
-        DataArray output;
-        try
-        {
-            output = await executor.Request(plan.Root).ConfigureAwait(false);
-        }
-        finally
-        {
-            executor.Complete();
-        }
+        var output = await executor.Request(plan.Root).ConfigureAwait(false);
         return new PipelineRun(this, pipeline, coordinates, plan, output, started, sw.Elapsed.TotalSeconds, predicted: false)
         {
             SourceActivity = activity,

@@ -1,3 +1,4 @@
+using PodCache.Cache;
 using PodCache.Cache.Keys;
 using PodCache.Runtime.Pipelines;
 
@@ -40,7 +41,7 @@ internal sealed class PlanNode
     // Execution state, owned by the executor.
     public TaskCompletionSource<DataArray>? Completion { get; set; }
 
-    public string Status { get; set; } = "pruned";
+    public CacheStatus Status { get; set; } = CacheStatus.Pruned;
 
     /// <summary>The input slots requested so far (created when the node is first scheduled to compute).</summary>
     public HashSet<string> RequestedSlots => _requestedSlots ??= new HashSet<string>(StringComparer.Ordinal);

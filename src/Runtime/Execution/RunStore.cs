@@ -171,7 +171,8 @@ public sealed class RunStore
                     m["output"]?.GetValue<string>() ?? "",
                     m["seconds"]?.GetValue<double>() ?? 0,
                     nodes?.Count ?? 0,
-                    nodes?.Count(n => n.Value?["status"]?.GetValue<string>() == "computed") ?? 0,
+                    nodes?.Count(n => PodCache.Cache.CacheStatus.TryParse(n.Value?["status"]?.GetValue<string>(), out var st)
+                        && st.Kind == PodCache.Cache.CacheStatusKind.Computed) ?? 0,
                     f));
             }
             catch (Exception ex) when (ex is JsonException or IOException or InvalidOperationException or FormatException)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PodCache.Cache;
 using PodCache.Runtime.Execution;
 
 namespace PodCache.Runtime.Rendering;
@@ -25,22 +26,23 @@ public static class RunGraphRenderer
     private const double CharWidth = 7.2;   // a 12 px monospace advance, used to fit text into boxes
 
     /// <summary>The statuses in legend order.</summary>
-    public static IReadOnlyList<string> Statuses { get; } = ["computed", "hit:ram", "hit:disk", "hit:s3", "hit:remote", "pruned"];
+    public static IReadOnlyList<CacheStatus> Statuses { get; } =
+    [
+        CacheStatus.Computed, CacheStatus.Hit(TierNames.Ram), CacheStatus.Hit(TierNames.Disk), CacheStatus.Hit(TierNames.S3),
+        CacheStatus.Hit(TierNames.Remote), CacheStatus.Pruned,
+    ];
 
     /// <summary>The fill colour (CSS <c>#rrggbb</c>) of a node box with <paramref name="status"/>; white when unknown.</summary>
-    public static string StatusFill(string status) => Colors(status).Fill;
+    public static string StatusFill(CacheStatus status) => Colors(status).Fill;
 
-    /// <summary>The outline colour (CSS <c>#rrggbb</c>) of a node box with <paramref name="status"/>.</summary>
-    public static string StatusStroke(string status) => Colors(status).Stroke;
-
-    private static (string Fill, string Stroke) Colors(string? status) => status switch
+    private static (string Fill, string Stroke) Colors(CacheStatus status) => (status.Kind, status.Tier) switch
     {
-        "computed" => ("#ffe3c2", "#e8590c"),
-        "hit:ram" => ("#d3f9d8", "#2b8a3e"),
-        "hit:disk" => ("#d0ebff", "#1864ab"),
-        "hit:s3" => ("#e5dbff", "#5f3dc4"),
-        "hit:remote" => ("#c3fae8", "#087f5b"),
-        "pruned" => ("#f1f3f5", "#868e96"),
+        (CacheStatusKind.Computed, _) => ("#ffe3c2", "#e8590c"),
+        (CacheStatusKind.Hit, TierNames.Ram) => ("#d3f9d8", "#2b8a3e"),
+        (CacheStatusKind.Hit, TierNames.Disk) => ("#d0ebff", "#1864ab"),
+        (CacheStatusKind.Hit, TierNames.S3) => ("#e5dbff", "#5f3dc4"),
+        (CacheStatusKind.Hit, TierNames.Remote) => ("#c3fae8", "#087f5b"),
+        (CacheStatusKind.Pruned, _) => ("#f1f3f5", "#868e96"),
         _ => ("#ffffff", "#495057"),
     };
 
@@ -129,15 +131,17 @@ public static class RunGraphRenderer
             var (fill, stroke) = Colors(n.Status);
             var (x, y) = pos[r];
             bool output = r == run.OutputRef;
-            string dash = n.Status == "pruned" ? " stroke-dasharray=\"5 3\"" : "";
-            sb.Append(inv, $"<g class=\"node\" data-ref=\"{Markup.Escape(r)}\" data-status=\"{Markup.Escape(n.Status)}\">");
-            sb.Append(inv, $"<title>{Markup.Escape($"{r} ({n.NodeType})\nstatus {n.Status}\nnodeKey {n.NodeKey}\nresultKey {n.ResultKey}")}</title>");
+            bool pruned = n.Status.Kind == CacheStatusKind.Pruned;
+            string status = n.Status.ToString();
+            string dash = pruned ? " stroke-dasharray=\"5 3\"" : "";
+            sb.Append(inv, $"<g class=\"node\" data-ref=\"{Markup.Escape(r)}\" data-status=\"{Markup.Escape(status)}\">");
+            sb.Append(inv, $"<title>{Markup.Escape($"{r} ({n.NodeType})\nstatus {status}\nnodeKey {n.NodeKey}\nresultKey {n.ResultKey}")}</title>");
             sb.Append(inv, $"<rect x=\"{Markup.Svg(x)}\" y=\"{Markup.Svg(y)}\" width=\"{BoxWidth}\" height=\"{BoxHeight}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{(output ? 3 : 1.5).ToString(inv)}\"{dash}/>");
             double tx = x + 8;
             sb.Append(inv, $"<text x=\"{Markup.Svg(tx)}\" y=\"{Markup.Svg(y + 18)}\" font-weight=\"bold\" fill=\"#111111\">{Markup.Escape(Fit(r + (output ? " (output)" : ""), maxChars))}</text>");
             sb.Append(inv, $"<text x=\"{Markup.Svg(tx)}\" y=\"{Markup.Svg(y + 34)}\" font-size=\"11\" fill=\"#555555\">{Markup.Escape(Fit(n.NodeType, maxChars + 1))}</text>");
-            sb.Append(inv, $"<text x=\"{Markup.Svg(tx)}\" y=\"{Markup.Svg(y + 51)}\" font-weight=\"bold\" fill=\"{stroke}\">{Markup.Escape(Fit(n.Status, maxChars))}</text>");
-            string cost = n.Status == "pruned" ? "not needed" : Markup.Number(n.Seconds, 3) + " s \u00B7 " + Markup.Bytes(n.Bytes);
+            sb.Append(inv, $"<text x=\"{Markup.Svg(tx)}\" y=\"{Markup.Svg(y + 51)}\" font-weight=\"bold\" fill=\"{stroke}\">{Markup.Escape(Fit(status, maxChars))}</text>");
+            string cost = pruned ? "not needed" : Markup.Number(n.Seconds, 3) + " s \u00B7 " + Markup.Bytes(n.Bytes);
             sb.Append(inv, $"<text x=\"{Markup.Svg(tx)}\" y=\"{Markup.Svg(y + 67)}\" font-size=\"11\" fill=\"#333333\">{Markup.Escape(Fit(cost, maxChars + 1))}</text>");
             sb.Append("</g>");
         }
@@ -150,7 +154,7 @@ public static class RunGraphRenderer
         {
             var (fill, stroke) = Colors(Statuses[i]);
             double lx = Margin + i * 104;
-            string dash = Statuses[i] == "pruned" ? " stroke-dasharray=\"4 2\"" : "";
+            string dash = Statuses[i].Kind == CacheStatusKind.Pruned ? " stroke-dasharray=\"4 2\"" : "";
             sb.Append(inv, $"<rect class=\"swatch\" data-status=\"{Statuses[i]}\" x=\"{Markup.Svg(lx)}\" y=\"{Markup.Svg(ly)}\" width=\"16\" height=\"14\" rx=\"3\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"1.5\"{dash}/>");
             sb.Append(inv, $"<text x=\"{Markup.Svg(lx + 22)}\" y=\"{Markup.Svg(ly + 11)}\" fill=\"#222222\">{Statuses[i]}</text>");
         }
@@ -172,7 +176,7 @@ public static class RunGraphRenderer
         sb.Append("<details><summary>nodes</summary><table><thead><tr><th>ref</th><th>node</th><th>status</th><th>seconds</th><th>bytes</th><th>resultKey</th></tr></thead><tbody>");
         foreach (var n in run.Nodes.Values)
         {
-            sb.Append(inv, $"<tr><td>{Markup.Escape(n.Ref)}</td><td>{Markup.Escape(n.NodeType)}</td><td style=\"background:{StatusFill(n.Status)}\">{Markup.Escape(n.Status)}</td>");
+            sb.Append(inv, $"<tr><td>{Markup.Escape(n.Ref)}</td><td>{Markup.Escape(n.NodeType)}</td><td style=\"background:{StatusFill(n.Status)}\">{Markup.Escape(n.Status.ToString())}</td>");
             sb.Append(inv, $"<td style=\"text-align:right\">{Markup.Number(n.Seconds, 4)}</td><td style=\"text-align:right\">{Markup.Escape(Markup.Bytes(n.Bytes))}</td>");
             sb.Append(inv, $"<td><code title=\"{n.ResultKey}\">{n.ResultKey.ToString()[..12]}\u2026</code></td></tr>");
         }

@@ -117,8 +117,8 @@ public sealed class S3SingleFlightTests : IDisposable
         var results = await Task.WhenAll(first, second).WaitAsync(Bound);
 
         Assert.Equal(1, calls);
-        Assert.Equal("computed", results[0].Status);
-        Assert.Equal("hit:s3", results[1].Status);
+        Assert.Equal(CacheStatus.Computed, results[0].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.S3), results[1].Status);
         Assert.Equal("value", Encoding.UTF8.GetString(results[1].Value.Bytes.Span));
         Assert.False(await LeaseExistsAsync(a.S3, key));
     }
@@ -141,7 +141,7 @@ public sealed class S3SingleFlightTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(31));
         var result = await run.WaitAsync(Bound);
 
-        Assert.Equal("computed", result.Status);
+        Assert.Equal(CacheStatus.Computed, result.Status);
         Assert.Equal(1, calls);
         Assert.Equal(1, w.Flight.Takeovers);
         Assert.False(await LeaseExistsAsync(w.S3, key));
@@ -157,7 +157,7 @@ public sealed class S3SingleFlightTests : IDisposable
 
         var result = await w.Cache.GetOrComputeAsync(key, _ => ValueTask.FromResult(V("mine"))).WaitAsync(Bound);
 
-        Assert.Equal("computed", result.Status);
+        Assert.Equal(CacheStatus.Computed, result.Status);
         Assert.Equal(1, w.Flight.Takeovers);
     }
 
@@ -174,7 +174,7 @@ public sealed class S3SingleFlightTests : IDisposable
         await writer.S3.PutAsync(new CacheEntry(key, V("theirs"), _time.GetUtcNow(), null, 1));
         var result = await run.WaitAsync(Bound);
 
-        Assert.Equal("hit:s3", result.Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.S3), result.Status);
         Assert.Equal("theirs", Encoding.UTF8.GetString(result.Value.Bytes.Span));
         Assert.Equal(0, waiter.Flight.Takeovers);
     }
@@ -186,7 +186,7 @@ public sealed class S3SingleFlightTests : IDisposable
 
         var result = await w.Cache.GetOrComputeAsync(Key.Hash("k"), _ => ValueTask.FromResult(V("v"))).WaitAsync(Bound);
 
-        Assert.Equal("computed", result.Status);
+        Assert.Equal(CacheStatus.Computed, result.Status);
         Assert.Equal(1, w.Flight.Degraded);
         Assert.True(w.S3.ErrorCount >= 1);
     }
@@ -198,7 +198,7 @@ public sealed class S3SingleFlightTests : IDisposable
 
         var result = await w.Cache.GetOrComputeAsync(Key.Hash("k"), _ => ValueTask.FromResult(V("v"))).WaitAsync(Bound);
 
-        Assert.Equal("computed", result.Status);
+        Assert.Equal(CacheStatus.Computed, result.Status);
         Assert.Equal(1, w.Flight.Degraded);
         Assert.True(w.S3.ErrorCount >= 1);
     }
@@ -244,7 +244,7 @@ public sealed class S3SingleFlightTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(60));
         var result = await run.WaitAsync(Bound);
 
-        Assert.Equal("computed", result.Status);
+        Assert.Equal(CacheStatus.Computed, result.Status);
         Assert.Equal(1, calls);
         Assert.Equal(1, w.Flight.Takeovers);
         Assert.False(await LeaseExistsAsync(w.S3, key));
@@ -266,7 +266,7 @@ public sealed class S3SingleFlightTests : IDisposable
         _time.Advance(TimeSpan.FromSeconds(31));
         var result = await run.WaitAsync(Bound);
 
-        Assert.Equal("computed", result.Status);
+        Assert.Equal(CacheStatus.Computed, result.Status);
         Assert.Equal(1, w.Flight.GaveUp);
         Assert.Equal(0, w.Flight.Takeovers);
     }

@@ -377,15 +377,15 @@ public sealed class S3TierTests : CacheTierContract
         var disk = new PodCache.Cache.Tiers.Disk.DiskTier(new PodCache.Cache.Tiers.Disk.DiskTierOptions { Path = dir }, index, new ValueCodecs(), time: Time);
         var cache = new TieredCache([new PodCache.Cache.Tiers.Ram.RamTier(1 << 20, time: Time), disk, s3], time: Time);
         var before = await cache.GetOrComputeAsync(Key.Hash("before"), _ => ValueTask.FromResult(Value("b")));
-        Assert.Equal("computed", before.Status);
+        Assert.Equal(CacheStatus.Computed, before.Status);
         await cache.Tiers[0].DeleteAsync(Key.Hash("before"));
 
         own.Stop();
 
         var fromDisk = await cache.GetOrComputeAsync<BinaryValue>(Key.Hash("before"), _ => throw new InvalidOperationException("must not compute"));
         var computed = await cache.GetOrComputeAsync(Key.Hash("after"), _ => ValueTask.FromResult(Value("a")));
-        Assert.Equal("hit:disk", fromDisk.Status);
-        Assert.Equal("computed", computed.Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Disk), fromDisk.Status);
+        Assert.Equal(CacheStatus.Computed, computed.Status);
         Assert.True(s3.ErrorCount >= 1);
         Assert.True(index.Counters()["s3.errors"] >= 1);
     }

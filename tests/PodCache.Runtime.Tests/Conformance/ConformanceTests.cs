@@ -34,8 +34,8 @@ public class ConformanceTests
         var second = await runner.RunAsync(pipeline, coords);
 
         Assert.True(first.ComputedCount > 0);
-        Assert.All(second.Nodes.Values, n => Assert.True(n.Status is "hit:ram" or "pruned", $"{n.Ref} was {n.Status}"));
-        Assert.Equal("hit:ram", second.Nodes[second.OutputRef].Status);
+        Assert.All(second.Nodes.Values, n => Assert.True(n.Status == CacheStatus.Hit(TierNames.Ram) || n.Status == CacheStatus.Pruned, $"{n.Ref} was {n.Status}"));
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), second.Nodes[second.OutputRef].Status);
         Assert.Equal(DataArrayJson.ToJson(first.Output!), DataArrayJson.ToJson(second.Output!));
     }
 }

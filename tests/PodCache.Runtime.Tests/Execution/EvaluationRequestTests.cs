@@ -35,7 +35,7 @@ public class EvaluationRequestTests
         public ValueTask<RemoteEvaluation?> TryEvaluateAsync(Key resultKey, Func<byte[]> request, CancellationToken cancellationToken)
         {
             Asked.Enqueue((resultKey, request()));
-            return ValueTask.FromResult(answer(resultKey) is { } v ? new RemoteEvaluation(v, "hit:remote", 0.5) : null);
+            return ValueTask.FromResult(answer(resultKey) is { } v ? new RemoteEvaluation(v, CacheStatus.Hit(TierNames.Remote), 0.5) : null);
         }
     }
 

@@ -195,7 +195,7 @@ public class NodeKeysCollisionTests
 
         var run = await runner.RunAsync(Pipeline.Parse(Pipe(second)), coords);
 
-        Assert.Equal("computed", run.Nodes["out"].Status);
+        Assert.Equal(CacheStatus.Computed, run.Nodes["out"].Status);
         var fresh = (await new PipelineRunner(TieredCache.InMemory(1 << 22)).RunAsync(Pipeline.Parse(Pipe(second)), coords)).Output!;
         Assert.Equal(BitConverter.DoubleToInt64Bits(fresh.Values[0]), BitConverter.DoubleToInt64Bits(run.Output!.Values[0]));
     }
@@ -213,8 +213,8 @@ public class NodeKeysCollisionTests
 
         Assert.Equal(double.PositiveInfinity, positive.Output!.Values[0]);
         Assert.Equal(double.NegativeInfinity, negative.Output!.Values[0]);
-        Assert.Equal("computed", negative.Nodes["out"].Status);
-        Assert.Equal("hit:ram", negative.Nodes["s"].Status);
+        Assert.Equal(CacheStatus.Computed, negative.Nodes["out"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), negative.Nodes["s"].Status);
     }
 
     [Fact]
@@ -228,7 +228,7 @@ public class NodeKeysCollisionTests
         var negative = await runner.RunAsync(Pipeline.Parse(Pipe("-0.0")), coords);
 
         Assert.Equal(double.NegativeInfinity, negative.Output!.Values[0]);
-        Assert.Equal("computed", negative.Nodes["out"].Status);
+        Assert.Equal(CacheStatus.Computed, negative.Nodes["out"].Status);
     }
 
     [Theory]
@@ -242,7 +242,7 @@ public class NodeKeysCollisionTests
 
         var run = await runner.RunAsync(p, Coordinates.Parse(negativeZero));
 
-        Assert.Equal("computed", run.Nodes["out"].Status);
+        Assert.Equal(CacheStatus.Computed, run.Nodes["out"].Status);
         var fresh = (await new PipelineRunner(TieredCache.InMemory(1 << 22)).RunAsync(p, Coordinates.Parse(negativeZero))).Output!;
         Assert.True(BitIdentical(fresh, run.Output!));
     }

@@ -50,7 +50,7 @@ public class PipelineRunnerTests
         Assert.Equal(1, counter.Count);
         Assert.Equal(-93, r2.Output!.Values[0]);
         Assert.Equal(r1.Nodes["c"].ResultKey, r2.Nodes["cc"].ResultKey);
-        Assert.Single(new[] { r1.Nodes["c"].Status, r2.Nodes["cc"].Status }, s => s == "computed");
+        Assert.Single(new[] { r1.Nodes["c"].Status, r2.Nodes["cc"].Status }, s => s == CacheStatus.Computed);
     }
 
     [Fact]
@@ -60,16 +60,16 @@ public class PipelineRunnerTests
         var p = Pipeline.Parse(Diamond, CountingNode.Registry(counter));
         var runner = new PipelineRunner(TieredCache.InMemory(1 << 24));
         var before = await runner.PlanAsync(p, Grid);
-        Assert.All(before.Nodes.Values, n => Assert.Equal("computed", n.Status));
+        Assert.All(before.Nodes.Values, n => Assert.Equal(CacheStatus.Computed, n.Status));
         await runner.RunAsync(p, Grid);
 
         var plan = await runner.PlanAsync(p, Grid);
         var again = await runner.RunAsync(p, Grid);
 
-        Assert.Equal("hit:ram", plan.Nodes["out"].Status);
-        Assert.All(new[] { "c", "left", "right" }, r => Assert.Equal("pruned", plan.Nodes[r].Status));
-        Assert.Equal("hit:ram", again.Nodes["out"].Status);
-        Assert.Equal("pruned", again.Nodes["c"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), plan.Nodes["out"].Status);
+        Assert.All(new[] { "c", "left", "right" }, r => Assert.Equal(CacheStatus.Pruned, plan.Nodes[r].Status));
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), again.Nodes["out"].Status);
+        Assert.Equal(CacheStatus.Pruned, again.Nodes["c"].Status);
         Assert.Equal(1, counter.Count);
     }
 
@@ -81,7 +81,7 @@ public class PipelineRunnerTests
         var run = await new PipelineRunner(TieredCache.InMemory(1 << 24)).RunAsync(p, Grid);
         var left = await run.GetResultAsync("left");
         Assert.Equal(8, left.Output!.Values[0]);
-        Assert.Equal("hit:ram", left.Nodes["left"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), left.Nodes["left"].Status);
         Assert.Equal(1, counter.Count);
     }
 
@@ -96,8 +96,8 @@ public class PipelineRunnerTests
 
         var left = await run.GetResultAsync("left");
 
-        Assert.Equal("computed", left.Nodes["left"].Status);
-        Assert.Equal("hit:ram", left.Nodes["c"].Status);
+        Assert.Equal(CacheStatus.Computed, left.Nodes["left"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), left.Nodes["c"].Status);
         Assert.Equal(1, counter.Count);
         Assert.False(left.Nodes.ContainsKey("right"));
     }
@@ -114,7 +114,7 @@ public class PipelineRunnerTests
 
         var second = await runner.RunAsync(p, Grid);
 
-        Assert.Equal("computed", second.Nodes["out"].Status);
+        Assert.Equal(CacheStatus.Computed, second.Nodes["out"].Status);
         Assert.Equal(first.Output!.Values.ToArray(), second.Output!.Values.ToArray());
         Assert.Equal(1, counter.Count);
     }
@@ -156,6 +156,26 @@ public class PipelineRunnerTests
         Assert.Equal(run.Nodes["left"].ResultKey.ToString(), node["resultKey"]!.GetValue<string>());
         Assert.Equal("computed", node["status"]!.GetValue<string>());
         Assert.True(node["bytes"]!.GetValue<long>() > 0);
+    }
+
+    [Fact]
+    public async Task Open_Manifest_ReadsTypedStatuses_AndRejectsAnUnknownOne()
+    {
+        var counter = new CountingNode.Counter();
+        var registry = CountingNode.Registry(counter);
+        var p = Pipeline.Parse(Diamond, registry);
+        var runner = new PipelineRunner(TieredCache.InMemory(1 << 24), new RunnerOptions { Registry = registry });
+        await runner.RunAsync(p, Grid);
+        var again = await runner.RunAsync(p, Grid);
+
+        var reopened = PipelineRun.Open(again.ToJson().ToJsonString(), runner);
+        Assert.Equal(again.Nodes.Values.Select(n => n.Status), reopened.Nodes.Values.Select(n => n.Status));
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), reopened.Nodes["out"].Status);
+
+        var damaged = again.ToJson();
+        damaged["nodes"]!["out"]!["status"] = "hit";
+        var ex = Assert.Throws<PipelineException>(() => PipelineRun.Open(damaged.ToJsonString(), runner));
+        Assert.Contains(ex.Errors, e => e.Path == "nodes.out.status");
     }
 
     private sealed class DeletingCache(IMemoCache inner) : IMemoCache

@@ -34,7 +34,7 @@ public class RemoteEvaluatorTests
                 return null;
             }
             Requests.Enqueue(EvaluationRequest.Parse(request(), resultKey, registry));
-            return new RemoteEvaluation(value, "hit:remote", 0.25);
+            return new RemoteEvaluation(value, CacheStatus.Hit(TierNames.Remote), 0.25);
         }
     }
 
@@ -51,7 +51,7 @@ public class RemoteEvaluatorTests
         var run = await new PipelineRunner(TieredCache.InMemory(1 << 24), new RunnerOptions { Remote = remote }).RunAsync(p, Grid);
 
         Assert.Same(answer, run.Output);
-        Assert.Equal("hit:remote", run.Nodes["out"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Remote), run.Nodes["out"].Status);
         Assert.Equal(0.25, run.Nodes["out"].Seconds);
         Assert.Equal(0, counter.Count);
         Assert.Equal([plan.Nodes["out"].ResultKey], remote.Asked);
@@ -72,7 +72,7 @@ public class RemoteEvaluatorTests
 
         Assert.Equal(((7 + 1) * 2) - 3, run.Output!.Values[0]);
         Assert.Equal(1, counter.Count);
-        Assert.All(run.Nodes.Values, n => Assert.Equal("computed", n.Status));
+        Assert.All(run.Nodes.Values, n => Assert.Equal(CacheStatus.Computed, n.Status));
         // Asked top-down, each cache-enabled node once, before its inputs.
         Assert.Equal(new[] { "out", "mid", "c" }.Select(r => run.Nodes[r].ResultKey), remote.Asked);
         Assert.Empty(remote.Requests);
@@ -91,9 +91,9 @@ public class RemoteEvaluatorTests
 
         Assert.Equal((10 * 2) - 3, run.Output!.Values[0]);
         Assert.Equal(0, counter.Count);
-        Assert.Equal("hit:remote", run.Nodes["mid"].Status);
-        Assert.Equal("computed", run.Nodes["out"].Status);
-        Assert.Equal("pruned", run.Nodes["c"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Remote), run.Nodes["mid"].Status);
+        Assert.Equal(CacheStatus.Computed, run.Nodes["out"].Status);
+        Assert.Equal(CacheStatus.Pruned, run.Nodes["c"].Status);
         Assert.Equal(new[] { "out", "mid" }.Select(r => run.Nodes[r].ResultKey), remote.Asked);
     }
 }

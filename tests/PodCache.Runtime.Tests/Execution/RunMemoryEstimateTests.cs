@@ -61,6 +61,6 @@ public class RunMemoryEstimateTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => runner.RunAsync(pipeline, Grid));
 
         var plan = await new PipelineRunner(cache).PlanAsync(pipeline, Grid);
-        Assert.All(plan.Nodes.Values, n => Assert.Equal("computed", n.Status));
+        Assert.All(plan.Nodes.Values, n => Assert.Equal(CacheStatus.Computed, n.Status));
     }
 }

@@ -54,7 +54,7 @@ public class SubsetReuseTests
         var sub = await runner.RunAsync(p, Small);
 
         Assert.Equal(0, sub.ComputedCount);
-        Assert.Equal("hit:ram", sub.Nodes["out"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), sub.Nodes["out"].Status);
         AssertClose(await Fresh(p, Small), sub.Output!);
     }
 
@@ -67,10 +67,10 @@ public class SubsetReuseTests
 
         var sub = await runner.RunAsync(p, Small);
 
-        Assert.Equal("computed", sub.Nodes["out"].Status);
-        Assert.Equal("computed", sub.Nodes["idx"].Status);
+        Assert.Equal(CacheStatus.Computed, sub.Nodes["out"].Status);
+        Assert.Equal(CacheStatus.Computed, sub.Nodes["idx"].Status);
         // The sin branch alone is extent-independent, so it is sliced.
-        Assert.Equal("hit:ram", sub.Nodes["sin"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), sub.Nodes["sin"].Status);
         var fresh = await Fresh(p, Small);
         AssertClose(fresh, sub.Output!);
         Assert.Equal(0, fresh.Values[0] - Math.Sin(Math.PI * 50 / 90) * Math.Sin(Math.PI * -120 / 90), 12);
@@ -91,7 +91,7 @@ public class SubsetReuseTests
 
         var sub = await runner.RunAsync(p, c);
 
-        Assert.Equal("computed", sub.Nodes["out"].Status);
+        Assert.Equal(CacheStatus.Computed, sub.Nodes["out"].Status);
         AssertClose(await Fresh(p, c), sub.Output!);
     }
 
@@ -105,7 +105,7 @@ public class SubsetReuseTests
 
         var sub = await runner.RunAsync(p, c);
 
-        Assert.Equal("hit:ram", sub.Nodes["out"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), sub.Nodes["out"].Status);
         Assert.Equal(["lon", "lat"], sub.Output!.Dims);
         AssertClose(await Fresh(p, c), sub.Output!);
     }
@@ -163,7 +163,7 @@ public class SubsetReuseTests
         var fresh = await Fresh(Pipeline.Parse(CoordEquals("77.4")), small);
         AssertBitIdentical(fresh, run.Output!);
         Assert.Equal(1.0, run.Output!.Values[4]);
-        Assert.Equal("computed", run.Nodes["l"].Status);
+        Assert.Equal(CacheStatus.Computed, run.Nodes["l"].Status);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public class SubsetReuseTests
 
         var run = await runner.RunAsync(Pipeline.Parse(CoordEquals("77.5")), small);
 
-        Assert.Equal("hit:ram", run.Nodes["l"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), run.Nodes["l"].Status);
         AssertBitIdentical(await Fresh(Pipeline.Parse(CoordEquals("77.5")), small), run.Output!);
     }
 
@@ -270,7 +270,7 @@ public class SubsetReuseTests
             var run = runner.RunAsync(pipeline, small).GetAwaiter().GetResult();
             var fresh = Fresh(pipeline, small).GetAwaiter().GetResult();
 
-            if (small.Key != big.Key && run.Nodes.Values.Any(n => n.Status.StartsWith("hit:", StringComparison.Ordinal)))
+            if (small.Key != big.Key && run.Nodes.Values.Any(n => n.Status.IsHit))
             {
                 Interlocked.Increment(ref sliced);
             }

@@ -34,7 +34,7 @@ public class RunGraphRendererTests
         foreach (var n in nodes)
         {
             Assert.Equal("computed", (string?)n.Attribute("data-status"));
-            Assert.Equal(RunGraphRenderer.StatusFill("computed"), (string?)n.Element(Svg + "rect")!.Attribute("fill"));
+            Assert.Equal(RunGraphRenderer.StatusFill(CacheStatus.Computed), (string?)n.Element(Svg + "rect")!.Attribute("fill"));
         }
         var edges = svg.Descendants(Svg + "path").Where(p => (string?)p.Attribute("class") == "edge").ToList();
         Assert.Equal(3, edges.Count);
@@ -57,11 +57,11 @@ public class RunGraphRendererTests
         var svg = XDocument.Parse(RunGraphRenderer.RenderSvg(run));
 
         var fills = Nodes(svg).ToDictionary(n => (string)n.Attribute("data-ref")!, n => (string)n.Element(Svg + "rect")!.Attribute("fill")!);
-        Assert.Equal(RunGraphRenderer.StatusFill("hit:ram"), fills["out"]);
-        Assert.Equal(RunGraphRenderer.StatusFill("pruned"), fills["sin"]);
+        Assert.Equal(RunGraphRenderer.StatusFill(CacheStatus.Hit(TierNames.Ram)), fills["out"]);
+        Assert.Equal(RunGraphRenderer.StatusFill(CacheStatus.Pruned), fills["sin"]);
         Assert.Equal(RunGraphRenderer.Statuses.Select(RunGraphRenderer.StatusFill).Distinct().Count(), RunGraphRenderer.Statuses.Count);
         var swatches = svg.Descendants(Svg + "rect").Where(r => (string?)r.Attribute("class") == "swatch").ToList();
-        Assert.Equal(RunGraphRenderer.Statuses, swatches.Select(s => (string)s.Attribute("data-status")!));
+        Assert.Equal(RunGraphRenderer.Statuses.Select(s => s.ToString()), swatches.Select(s => (string)s.Attribute("data-status")!));
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class ZarrNodeTests : IDisposable
         var first = await Run(_tmp.File("k.zarr"), runner: runner);
         var again = await Run(_tmp.File("k.zarr"), runner: runner);
         Assert.Equal(first.Nodes["z"].NodeKey, again.Nodes["z"].NodeKey);
-        Assert.Equal("hit:ram", again.Nodes["z"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), again.Nodes["z"].Status);
         File.SetLastWriteTimeUtc(Path.Combine(_tmp.File("k.zarr"), "data", "1.1"), DateTime.UtcNow.AddMinutes(1));
         var third = await Run(_tmp.File("k.zarr"), runner: runner);
         Assert.NotEqual(first.Nodes["z"].NodeKey, third.Nodes["z"].NodeKey);

@@ -52,7 +52,7 @@ internal static class RunEndpoints
         metrics.RecordRun(run.Seconds, run.ComputedCount > 0);
         context.Response.Headers[RunIdHeader] = run.RunId;
         context.Response.Headers.Location = "/v1/runs/" + run.RunId;
-        context.Response.Headers[StatusHeader] = run.Nodes[run.OutputRef].Status;
+        context.Response.Headers[StatusHeader] = run.Nodes[run.OutputRef].Status.ToString();
         return Results.Text(run.ToJsonString(), "application/json", Encoding.UTF8);
     }
 
@@ -97,7 +97,7 @@ internal static class RunEndpoints
             return ProblemResults.Invalid(context, [new ProblemError("format", $"cannot give '{nodeRef}' as {format}: {ex.Message}")]);
         }
         context.Response.Headers[RunIdHeader] = run.RunId;
-        context.Response.Headers[StatusHeader] = fetched.Nodes[nodeRef].Status;
+        context.Response.Headers[StatusHeader] = fetched.Nodes[nodeRef].Status.ToString();
         if (format is "geotiff" or "msgpack")
         {
             context.Response.Headers.ContentDisposition = $"attachment; filename=\"{run.RunId}-{Sanitize(nodeRef)}.{encoded.Extension}\"";

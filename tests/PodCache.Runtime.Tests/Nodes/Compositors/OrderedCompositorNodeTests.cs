@@ -50,9 +50,9 @@ public class OrderedCompositorNodeTests
         var run = await RunAsync(pipeline, Grid2x2);
 
         AssertValues([1, 20, 3, 40], run.Output!);
-        Assert.Equal("computed", run.Nodes["a"].Status);
-        Assert.Equal("computed", run.Nodes["b"].Status);
-        Assert.Equal("pruned", run.Nodes["c"].Status);
+        Assert.Equal(CacheStatus.Computed, run.Nodes["a"].Status);
+        Assert.Equal(CacheStatus.Computed, run.Nodes["b"].Status);
+        Assert.Equal(CacheStatus.Pruned, run.Nodes["c"].Status);
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public class OrderedCompositorNodeTests
         var run = await RunAsync(pipeline, Grid2x2);
 
         AssertValues([1, 2, 3, 4], run.Output!);
-        Assert.Equal("pruned", run.Nodes["c"].Status);
+        Assert.Equal(CacheStatus.Pruned, run.Nodes["c"].Status);
     }
 
     [Fact]

@@ -141,7 +141,7 @@ public sealed class TerrainTilesTests : IClassFixture<TerrainTileSet>, IDisposab
         Assert.True(first.SourceActivity.BytesFetched < tileBytes, $"{first.SourceActivity.BytesFetched} bytes fetched of a {tileBytes}-byte tile");
 
         var second = await runner.RunAsync(Tiles(bucket, ", \"zoom\": 10"), request);
-        Assert.Equal("hit:ram", second.Nodes["t"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), second.Nodes["t"].Status);
         Assert.Equal(0, second.SourceActivity?.BytesFetched ?? 0);
         Assert.Equal(first.Output!.Values.ToArray(), second.Output!.Values.ToArray());
     }
@@ -161,7 +161,7 @@ public sealed class TerrainTilesTests : IClassFixture<TerrainTileSet>, IDisposab
         }
         var after = await runner.RunAsync(Tiles(bucket, ", \"zoom\": 10"), request);
 
-        Assert.Equal("computed", after.Nodes["t"].Status);
+        Assert.Equal(CacheStatus.Computed, after.Nodes["t"].Status);
         Assert.NotEqual(before.Nodes["t"].ResultKey, after.Nodes["t"].ResultKey);
         // Rows 500..511 x cols 490..511 lie in the replaced tile: 1000 m higher; every other cell unchanged.
         for (int i = 0; i < 24; i++)

@@ -176,7 +176,7 @@ public class InterpolateNodeTests
         var b = await runner.RunAsync(Pipeline.Parse(longForm), Coordinates.Parse(LatValues(1.2)));
 
         Assert.Equal(a.Nodes["i"].NodeKey, b.Nodes["i"].NodeKey);
-        Assert.Equal("hit:ram", b.Nodes["i"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), b.Nodes["i"].Status);
         AssertValues([10], b.Output!);
     }
 

@@ -746,10 +746,10 @@ public sealed class RasterNodeTests : IDisposable
         File.SetLastWriteTimeUtc(path, new DateTime(2026, 1, 2, 0, 0, 0, DateTimeKind.Utc));
         var rewritten = await runner.RunAsync(pipeline, coords);
 
-        Assert.Equal("hit:ram", again.Nodes["r"].Status);
+        Assert.Equal(CacheStatus.Hit(TierNames.Ram), again.Nodes["r"].Status);
         Assert.Equal(first.Nodes["r"].NodeKey, again.Nodes["r"].NodeKey);
         Assert.NotEqual(first.Nodes["r"].NodeKey, rewritten.Nodes["r"].NodeKey);
-        Assert.Equal("computed", rewritten.Nodes["r"].Status);
+        Assert.Equal(CacheStatus.Computed, rewritten.Nodes["r"].Status);
         Assert.Equal(57.0, first.Output![5, 7]);
         Assert.Equal(-1.0, rewritten.Output![5, 7]);
     }
@@ -780,7 +780,7 @@ public sealed class RasterNodeTests : IDisposable
         var a = (await runner.RunAsync(p1, coords)).Output!;
         var run = await runner.RunAsync(p2, coords);
 
-        Assert.Equal("computed", run.Nodes["r"].Status);
+        Assert.Equal(CacheStatus.Computed, run.Nodes["r"].Status);
         AssertMatchesPixels(a, (r, c) => 10 * r + c);
         AssertMatchesPixels(run.Output!, (r, c) => 1000 + 10 * r + c);
         Assert.Equal(new NodeKeys(p1).SourceVersion("r"), new NodeKeys(p2).SourceVersion("r"));

@@ -1,3 +1,4 @@
+using PodCache.Cache;
 using PodCache.Runtime.Pipelines;
 using static PodCache.Runtime.Tests.Nodes.Algorithms.CoordSelect.CoordSelectTesting;
 
@@ -93,7 +94,7 @@ public class ExpandCoordinatesNodeTests
         // The window 01-03..01-05 selects from cs's days, which stop at 01-04.
         Assert.Equal(new[] { "2020-01-03T00:00:00", "2020-01-04T00:00:00" }, Times(run.Output!.Coordinates["time"]));
         Assert.Equal(new[] { 21.0, 31.0 }, run.Output.Values.ToArray());
-        Assert.Equal("pruned", run.Nodes["cs"].Status);
+        Assert.Equal(CacheStatus.Pruned, run.Nodes["cs"].Status);
     }
 
     [Fact]

@@ -45,9 +45,9 @@ public class TileCompositorNodeTests
 
         var run = await RunAsync(pipeline, """{"coords": [{"name": "lat", "values": [10, 11]}, {"name": "lon", "values": [0]}]}""");
 
-        Assert.Equal("pruned", run.Nodes["a"].Status);
-        Assert.Equal("computed", run.Nodes["b"].Status);
-        Assert.Equal("computed", run.Nodes["c"].Status);
+        Assert.Equal(CacheStatus.Pruned, run.Nodes["a"].Status);
+        Assert.Equal(CacheStatus.Computed, run.Nodes["b"].Status);
+        Assert.Equal(CacheStatus.Computed, run.Nodes["c"].Status);
         AssertValues([2, 3], run.Output!);
     }
 

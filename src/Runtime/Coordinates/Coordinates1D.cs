@@ -36,7 +36,10 @@ public abstract class Coordinates1D : IEquatable<Coordinates1D>
     public ReadOnlySpan<double> Points => _points ??= Materialize();
 
     /// <summary>Point <paramref name="index"/>.</summary>
-    public double this[int index] => Points[index];
+    public double this[int index] => _points is { } p ? p[index] : PointAt(index);
+
+    /// <summary>One point without building them all (a uniform axis computes it; the default materialises).</summary>
+    private protected virtual double PointAt(int index) => Points[index];
 
     private protected abstract double[] Materialize();
 

@@ -121,6 +121,14 @@ public sealed class UniformCoordinates1D : Coordinates1D
 
     private protected override double LastPoint => _size > 1 ? Stop : Start + (0 * Step);
 
+    // One point by the same arithmetic, so Slice and Select of a huge axis never build every point.
+    private protected override double PointAt(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _size);
+        return _size > 1 && index == _size - 1 ? Stop : Start + index * Step;
+    }
+
     private protected override double[] Materialize()
     {
         var p = new double[_size];

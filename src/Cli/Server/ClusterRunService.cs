@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using PodCache.Cache;
 using PodCache.Cache.Budgets;
-using PodCache.Cache.Cluster;
+using PodCache.Cluster;
 using PodCache.Cache.Configuration;
 using PodCache.Cache.Keys;
 using PodCache.Cache.Tiers;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Xml;
-using PodCache.Cache.Cluster;
+using PodCache.Cluster;
 using PodCache.Cache.Configuration;
 
 namespace PodCache.Cli.Server;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
-using PodCache.Cache.Cluster;
+using PodCache.Cluster;
 using PodCache.Cache.Keys;
 
 namespace PodCache.Cli.Server;

@@ -47,7 +47,7 @@ internal static class ServerErrors
                     .ConfigureAwait(false);
             }
         }
-        catch (PodCache.Cache.Cluster.ClusterComputeException ex)
+        catch (PodCache.Cluster.ClusterComputeException ex)
         {
             if (!context.Response.HasStarted)
             {

@@ -28,6 +28,19 @@ public sealed class ClusterComputeException : Exception
         Owner = owner;
     }
 
+    /// <summary>Creates the exception for the failure the owner of a key answered with.</summary>
+    public ClusterComputeException(Key key, string owner, ClusterFailure failure)
+        : base($"The owner {owner} could not produce {key}: {failure?.ToString()}")
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        Key = key;
+        Owner = owner;
+        Failure = failure;
+    }
+
+    /// <summary>What the owner answered, when it answered; null when the request was lost or timed out.</summary>
+    public ClusterFailure? Failure { get; }
+
     /// <summary>The key, when known.</summary>
     public Key Key { get; }
 

@@ -97,7 +97,7 @@ public sealed class ClusterSingleFlight
             }
             case KeyFailed failed:
                 Interlocked.Increment(ref _state.Counters.Failures);
-                throw new ClusterComputeException(key, failed.Owner, $"The owner {failed.Owner} could not produce {key}: {failed.Error}");
+                throw new ClusterComputeException(key, failed.Owner, failed.Failure);
             default:
                 throw new InvalidOperationException($"Unexpected answer {reply.GetType().Name} for {key}.");
         }

@@ -71,8 +71,8 @@ internal sealed class KeyEntity : UntypedActor, IWithTimers
         _key = r.Key;
         if (r.ShardCount != _state.Options.ShardCount)
         {
-            Sender.Tell(new KeyFailed(r.Key, _state.SelfAddress,
-                $"The requester uses {r.ShardCount} shards, this owner {_state.Options.ShardCount}: every member of a cluster must use the same shard count.",
+            Sender.Tell(new KeyFailed(r.Key, _state.SelfAddress, new ClusterFailure(ClusterFailureKind.Refused,
+                $"The requester uses {r.ShardCount} shards, this owner {_state.Options.ShardCount}: every member of a cluster must use the same shard count."),
                 r.Attempt));
             return;
         }
@@ -124,7 +124,7 @@ internal sealed class KeyEntity : UntypedActor, IWithTimers
     {
         if (c.Error is { } error)
         {
-            return new KeyFailed(_key, _state.SelfAddress, Describe(error), attempt);
+            return new KeyFailed(_key, _state.SelfAddress, ClusterFailure.FromException(error), attempt);
         }
         var result = c.Result!;
         // A requester in this process gets any size inline: local messages are never serialized.
@@ -180,12 +180,6 @@ internal sealed class KeyEntity : UntypedActor, IWithTimers
             _running.Dispose();
             _running = null;
         }
-    }
-
-    private static string Describe(Exception error)
-    {
-        var e = error is AggregateException { InnerExceptions.Count: 1 } agg ? agg.InnerException! : error;
-        return $"{e.GetType().Name}: {e.Message}";
     }
 
     private sealed record Completed(int Generation, OwnerResult? Result, Exception? Error);

@@ -108,7 +108,9 @@ public sealed class KeyEntityTests() : TestKit("akka.loglevel = WARNING")
 
         entity.Tell(Request(shards: 64), TestActor);
 
-        Assert.Contains("shard count", ExpectMsg<KeyFailed>().Error, StringComparison.Ordinal);
+        var failed = ExpectMsg<KeyFailed>();
+        Assert.Equal(ClusterFailureKind.Refused, failed.Failure.Kind);
+        Assert.Contains("shard count", failed.Failure.Message, StringComparison.Ordinal);
         Assert.Equal(0, calls);
         await Task.CompletedTask;
     }

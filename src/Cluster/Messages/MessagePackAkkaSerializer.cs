@@ -119,10 +119,18 @@ internal sealed class MessagePackAkkaSerializer : SerializerWithStringManifest
                 w.Write(m.Attempt);
                 break;
             case KeyFailed m:
-                w.WriteArrayHeader(4);
+                w.WriteArrayHeader(6);
                 WriteKey(ref w, m.Key);
                 w.Write(m.Owner);
-                w.Write(Clip(m.Error, MaxTextChars));
+                w.Write((int)m.Failure.Kind);
+                w.Write(m.Failure.Message);
+                w.WriteArrayHeader(m.Failure.Errors.Count);
+                foreach (var e in m.Failure.Errors)
+                {
+                    w.WriteArrayHeader(2);
+                    w.Write(e.Path);
+                    w.Write(e.Message);
+                }
                 w.Write(m.Attempt);
                 break;
             case KeyRetry m:
@@ -241,9 +249,24 @@ internal sealed class MessagePackAkkaSerializer : SerializerWithStringManifest
 
     private static KeyFailed ReadFailed(ref MessagePackReader r)
     {
-        Header(ref r, 4);
-        return new KeyFailed(ReadKey(ref r), ReadAddress(ref r), ReadText(ref r, MaxTextChars, "error"),
-            ReadInt(ref r, 1, MaxAttempts, "attempt"));
+        Header(ref r, 6);
+        var key = ReadKey(ref r);
+        string owner = ReadAddress(ref r);
+        var kind = (ClusterFailureKind)ReadInt(ref r, 0, (int)ClusterFailureKind.Refused, "failure kind");
+        string message = ReadText(ref r, ClusterFailure.MaxChars + 3, "failure message");
+        int count = r.ReadArrayHeader();
+        if (count > ClusterFailure.MaxErrors || (kind == ClusterFailureKind.Pipeline) != (count > 0))
+        {
+            throw Bad($"a {kind} failure with {count} pipeline errors");
+        }
+        var errors = new PodCache.Runtime.Pipelines.PipelineError[count];
+        for (int i = 0; i < count; i++)
+        {
+            Header(ref r, 2);
+            errors[i] = new PodCache.Runtime.Pipelines.PipelineError(
+                ReadText(ref r, ClusterFailure.MaxChars + 3, "error path"), ReadText(ref r, ClusterFailure.MaxChars + 3, "error message"));
+        }
+        return new KeyFailed(key, owner, new ClusterFailure(kind, message, errors), ReadInt(ref r, 1, MaxAttempts, "attempt"));
     }
 
     private static KeyRetry ReadRetry(ref MessagePackReader r)

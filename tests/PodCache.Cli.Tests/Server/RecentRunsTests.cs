@@ -1,4 +1,4 @@
-using PodCache.Cli.Server;
+using PodCache.Server;
 
 namespace PodCache.Cli.Tests.Server;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using PodCache.Cli.Server;
-using PodCache.Cli.Server.Endpoints;
+using PodCache.Server;
+using PodCache.Server.Endpoints;
 using PodCache.Cache.Keys;
 using PodCache.Runtime;
 using PodCache.Runtime.Serialization;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using PodCache.Cli.Server;
+using PodCache.Server;
 
 namespace PodCache.Cli.Tests.Server;
 

@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using CsCheck;
+using PodCache.Cluster;
 using PodCache.Cluster.Messages;
 using PodCache.Cache.Keys;
 using PodCache.Tests.Fuzz;
@@ -25,7 +26,7 @@ public sealed class MessagePackAkkaSerializerFuzzTests
         new KeyInline(K, new byte[300], Owner, "computed", 1.25, 1),
         new KeyReference(K, 40_000_000, Owner, "http://127.0.0.1:8080/", "hit:disk", 0, 3),
         new KeyReference(K, 1, Owner, null, "hit:s3", 0.5, 1),
-        new KeyFailed(K, Owner, "InvalidDataException: bad pipeline", 1),
+        new KeyFailed(K, Owner, new ClusterFailure(ClusterFailureKind.Error, "InvalidDataException: bad pipeline"), 1),
         new KeyRetry(K, Owner, "handed off", 4),
         new ShardPing(99),
         new ShardPong(0, Owner),

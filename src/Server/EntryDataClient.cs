@@ -8,10 +8,15 @@ namespace PodCache.Server;
 /// <summary>
 /// The requesting side of the side channel: pulls an entry's payload from another member's
 /// <c>GET /v1/entries/KEY/data</c> (with the cluster's API token), for values too large to travel inside Akka messages.
-/// <see cref="Fetcher"/> is the <see cref="ClusterPayloadFetcher"/> a cluster member is started with.
+/// <see cref="Fetcher"/> is the <see cref="ClusterPayloadFetcher"/> a cluster member is started with. A typed client of
+/// <see cref="IHttpClientFactory"/>: <see cref="PodCacheServerExtensions.AddPodCacheServer"/> registers it.
 /// </summary>
-public sealed class EntryDataClient(HttpClient http, string? apiToken)
+/// <param name="http">The client, from the factory.</param>
+/// <param name="options">The server's options: their API token is the cluster's.</param>
+public sealed class EntryDataClient(HttpClient http, ServerOptions options)
 {
+    private readonly string? _apiToken = options.ApiToken;
+
     /// <summary>This client as the cluster's fetcher.</summary>
     public ClusterPayloadFetcher Fetcher => (reference, ct) =>
         reference.OwnerHttpUrl is { } url
@@ -31,9 +36,9 @@ public sealed class EntryDataClient(HttpClient http, string? apiToken)
         ArgumentNullException.ThrowIfNull(ownerBaseUrl);
         var uri = new Uri(new Uri(ownerBaseUrl.ToString().TrimEnd('/') + "/"), $"v1/entries/{key}/data");
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
-        if (apiToken is not null)
+        if (_apiToken is not null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiToken);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _apiToken);
         }
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)

@@ -6,14 +6,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using OpenTelemetry.Metrics;
-using OpenTelemetry.Resources;
-using PodCache.Server.Endpoints;
 
 namespace PodCache.Server;
 
 /// <summary>
-/// The HTTP server in front of an <see cref="IRunService"/>: a minimal-API <see cref="WebApplication"/> on Kestrel.
+/// The HTTP server in front of an <see cref="IRunService"/>: a minimal-API <see cref="WebApplication"/> on Kestrel with
+/// <see cref="PodCacheServerExtensions.AddPodCacheServer"/> and <see cref="PodCacheServerExtensions.MapPodCache{TApp}"/>.
 /// Started by <c>podcache serve</c>, and in-process by tests (port 0 picks a free port; <see cref="BaseAddress"/> says
 /// which).
 /// </summary>
@@ -32,6 +30,9 @@ public sealed class PodCacheServer : IAsyncDisposable
 
     /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>The server's services (<see cref="EntryDataClient"/>, for one).</summary>
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>Stops when the application is asked to stop: SIGTERM, Ctrl-C, or <see cref="StopAsync"/>.</summary>
     public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
@@ -65,31 +66,10 @@ public sealed class PodCacheServer : IAsyncDisposable
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(service);
-        builder.Services.AddSingleton(codecs);
-        builder.Services.AddSingleton<ServerMetrics>();
-        builder.Services.AddSingleton<RunDeadline>();
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("podcache", serviceVersion: typeof(PodCacheServer).Assembly.GetName().Version?.ToString(3)))
-            .WithMetrics(m => m
-            .AddMeter(ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        builder.Services.AddPodCacheServer(service, options, codecs);
 
         var app = builder.Build();
-        app.Use(ServerErrors.CatchAsync);
-        app.UseStatusCodePages(ServerErrors.StatusCodePageAsync);
-        if (options.ApiToken is not null)
-        {
-            app.UseMiddleware<ApiTokenMiddleware>();
-        }
-        RunEndpoints.Map(app);
-        EntryEndpoints.Map(app);
-        StatusEndpoints.Map(app);
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        // Instruments exist from the start, so the first scrape already lists every metric.
-        _ = app.Services.GetRequiredService<ServerMetrics>();
-        _ = app.Services.GetRequiredService<RunDeadline>();
+        app.MapPodCache();
 
         try
         {

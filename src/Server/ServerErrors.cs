@@ -108,12 +108,7 @@ internal static class ServerErrors
             StatusCodes.Status405MethodNotAllowed => $"{context.Request.Method} is not allowed on {context.Request.Path}",
             _ => $"the request failed with status {code}",
         };
-        string type = code switch
-        {
-            StatusCodes.Status404NotFound => "not-found",
-            StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
-            _ => "http-" + code,
-        };
+        string type = ProblemResults.DefaultType(code);
         return ProblemResults.WriteAsync(context, code, type, detail);
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using PodCache.Cache.Configuration;
 using PodCache.Cluster;
 using PodCache.Server;
@@ -114,9 +115,8 @@ internal static class ServeCommand
             a.GetAll("data-root"), new InFlightBudget(options.MaxInFlightBytes), options.RecentRunsMaxBytes);
         await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
             cancellationToken).ConfigureAwait(false);
-        using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
         var advertised = clusterOptions.HttpBaseUrl ?? AdvertisedUrl(server.BaseAddress, clusterOptions.Host);
-        await service.JoinAsync(advertised, new EntryDataClient(http, options.ApiToken), StderrLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
+        await service.JoinAsync(advertised, server.Services.GetRequiredService<EntryDataClient>(), StderrLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
         var member = service.Member!;
         string seeds = clusterOptions.Seeds.Count == 0 ? "a new cluster" : "seeds " + string.Join(", ", clusterOptions.Seeds);
         await stdout.WriteLineAsync(

@@ -5,6 +5,7 @@ using MessagePack;
 using PodCache.Cluster;
 using PodCache.Cluster.Messages;
 using PodCache.Cache.Keys;
+using PodCache.Runtime.Pipelines;
 
 namespace PodCache.Cluster.Tests.Messages;
 
@@ -23,6 +24,9 @@ public sealed class MessagePackAkkaSerializerTests(ClusterFixture fixture)
         new KeyReference(K, 40_000_000, Owner, "http://127.0.0.1:8080/", "hit:disk", 0, 3),
         new KeyReference(K, 1, Owner, null, "hit:s3", 0.5, 1),
         new KeyFailed(K, Owner, new ClusterFailure(ClusterFailureKind.Error, "InvalidDataException: bad pipeline"), 1),
+        new KeyFailed(K, Owner, new ClusterFailure(ClusterFailureKind.Pipeline, "2 problems",
+            [new PipelineError("nodes.a", "the request's CRS differs"), new PipelineError("", "and \"quoted\"")]), 2),
+        new KeyFailed(K, Owner, new ClusterFailure(ClusterFailureKind.Refused, "shard counts differ"), 1),
         new KeyRetry(K, Owner, "handed off", 4),
         new ShardPing(99),
         new ShardPong(0, Owner),
@@ -166,6 +170,37 @@ public sealed class MessagePackAkkaSerializerTests(ClusterFixture fixture)
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task FromBinary_MalformedFailures_AreRejected()
+    {
+        var serializer = Serializer;
+        byte[] Failed(int kind, int errors) => Write((ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(6);
+            w.Write(K.ToString());
+            w.Write(Owner);
+            w.Write(kind);
+            w.Write("failed");
+            w.WriteArrayHeader(errors);
+            for (int i = 0; i < errors; i++)
+            {
+                w.WriteArrayHeader(2);
+                w.Write("nodes.n" + i);
+                w.Write("bad");
+            }
+            w.Write(1);
+        });
+
+        var ok = Assert.IsType<KeyFailed>(serializer.FromBinary(Failed((int)ClusterFailureKind.Pipeline, 2), "KF"));
+        Assert.Equal(["nodes.n0", "nodes.n1"], ok.Failure.Errors.Select(e => e.Path).ToArray());
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(Failed(7, 0), "KF"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(Failed(-1, 0), "KF"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(Failed((int)ClusterFailureKind.Pipeline, 0), "KF"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(Failed((int)ClusterFailureKind.Error, 1), "KF"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(Failed((int)ClusterFailureKind.Pipeline, ClusterFailure.MaxErrors + 1), "KF"));
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task ToBinary_PayloadOverTheFrameBudget_IsRefused()
     {
         var serializer = Serializer;
@@ -201,6 +236,7 @@ public sealed class MessagePackAkkaSerializerTests(ClusterFixture fixture)
     {
         KeyRequest r => $"{r.Key} {r.ShardCount} {Convert.ToHexString(r.Payload)} {r.Requester} {r.Attempt}",
         KeyInline i => $"{i.Key} {Convert.ToHexString(i.Data)} {i.Owner} {i.OwnerStatus} {i.Seconds} {i.Attempt}",
+        KeyFailed f => $"{f.Key} {f.Owner} {f.Failure.Kind} {f.Failure.Message} [{string.Join(" | ", f.Failure.Errors)}] {f.Attempt}",
         _ => message.ToString()!,
     };
 

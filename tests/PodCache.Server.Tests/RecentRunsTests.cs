@@ -1,6 +1,4 @@
-using PodCache.Server;
-
-namespace PodCache.Cli.Tests.Server;
+namespace PodCache.Server.Tests;
 
 public class RecentRunsTests
 {

@@ -1,5 +1,5 @@
+using PodCache.Cache.Configuration;
 using PodCache.Cli.Commands;
-using PodCache.Cli.Server;
 using PodCache.Runtime.Pipelines;
 
 namespace PodCache.Cli;
@@ -58,12 +58,8 @@ internal static class CliApp
                 _ => throw new UsageException($"unknown command '{args[0]}'; commands: run, plan, runs, get, cache, inspect, nodes, serve, loadtest (see podcache --help)"),
             };
         }
-        catch (UsageException ex)
-        {
-            await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
-            return ExitCodes.InvalidInput;
-        }
-        catch (PipelineException ex)
+        // ConfigurationException is what the server and cluster libraries throw for invalid settings.
+        catch (Exception ex) when (ex is UsageException or ConfigurationException or PipelineException)
         {
             await stderr.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
             return ExitCodes.InvalidInput;

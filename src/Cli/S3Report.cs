@@ -4,6 +4,7 @@ using PodCache.Cache;
 using PodCache.Cache.Configuration;
 using PodCache.Cache.Keys;
 using PodCache.Cache.Tiers.S3;
+using PodCache.Server;
 
 namespace PodCache.Cli;
 

@@ -215,7 +215,7 @@ public sealed class HostileCorpusTests(HostileCorpusTests.ServerFixture server) 
             Client?.Dispose();
             if (Process is { HasExited: false })
             {
-                PodCache.Cli.Server.ChildServer.Terminate(Process);
+                PodCache.Cli.ChildServer.Terminate(Process);
                 using var exit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
                 try
                 {

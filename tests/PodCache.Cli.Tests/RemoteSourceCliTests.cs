@@ -4,7 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using PodCache.Cli.Server;
+using PodCache.Server;
 using PodCache.Cli.Tests.Server;
 using PodCache.Runtime.Tests.Raster;
 using PodCache.Runtime.Tests.Sources;

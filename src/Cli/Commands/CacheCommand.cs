@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using PodCache.Cache;
 using PodCache.Cache.Configuration;
 using PodCache.Cache.Keys;
+using PodCache.Server;
 
 namespace PodCache.Cli.Commands;
 

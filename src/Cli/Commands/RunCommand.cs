@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using PodCache.Runtime;
 using PodCache.Runtime.Execution;
+using PodCache.Server;
 
 namespace PodCache.Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using PodCache.Runtime;
 using PodCache.Runtime.Execution;
+using PodCache.Server;
 
 namespace PodCache.Cli.Commands;
 

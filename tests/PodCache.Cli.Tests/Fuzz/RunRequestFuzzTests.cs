@@ -1,7 +1,7 @@
 using System.Text;
 using CsCheck;
 using Microsoft.AspNetCore.Http;
-using PodCache.Cli.Server;
+using PodCache.Server;
 using PodCache.Cli.Tests.Server;
 using PodCache.Tests.Fuzz;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using PodCache.Cli.Server;
+using PodCache.Server;
 using PodCache.Runtime.Execution;
 using Xunit.Abstractions;
 

@@ -1,5 +1,6 @@
+using PodCache.Cli.Commands;
 using System.Text.Json.Nodes;
-using PodCache.Cli.Server;
+using PodCache.Server;
 
 namespace PodCache.Cli.Tests.Server;
 

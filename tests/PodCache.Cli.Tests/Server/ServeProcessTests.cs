@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using PodCache.Cli.Server;
+using PodCache.Server;
 
 namespace PodCache.Cli.Tests.Server;
 

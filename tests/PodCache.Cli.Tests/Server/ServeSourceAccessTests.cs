@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using PodCache.Cli.Server;
+using PodCache.Server;
 
 namespace PodCache.Cli.Tests.Server;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using PodCache.Cli.Server;
-using PodCache.Cli.Server.Endpoints;
+using PodCache.Server;
+using PodCache.Server.Endpoints;
 using PodCache.Cache.Keys;
 using PodCache.Runtime;
 using PodCache.Runtime.Serialization;
@@ -250,15 +250,17 @@ public class ServerRunTests
         var manifest = await s.PostRunOkAsync(TestServer.CaseBody("008-convolution-mean-sincoords"));
         var key = Key.Parse(manifest["nodes"]!["Convolution"]!["resultKey"]!.GetValue<string>());
         using var http = new HttpClient();
+        var withToken = new ServerOptions { ApiToken = "members-token" };
+        var withoutToken = new ServerOptions();
 
-        byte[] bytes = await new EntryDataClient(http, "members-token").FetchAsync(s.Server.BaseAddress, key, -1, CancellationToken.None);
+        byte[] bytes = await new EntryDataClient(http, withToken).FetchAsync(s.Server.BaseAddress, key, -1, CancellationToken.None);
         var array = (DataArray)new DataArrayCodec().Decode(new MemoryStream(bytes), bytes.Length);
         Assert.Equal([5, 6], array.Shape.ToArray());
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => new EntryDataClient(http, "members-token").FetchAsync(s.Server.BaseAddress, key, bytes.Length + 1, CancellationToken.None));
-        var unauthorized = await Assert.ThrowsAsync<HttpRequestException>(() => new EntryDataClient(http, null).FetchAsync(s.Server.BaseAddress, key, -1, CancellationToken.None));
+        await Assert.ThrowsAsync<InvalidDataException>(() => new EntryDataClient(http, withToken).FetchAsync(s.Server.BaseAddress, key, bytes.Length + 1, CancellationToken.None));
+        var unauthorized = await Assert.ThrowsAsync<HttpRequestException>(() => new EntryDataClient(http, withoutToken).FetchAsync(s.Server.BaseAddress, key, -1, CancellationToken.None));
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
-        var missing = await Assert.ThrowsAsync<HttpRequestException>(() => new EntryDataClient(http, "members-token").FetchAsync(s.Server.BaseAddress, Key.Hash("nothing"), -1, CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<HttpRequestException>(() => new EntryDataClient(http, withToken).FetchAsync(s.Server.BaseAddress, Key.Hash("nothing"), -1, CancellationToken.None));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using PodCache.Cli.Server;
+using PodCache.Server;
 
 namespace PodCache.Cli.Tests.Server;
 
@@ -47,7 +47,7 @@ public class ServerSecurityTests
     [Fact]
     public void Options_NonLoopbackWithoutToken_Refused()
     {
-        var ex = Assert.Throws<UsageException>(() => new ServerOptions { BindAddress = IPAddress.Any, Port = 0 }.Validate());
+        var ex = Assert.Throws<PodCache.Cache.Configuration.ConfigurationException>(() => new ServerOptions { BindAddress = IPAddress.Any, Port = 0 }.Validate());
         Assert.Contains("API token", ex.Message);
         Assert.False(new ServerOptions { BindAddress = IPAddress.Any, Port = 0, ApiToken = "t" }.Validate().IsLoopback);
         Assert.True(new ServerOptions { BindAddress = IPAddress.IPv6Loopback }.Validate().IsLoopback);

@@ -1,6 +1,0 @@
-using PodCache.Cache.Keys;
-
-namespace PodCache.Cache.Cluster.Messages;
-
-/// <summary>Entity → requester: the owner's handler failed (or refused the request).</summary>
-internal sealed record KeyFailed(Key Key, string Owner, string Error, int Attempt) : IClusterMessage;

@@ -1,0 +1,173 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using PodCache.Cache.Configuration;
+using PodCache.Cluster;
+using PodCache.Server;
+
+namespace PodCache.Cli.Commands;
+
+/// <summary>
+/// <c>podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N] [--max-inflight-bytes N] [--no-save-runs]
+/// [--cache-dir DIR] [--config FILE] [--data-root DIR ...] [--cluster-port Q --seed HOST:PORT ...]</c>: the HTTP server,
+/// until SIGTERM or Ctrl-C. Pipelines read files only under the data roots (the working directory by default).
+/// </summary>
+internal static class ServeCommand
+{
+    /// <summary>The environment variable that holds the API token when <c>--api-token</c> is not given.</summary>
+    public const string TokenVariable = "PODCACHE_API_TOKEN";
+
+    private static readonly HashSet<string> Options =
+        ["http-port", "bind", "api-token", "max-body-bytes", "max-inflight-bytes", "cache-dir", "config", "data-root", .. ClusterSettings.FlagNames];
+
+    private static readonly HashSet<string> Flags = ["no-save-runs"];
+
+    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var a = new ArgReader(args, Options, Flags);
+        a.NoMorePositionals(0);
+        var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
+        var options = ParseOptions(a, config.Server, a.Get("config"));
+        if (ClusterSettings.Requested(a.GetAll))
+        {
+            return await ServeClusterAsync(a, config, options, stdout, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var service = new LocalRunService(CacheSession.Open(config, null, sources: CacheSession.ServerSources(config, a.GetAll("data-root"))),
+            saveRuns: !a.Flag("no-save-runs"), admission: new InFlightBudget(options.MaxInFlightBytes), recentRunsMaxBytes: options.RecentRunsMaxBytes);
+        await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
+            cancellationToken).ConfigureAwait(false);
+        await stdout.WriteLineAsync(
+            $"podcache serve: listening on {server.BaseAddress.ToString().TrimEnd('/')} (single server; {Describe(service.Stack, options)})")
+            .ConfigureAwait(false);
+        await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        await server.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        await server.StopAsync().ConfigureAwait(false);
+        await stdout.WriteLineAsync("podcache serve: stopped").ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The listen options from the flags, over the config file's <c>server</c> section (flags win).</summary>
+    internal static ServerOptions ParseOptions(ArgReader a, System.Text.Json.Nodes.JsonObject? server = null, string? configPath = null)
+    {
+        int port = a.Get("http-port") is { } p
+            ? int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new UsageException($"--http-port '{p}': a port is a number from 0 (any free port) to 65535")
+            : 8080;
+        var bind = IPAddress.Loopback;
+        if (a.Get("bind") is { } b)
+        {
+            bind = b == "localhost" ? IPAddress.Loopback
+                : IPAddress.TryParse(b, out var ip) ? ip
+                : throw new UsageException($"--bind '{b}': give an IP address (127.0.0.1, 0.0.0.0, ::1, ...)");
+        }
+        long maxBody = ServerOptions.DefaultMaxBodyBytes;
+        if (a.Get("max-body-bytes") is { } m && (!ByteSize.TryParse(m, out maxBody, out var error) || maxBody <= 0))
+        {
+            throw new UsageException($"--max-body-bytes '{m}': {error ?? "must be positive"}");
+        }
+        string? token = a.Get("api-token") ?? Environment.GetEnvironmentVariable(TokenVariable);
+        if (token is { Length: 0 }) token = null;
+        long maxInFlight = ConfigSize(server, "maxInFlightBytes", configPath) ?? InFlightBudget.DefaultMaxBytes();
+        if (a.Get("max-inflight-bytes") is { } f && (!ByteSize.TryParse(f, out maxInFlight, out var fError) || maxInFlight <= 0))
+        {
+            throw new UsageException($"--max-inflight-bytes '{f}': {fError ?? "must be positive"}");
+        }
+        return new ServerOptions
+        {
+            Port = port,
+            BindAddress = bind,
+            ApiToken = token,
+            MaxBodyBytes = maxBody,
+            MaxInFlightBytes = maxInFlight,
+            RecentRunsMaxBytes = ConfigSize(server, "recentRunsMaxBytes", configPath) ?? RecentRuns.DefaultMaxBytes,
+        }.Validate();
+    }
+
+    /// <summary>A positive size under <c>server.NAME</c> (a byte count or a string such as <c>"4GiB"</c>), or null when absent.</summary>
+    private static long? ConfigSize(System.Text.Json.Nodes.JsonObject? server, string name, string? configPath)
+    {
+        if (server?[name] is not { } node) return null;
+        long bytes = 0;
+        string? error = null;
+        bool ok = node is System.Text.Json.Nodes.JsonValue v
+            && (v.GetValueKind() == System.Text.Json.JsonValueKind.Number
+                    ? long.TryParse(v.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out bytes)
+                    : v.TryGetValue<string>(out var text) && ByteSize.TryParse(text, out bytes, out error));
+        if (!ok || bytes <= 0)
+        {
+            throw new UsageException($"{configPath ?? "podcache.json"}: server.{name}: {error ?? "must be a positive byte count or a size string such as \"4GiB\""}");
+        }
+        return bytes;
+    }
+
+    /// <summary>
+    /// A cluster member: the HTTP server starts first (so its URL can be advertised for the side channel; <c>/healthz</c>
+    /// answers 503 until the member is Up), then the member joins. SIGTERM leaves the cluster gracefully (shards handed
+    /// off) before the server stops; a member downed by the cluster exits with 1 so a supervisor restarts it.
+    /// </summary>
+    private static async Task<int> ServeClusterAsync(ArgReader a, PodCache.Cache.Configuration.CacheConfig config, ServerOptions options,
+        TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var clusterOptions = ClusterSettings.Build(config.Cluster, a.GetAll);
+        await using var service = ClusterRunService.Open(config, clusterOptions, saveRuns: !a.Flag("no-save-runs"), StderrLoggerFactory.Instance,
+            a.GetAll("data-root"), new InFlightBudget(options.MaxInFlightBytes), options.RecentRunsMaxBytes);
+        await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
+            cancellationToken).ConfigureAwait(false);
+        var advertised = clusterOptions.HttpBaseUrl ?? AdvertisedUrl(server.BaseAddress, clusterOptions.Host);
+        await service.JoinAsync(advertised, server.Services.GetRequiredService<EntryDataClient>(), StderrLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
+        var member = service.Member!;
+        string seeds = clusterOptions.Seeds.Count == 0 ? "a new cluster" : "seeds " + string.Join(", ", clusterOptions.Seeds);
+        await stdout.WriteLineAsync(
+            $"podcache serve: listening on {server.BaseAddress.ToString().TrimEnd('/')} (cluster member {member.Address}, joining {seeds}; " +
+            $"advertised {advertised.ToString().TrimEnd('/')}; {Describe(service.Stack, options)})")
+            .ConfigureAwait(false);
+        await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+        var stopRequested = server.WaitForShutdownAsync(cancellationToken);
+        var finished = await Task.WhenAny(stopRequested, member.WhenTerminated).ConfigureAwait(false);
+        if (finished != stopRequested)
+        {
+            // SIGTERM also reaches Akka's own shutdown hook, which may stop the actor system (leaving the cluster
+            // gracefully) just before the host reports the stop: that is a requested stop, not a downing.
+            await Task.WhenAny(stopRequested, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+        }
+        if (!stopRequested.IsCompleted)
+        {
+            await stdout.WriteLineAsync("podcache serve: this member was removed from the cluster (downed); exiting").ConfigureAwait(false);
+            await server.StopAsync().ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+        await stdout.WriteLineAsync("podcache serve: leaving the cluster").ConfigureAwait(false);
+        await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        using (var leave = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            try
+            {
+                await service.LeaveAsync(leave.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await stdout.WriteLineAsync("podcache serve: leaving took over 30 s; stopping anyway").ConfigureAwait(false);
+            }
+        }
+        await server.StopAsync().ConfigureAwait(false);
+        await stdout.WriteLineAsync("podcache serve: stopped").ConfigureAwait(false);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The tiers and cache directory a server runs on, and whether it wants a token (its first line).</summary>
+    private static string Describe(PodCache.Cache.CacheStack stack, ServerOptions options) =>
+        $"tiers {string.Join(" + ", stack.Cache.Tiers.Select(t => t.Name))}" +
+        (stack.Disk is not null ? $", cache directory {stack.Disk.Root}" : "") +
+        $"; in-flight budget {ByteSize.Format(options.MaxInFlightBytes)}" +
+        (options.ApiToken is null ? "" : "; API token required");
+
+    /// <summary>The URL other members reach this one at: the bound address, or the cluster host when bound to any address.</summary>
+    private static Uri AdvertisedUrl(Uri bound, string clusterHost)
+    {
+        bool any = bound.Host is "0.0.0.0" or "[::]" or "::";
+        return any ? new UriBuilder(bound) { Host = clusterHost }.Uri : bound;
+    }
+}

@@ -1,0 +1,12 @@
+namespace PodCache.Cluster;
+
+/// <summary>Counters behind <see cref="ClusterStatistics"/>, updated from actors and callers without locks.</summary>
+internal sealed class ClusterCounters
+{
+    public long Requests, LocalAnswers, InlineAnswers, FetchedAnswers, Resends, Timeouts, Failures, OwnerComputations, OwnerJoins;
+
+    public ClusterStatistics Snapshot() => new(
+        Interlocked.Read(ref Requests), Interlocked.Read(ref LocalAnswers), Interlocked.Read(ref InlineAnswers),
+        Interlocked.Read(ref FetchedAnswers), Interlocked.Read(ref Resends), Interlocked.Read(ref Timeouts),
+        Interlocked.Read(ref Failures), Interlocked.Read(ref OwnerComputations), Interlocked.Read(ref OwnerJoins));
+}

@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using PodCache.Cache.Serialization;
+using PodCache.Server.Endpoints;
+
+namespace PodCache.Server;
+
+/// <summary>
+/// PodCache's HTTP API in any ASP.NET Core application: <c>services.AddPodCacheServer(service)</c> registers what
+/// the endpoints need, <c>app.MapPodCache()</c> adds the middleware (errors as problem details, the API token) and
+/// maps <c>/v1/runs</c>, <c>/v1/entries</c>, <c>/v1/stats</c>, <c>/healthz</c> and <c>/metrics</c>.
+/// </summary>
+public static class PodCacheServerExtensions
+{
+    /// <summary>The health-check tag of the checks <c>/healthz/ready</c> (and <c>/healthz</c>) run.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>How long the side channel waits for another member's value.</summary>
+    private static readonly TimeSpan EntryFetchTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Registers the server's services: <paramref name="service"/> (which the caller keeps owning), the options, the
+    /// codecs of <c>/v1/entries/KEY/data</c>, metrics (OpenTelemetry, Prometheus), problem details
+    /// (<see cref="ProblemDetailsServiceCollectionExtensions.AddProblemDetails(IServiceCollection)"/>, in PodCache's
+    /// shape), health checks (the member's readiness, tagged <see cref="ReadyTag"/>), the side channel's
+    /// <see cref="EntryDataClient"/> through <see cref="IHttpClientFactory"/>, and a hosted service that creates the
+    /// metric instruments and the shutdown deadline at start.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="service">The member that answers runs.</param>
+    /// <param name="options">Validated options (the defaults when null).</param>
+    /// <param name="codecs">How cached values become bytes (<see cref="CacheSession.Codecs"/> when null).</param>
+    public static IServiceCollection AddPodCacheServer(this IServiceCollection services, IRunService service, ServerOptions? options = null,
+        ValueCodecs? codecs = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(service);
+        options ??= new ServerOptions().Validate();
+        services.AddSingleton(options);
+        services.AddSingleton(service);
+        services.AddSingleton(codecs ?? CacheSession.Codecs());
+        services.AddSingleton<ServerMetrics>();
+        services.AddSingleton<RunDeadline>();
+        services.AddHostedService<ServerStartup>();
+        // Registered before AddProblemDetails's default writer, so every problem keeps PodCache's shape.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, PodCacheProblemWriter>());
+        services.AddProblemDetails();
+        services.AddHealthChecks().AddCheck<MemberHealthCheck>("member", tags: [ReadyTag]);
+        services.AddHttpClient<EntryDataClient>(http => http.Timeout = EntryFetchTimeout);
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("podcache", serviceVersion: typeof(PodCacheServer).Assembly.GetName().Version?.ToString(3)))
+            .WithMetrics(m => m
+            .AddMeter(ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the server's middleware (failures as problem details, unmatched routes as 404/405 problems, the API token
+    /// when the options have one) and maps its endpoints. Call it on the application built with
+    /// <see cref="AddPodCacheServer"/>'s services, before other middleware that should see PodCache's errors.
+    /// </summary>
+    /// <typeparam name="TApp">A <see cref="WebApplication"/>, or anything that is both an application and an endpoint builder.</typeparam>
+    /// <param name="app">The application.</param>
+    public static TApp MapPodCache<TApp>(this TApp app) where TApp : IApplicationBuilder, IEndpointRouteBuilder
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Use(ServerErrors.CatchAsync);
+        app.UseStatusCodePages(ServerErrors.StatusCodePageAsync);
+        if (app.ApplicationServices.GetRequiredService<ServerOptions>().ApiToken is not null)
+        {
+            app.UseMiddleware<ApiTokenMiddleware>();
+        }
+        RunEndpoints.Map(app);
+        EntryEndpoints.Map(app);
+        StatusEndpoints.Map(app);
+        app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = MemberHealthCheck.WriteLiveAsync });
+        var ready = new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(ReadyTag),
+            ResponseWriter = MemberHealthCheck.WriteReadyAsync,
+        };
+        app.MapHealthChecks("/healthz/ready", ready);
+        app.MapHealthChecks("/healthz", ready);
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        return app;
+    }
+}

@@ -55,7 +55,7 @@ public static class PodCacheServerExtensions
         services.AddHealthChecks().AddCheck<MemberHealthCheck>("member", tags: [ReadyTag]);
         services.AddHttpClient<EntryDataClient>(http => http.Timeout = EntryFetchTimeout);
         services.AddOpenTelemetry()
-            .ConfigureResource(r => r.AddService("podcache", serviceVersion: typeof(PodCacheServer).Assembly.GetName().Version?.ToString(3)))
+            .ConfigureResource(r => r.AddService("podcache", serviceVersion: PodCache.Cache.PodCacheVersion.Current))
             .WithMetrics(m => m
             .AddMeter(ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));

@@ -23,7 +23,7 @@ internal sealed class ServerMetrics : IDisposable
 
     public ServerMetrics(IMeterFactory meterFactory, IRunService service)
     {
-        _meter = meterFactory.Create(MeterName, typeof(ServerMetrics).Assembly.GetName().Version?.ToString(3));
+        _meter = meterFactory.Create(MeterName, PodCache.Cache.PodCacheVersion.Current);
         _meter.CreateObservableCounter("podcache.runs", () => service.Counters.Runs, "{run}",
             "Pipeline runs this member answered.");
         _meter.CreateObservableCounter("podcache.node.computations", () => service.Counters.Computed, "{computation}",

@@ -160,10 +160,28 @@ internal abstract class CoordinateModifierNode : Node
     /// <summary>A point on the comparable scale of <see cref="AxisValues"/> (ticks for time).</summary>
     private protected static double Comparable((double Value, TimeUnit? Unit) p) => p.Unit is { } u ? TimeUnits.ToTicks(p.Value, u) : p.Value;
 
+    /// <summary>
+    /// The most points a modified axis may have (2^28, the default limits.maxCellsPerNode): checked before the points
+    /// are built, so a window such as <c>[-1, 1e8, 0.5]</c> is refused at once instead of allocating gigabytes.
+    /// </summary>
+    internal const long MaxModifiedPoints = 1L << 28;
+
+    /// <summary>Refuses an axis of <paramref name="count"/> points when it exceeds <see cref="MaxModifiedPoints"/>.</summary>
+    /// <exception cref="NodeEvaluationException">Too many points.</exception>
+    private protected static void CheckPoints(string dim, double count)
+    {
+        if (count > MaxModifiedPoints)
+        {
+            throw new NodeEvaluationException(
+                $"the modified '{dim}' coordinates would have {count:N0} points; at most {MaxModifiedPoints:N0} are allowed");
+        }
+    }
+
     /// <summary>The uniform points from <paramref name="start"/> to <paramref name="stop"/> by <paramref name="step"/>, as PODPAC's UniformCoordinates1d.</summary>
     /// <exception cref="NodeEvaluationException">A zero step, a step of the wrong sign, or a month/year step.</exception>
+    /// <remarks><paramref name="windows"/>: how many such axes are concatenated (ExpandCoordinates' windows), all counted against the limit.</remarks>
     private protected static (double[] Points, TimeUnit? Unit) Uniform(string dim, (double Value, TimeUnit? Unit) start,
-        (double Value, TimeUnit? Unit) stop, CoordItem step)
+        (double Value, TimeUnit? Unit) stop, CoordItem step, int windows = 1)
     {
         if (start.Unit is not { } u0)
         {
@@ -173,7 +191,9 @@ internal abstract class CoordinateModifierNode : Node
             }
             try
             {
-                return (UniformCoordinates1D.FromStep(dim, start.Value, stop.Value, step.Number).Points.ToArray(), null);
+                var axis = UniformCoordinates1D.FromStep(dim, start.Value, stop.Value, step.Number);
+                CheckPoints(dim, (double)axis.Size * windows);
+                return (axis.Points.ToArray(), null);
             }
             catch (ArgumentException ex)
             {
@@ -197,10 +217,7 @@ internal abstract class CoordinateModifierNode : Node
             throw new NodeEvaluationException($"'{dim}': the step {step.Count},{TimeUnits.Symbol(step.Unit)} does not lead from start to stop");
         }
         long size = (b - a) / s + 1;
-        if (size > int.MaxValue)
-        {
-            throw new NodeEvaluationException($"'{dim}': the axis has too many points");
-        }
+        CheckPoints(dim, (double)size * windows);
         var points = new double[size];
         for (long i = 0; i < size; i++)
         {

@@ -112,7 +112,9 @@ internal sealed class ExpandCoordinatesNode : CoordinateModifierNode
             {
                 foreach (var x in pts)
                 {
-                    (var p, unit) = Uniform(axis.Name, items[0].AddTo(axis, x), items[1].AddTo(axis, x), items[2]);
+                    // One window per request value, each counted as if the rest were as long, then the running total.
+                    (var p, unit) = Uniform(axis.Name, items[0].AddTo(axis, x), items[1].AddTo(axis, x), items[2], pts.Length);
+                    CheckPoints(axis.Name, points.Count + p.Length);
                     points.AddRange(p);
                 }
             }

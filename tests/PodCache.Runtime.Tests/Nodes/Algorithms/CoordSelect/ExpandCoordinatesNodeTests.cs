@@ -16,6 +16,19 @@ public class ExpandCoordinatesNodeTests
 
     private const string TwoDays = """{"coords": [{"name": "time", "values": ["2020-01-03", "2020-01-04"]}, {"name": "lat", "values": [1]}]}""";
 
+    [Theory]
+    [InlineData("\"lat\": [-1, 100000000, 0.5]")]             // one window of 2e8 points per request value
+    [InlineData("\"time\": [\"0,D\", \"100000,D\", \"1,s\"]")]    // 8.6e9 seconds
+    public async Task Run_AWindowOfBillionsOfPoints_IsRefusedBeforeAnyIsBuilt(string attrs)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(Pipeline(attrs, "\"source\": \"sin\""),
+            """{"coords": [{"name": "time", "values": ["2020-01-03", "2020-01-04"]}, {"name": "lat", "values": [1, 2]}]}"""));
+
+        Assert.Contains(ex.Errors, e => e.Path == "nodes.e" && e.Message.Contains("points; at most 268,435,456", StringComparison.Ordinal));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20);
+    }
+
     [Fact]
     public void Modified_TwoItems_SourceDaysInEachWindowConcatenatedWithDuplicates()
     {

@@ -138,4 +138,79 @@ public sealed partial class PackageTests(PackageFeed feed)
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("DataArray", run.Output, StringComparison.Ordinal);
     }
+
+    [GeneratedRegex(@"### Embed the HTTP API.*?```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex EmbedSnippet();
+
+    [Fact]
+    public async Task TheReadmesAspNetApp_BuiltAgainstThePackages_AnswersARunOnLoopback()
+    {
+        var m = EmbedSnippet().Match(File.ReadAllText(Path.Combine(PackageFeed.RepoRoot, "README.md")).ReplaceLineEndings("\n"));
+        Assert.True(m.Success, "README.md has no ```csharp block under '### Embed the HTTP API'");
+        string app = Directory.CreateDirectory(Path.Combine(feed.Root, "web-app")).FullName;
+        File.WriteAllText(Path.Combine(app, "Program.cs"), m.Groups["code"].Value);
+        File.WriteAllText(Path.Combine(app, "WebApp.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+                <RestoreAdditionalProjectSources>{feed.Feed}</RestoreAdditionalProjectSources>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="PodCache.Server" Version="{feed.Version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        var build = PackageFeed.Run("dotnet", ["build", "-c", "Release", "-nologo", "-v", "quiet", "-o", Path.Combine(app, "out")], app, TimeSpan.FromMinutes(8));
+        Assert.True(build.ExitCode == 0, build.Output);
+
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = app, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(app, "out", "WebApp.dll"));
+        psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+        using var server = System.Diagnostics.Process.Start(psi)!;
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+        try
+        {
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };
+            var deadline = DateTime.UtcNow.AddMinutes(1);
+            while (true)
+            {
+                try
+                {
+                    using var ready = await http.GetAsync("healthz/ready");
+                    if (ready.IsSuccessStatusCode) break;
+                }
+                catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+                {
+                }
+                Assert.False(server.HasExited, "the web app exited");
+                Assert.True(DateTime.UtcNow < deadline, "the web app did not become ready within a minute");
+                await Task.Delay(200);
+            }
+            const string body = """
+                {"pipeline": {"SinCoords": {"node": "algorithm.SinCoords"}},
+                 "coordinates": {"coords": [{"name": "lat", "start": 0, "stop": 40, "step": 10}, {"name": "lon", "start": 0, "stop": 50, "step": 10}]}}
+                """;
+            using var first = await http.PostAsync("v1/runs", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            using var second = await http.PostAsync("v1/runs", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+
+            Assert.True(first.IsSuccessStatusCode, await first.Content.ReadAsStringAsync());
+            Assert.Contains("\"computed\"", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.True(second.IsSuccessStatusCode);
+            Assert.Contains("\"hit:ram\"", await second.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
 }

@@ -105,30 +105,41 @@ public sealed partial class PackageTests(PackageFeed feed)
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Output.Trim());
     }
 
-    [GeneratedRegex(@"## From C#\s+```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex FromCSharp();
-
-    [Fact]
-    public void TheReadmesFromCSharpCode_CompilesAndRunsAgainstThePackagesAlone()
+    /// <summary>
+    /// A project in its own folder whose Program.cs is the README's C# block that <paramref name="block"/> finds, and
+    /// whose only reference is <paramref name="package"/> from the feed.
+    /// </summary>
+    private string ReadmeApp(Regex block, string heading, string name, string sdk, string package)
     {
-        var m = FromCSharp().Match(File.ReadAllText(Path.Combine(PackageFeed.RepoRoot, "README.md")).ReplaceLineEndings("\n"));
-        Assert.True(m.Success, "README.md has no ```csharp block under '## From C#'");
-        string app = Directory.CreateDirectory(Path.Combine(feed.Root, "readme-app")).FullName;
+        var m = block.Match(File.ReadAllText(Path.Combine(PackageFeed.RepoRoot, "README.md")).ReplaceLineEndings("\n"));
+        Assert.True(m.Success, $"README.md has no ```csharp block under '{heading}'");
+        string app = Directory.CreateDirectory(Path.Combine(feed.Root, name)).FullName;
         File.WriteAllText(Path.Combine(app, "Program.cs"), m.Groups["code"].Value);
-        File.WriteAllText(Path.Combine(app, "ReadmeApp.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
+        File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
+            <Project Sdk="{sdk}">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
+                <AssemblyName>App</AssemblyName>
                 <TargetFramework>net10.0</TargetFramework>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <Nullable>enable</Nullable>
                 <RestoreAdditionalProjectSources>{feed.Feed}</RestoreAdditionalProjectSources>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="PodCache.Runtime" Version="{feed.Version}" />
+                <PackageReference Include="{package}" Version="{feed.Version}" />
               </ItemGroup>
             </Project>
             """);
+        return app;
+    }
+
+    [GeneratedRegex(@"## From C#\s+```csharp\n(?<code>.*?)```", RegexOptions.Singleline)]
+    private static partial Regex FromCSharp();
+
+    [Fact]
+    public void TheReadmesFromCSharpCode_CompilesAndRunsAgainstThePackagesAlone()
+    {
+        string app = ReadmeApp(FromCSharp(), "## From C#", "readme-app", "Microsoft.NET.Sdk", "PodCache.Runtime");
         string example = Path.Combine(PackageFeed.RepoRoot, "examples", "pipelines", "sin-anomaly");
         File.Copy(Path.Combine(example, "pipeline.json"), Path.Combine(app, "pipeline.json"));
         File.Copy(Path.Combine(example, "coords.json"), Path.Combine(app, "coords.json"));
@@ -145,23 +156,7 @@ public sealed partial class PackageTests(PackageFeed feed)
     [Fact]
     public async Task TheReadmesAspNetApp_BuiltAgainstThePackages_AnswersARunOnLoopback()
     {
-        var m = EmbedSnippet().Match(File.ReadAllText(Path.Combine(PackageFeed.RepoRoot, "README.md")).ReplaceLineEndings("\n"));
-        Assert.True(m.Success, "README.md has no ```csharp block under '### Embed the HTTP API'");
-        string app = Directory.CreateDirectory(Path.Combine(feed.Root, "web-app")).FullName;
-        File.WriteAllText(Path.Combine(app, "Program.cs"), m.Groups["code"].Value);
-        File.WriteAllText(Path.Combine(app, "WebApp.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk.Web">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <Nullable>enable</Nullable>
-                <RestoreAdditionalProjectSources>{feed.Feed}</RestoreAdditionalProjectSources>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="PodCache.Server" Version="{feed.Version}" />
-              </ItemGroup>
-            </Project>
-            """);
+        string app = ReadmeApp(EmbedSnippet(), "### Embed the HTTP API", "web-app", "Microsoft.NET.Sdk.Web", "PodCache.Server");
         var build = PackageFeed.Run("dotnet", ["build", "-c", "Release", "-nologo", "-v", "quiet", "-o", Path.Combine(app, "out")], app, TimeSpan.FromMinutes(8));
         Assert.True(build.ExitCode == 0, build.Output);
 
@@ -172,7 +167,7 @@ public sealed partial class PackageTests(PackageFeed feed)
             port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
         }
         var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = app, RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add(Path.Combine(app, "out", "WebApp.dll"));
+        psi.ArgumentList.Add(Path.Combine(app, "out", "App.dll"));
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         using var server = System.Diagnostics.Process.Start(psi)!;
         server.BeginOutputReadLine();

@@ -19,7 +19,11 @@ internal static class CommandTree
     public static RootCommand Build()
     {
         var examples = new Dictionary<Command, string[]>();
-        var root = new RootCommand("podcache — memoizing PODPAC pipeline runtime. Exit codes: 0 ok, 2 invalid input, 1 other failure.");
+        // HelpName: the help says podcache under a test host or `dotnet podcache.dll` too.
+        var root = new RootCommand("podcache — memoizing PODPAC pipeline runtime. Exit codes: 0 ok, 2 invalid input, 1 other failure.")
+        {
+            HelpName = "podcache",
+        };
         examples[root] = ["podcache run pipeline.json --coords coords.json --format summary", "podcache run --help"];
 
         Command Add(Command parent, string name, string description, string[] example, Handler handler, params Symbol[] symbols)

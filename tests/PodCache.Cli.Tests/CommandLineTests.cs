@@ -52,43 +52,32 @@ public class CommandLineTests
     }
 
     [Fact]
-    public async Task UnknownOption_BeforeTheArgument_IsNotTakenForIt()
+    public Task UnknownOption_BeforeTheArgument_IsNotTakenForIt() =>
+        Exit2(["run", "--colour", "--coords", "c.json"], "error: unknown option --colour; options here: --cache-dir, --config, --coords, --format");
+
+    /// <summary>Runs the command line and asserts it exits 2 with <paramref name="stderr"/> in its error output.</summary>
+    private static async Task Exit2(string[] args, string stderr)
     {
-        var r = await CliHarness.RunAsync("run", "--colour", "--coords", "c.json");
-        Assert.Equal(2, r.ExitCode);
-        Assert.StartsWith("error: unknown option --colour; options here: --cache-dir, --config, --coords, --format", r.Stderr);
+        var r = await CliHarness.RunAsync(args);
+        Assert.True(r.ExitCode == 2, $"exit {r.ExitCode}: {r.Stderr}");
+        Assert.Contains(stderr, r.Stderr);
     }
 
     [Fact]
     public async Task MissingRequiredOptionOrArgument_Exit2NamingIt()
     {
-        var noCoords = await CliHarness.RunAsync("run", "p.json");
-        Assert.Equal(2, noCoords.ExitCode);
-        Assert.Contains("error: Option '--coords' is required.", noCoords.Stderr);
-        var noPipeline = await CliHarness.RunAsync("plan", "--coords", "c.json");
-        Assert.Equal(2, noPipeline.ExitCode);
-        Assert.Contains("error: missing PIPELINE: the pipeline JSON file", noPipeline.Stderr);
-        var noValue = await CliHarness.RunAsync("run", "p.json", "--coords");
-        Assert.Equal(2, noValue.ExitCode);
-        Assert.Contains("--coords", noValue.Stderr);
-        var noKey = await CliHarness.RunAsync("cache", "evict");
-        Assert.Equal(2, noKey.ExitCode);
-        Assert.Contains("error: missing KEY", noKey.Stderr);
+        await Exit2(["run", "p.json"], "error: Option '--coords' is required.");
+        await Exit2(["plan", "--coords", "c.json"], "error: missing PIPELINE: the pipeline JSON file");
+        await Exit2(["run", "p.json", "--coords"], "--coords");
+        await Exit2(["cache", "evict"], "error: missing KEY");
     }
 
     [Fact]
     public async Task UnknownCommandOrSubcommand_Exit2ListingThem()
     {
-        var command = await CliHarness.RunAsync("frob");
-        Assert.Equal(2, command.ExitCode);
-        Assert.Equal("error: unknown command 'frob'; use run, plan, runs, get, cache, inspect, nodes, serve, loadtest (see podcache --help)",
-            command.Stderr.Trim());
-        var sub = await CliHarness.RunAsync("cache", "frob");
-        Assert.Equal(2, sub.ExitCode);
-        Assert.Contains("unknown cache subcommand 'frob'; use stats, ls, evict, clear, gc", sub.Stderr);
-        var none = await CliHarness.RunAsync("cache");
-        Assert.Equal(2, none.ExitCode);
-        Assert.Contains("missing subcommand", none.Stderr);
+        await Exit2(["frob"], "error: unknown command 'frob'; use run, plan, runs, get, cache, inspect, nodes, serve, loadtest (see podcache --help)");
+        await Exit2(["cache", "frob"], "unknown cache subcommand 'frob'; use stats, ls, evict, clear, gc");
+        await Exit2(["cache"], "missing subcommand");
     }
 
     [Theory]
@@ -114,12 +103,7 @@ public class CommandLineTests
     }
 
     [Fact]
-    public async Task Format_BadValue_Exit2NamingTheChoices()
-    {
-        var r = await CliHarness.RunAsync("nodes", "--format", "xml");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("--format 'xml' is not supported; use text or json", r.Stderr);
-    }
+    public Task Format_BadValue_Exit2NamingTheChoices() => Exit2(["nodes", "--format", "xml"], "--format 'xml' is not supported; use text or json");
 
     [Fact]
     public async Task Plan_TableForPeople_JsonWhenRedirected()

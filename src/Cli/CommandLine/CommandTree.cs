@@ -75,7 +75,9 @@ internal static class CommandTree
             (a, o, e, ct) => RunCommand.ExecuteAsync(a, o, e, plan: true, ct),
             Arg("PIPELINE", "the pipeline JSON file"), Coords(), Node("the node to plan (default: the pipeline's output node)"),
             Format("a table on a terminal, json when redirected (the defaults), or a summary", OutputFormats.Plan),
-            Value("--report", "FILE", "write the plan manifest (JSON) to FILE"), CacheDir(), Config());
+            Value("--report", "FILE", "write the plan manifest (JSON) to FILE"), CacheDir(), Config(),
+            // Scripts give run and plan the same options; a plan computes nothing, so it never shows progress.
+            Flag("--no-progress", "accepted as for run (a plan shows no progress)"));
 
         Add(root, "runs", "List saved runs, newest first.",
             ["podcache runs --limit 5", "podcache runs --format json"],

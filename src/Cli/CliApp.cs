@@ -1,62 +1,44 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
 using PodCache.Cache.Configuration;
-using PodCache.Cli.Commands;
+using PodCache.Cli.CommandLine;
 using PodCache.Runtime.Pipelines;
 
 namespace PodCache.Cli;
 
-/// <summary>The <c>podcache</c> command line: dispatches to a command and maps failures to exit codes.</summary>
+/// <summary>The <c>podcache</c> command line: parses with System.CommandLine, runs the command and maps failures to exit codes.</summary>
 internal static class CliApp
 {
-    public const string Usage = """
-        podcache — memoizing PODPAC pipeline runtime
-
-        Usage:
-          podcache run PIPELINE --coords COORDS [--node REF] [--format json|summary|geotiff|png] [--out FILE] [--report FILE]
-                       [--cache-dir DIR] [--config FILE] [--no-progress]
-          podcache plan PIPELINE --coords COORDS [--node REF] [--format json|summary] [--report FILE] [--cache-dir DIR] [--config FILE]
-          podcache runs [--limit N] [--json] [--cache-dir DIR]
-          podcache get RUN|latest|MANIFEST [--node REF] [--format json|summary|geotiff|png] [--out FILE] [--cache-dir DIR]
-          podcache cache stats|ls [--json] [--cache-dir DIR] [--config FILE]
-          podcache cache evict KEY | clear | gc [--cache-dir DIR] [--config FILE]
-          podcache inspect KEY [--cache-dir DIR] [--config FILE]
-          podcache nodes [NODE] [--format text|json]   (--podpac: every PODPAC 4 class and its status)
-          podcache serve [--http-port P] [--bind ADDRESS] [--api-token TOKEN] [--max-body-bytes N] [--max-inflight-bytes N] [--no-save-runs]
-                         [--cache-dir DIR] [--config FILE] [--cluster-port Q --seed HOST:PORT ...]
-          podcache loadtest [--url http://127.0.0.1:P] [--hits N] [--misses N] [--concurrency C] [--no-save-runs]
-                            [--pipeline FILE] [--coords FILE] [--timeout SECONDS] [--json]
-          podcache --version
-
-        Exit codes: 0 ok, 2 invalid input, 1 other failure.
-        """;
-
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
-        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        var root = CommandTree.Build();
+        // `podcache` alone prints the usage but is not a successful command; `podcache help [COMMAND]` is --help.
+        bool bare = args.Length == 0;
+        if (bare) args = ["--help"];
+        else if (args[0] == "help") args = [.. args.Skip(1), "--help"];
+        var result = root.Parse(args);
+        if (result.Action is ParseErrorAction)
         {
-            await stdout.WriteLineAsync(Usage).ConfigureAwait(false);
-            return args.Length == 0 ? ExitCodes.InvalidInput : ExitCodes.Ok;
+            // An unknown option first: it usually explains the errors after it (a value taken for an argument).
+            foreach (string message in ErrorMessages(result).OrderBy(m => m.StartsWith("unknown", StringComparison.Ordinal) ? 0 : 1))
+            {
+                await stderr.WriteLineAsync("error: " + message).ConfigureAwait(false);
+            }
+            return ExitCodes.InvalidInput;
         }
-        if (args[0] is "--version")
+        var invocation = new InvocationConfiguration
         {
-            await stdout.WriteLineAsync(PodCache.Cache.PodCacheVersion.Full).ConfigureAwait(false);
-            return ExitCodes.Ok;
-        }
-        var rest = args.Skip(1).ToArray();
+            Output = stdout,
+            Error = stderr,
+            // Failures are mapped to exit codes below; serve handles SIGTERM and Ctrl-C itself.
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+        };
         try
         {
-            return args[0] switch
-            {
-                "run" => await RunCommand.ExecuteAsync(rest, stdout, stderr, plan: false, cancellationToken).ConfigureAwait(false),
-                "plan" => await RunCommand.ExecuteAsync(rest, stdout, stderr, plan: true, cancellationToken).ConfigureAwait(false),
-                "runs" => await RunsCommand.ListAsync(rest, stdout).ConfigureAwait(false),
-                "get" => await RunsCommand.GetAsync(rest, stdout, stderr, cancellationToken).ConfigureAwait(false),
-                "cache" => await CacheCommand.ExecuteAsync(rest, stdout, cancellationToken).ConfigureAwait(false),
-                "inspect" => await CacheCommand.InspectAsync(rest, stdout).ConfigureAwait(false),
-                "nodes" => await NodesCommand.ExecuteAsync(rest, stdout).ConfigureAwait(false),
-                "serve" => await ServeCommand.ExecuteAsync(rest, stdout, cancellationToken).ConfigureAwait(false),
-                "loadtest" => await LoadTestCommand.ExecuteAsync(rest, stdout, stderr, cancellationToken).ConfigureAwait(false),
-                _ => throw new UsageException($"unknown command '{args[0]}'; commands: run, plan, runs, get, cache, inspect, nodes, serve, loadtest (see podcache --help)"),
-            };
+            int code = await result.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
+            return bare ? ExitCodes.InvalidInput : code;
         }
         // ConfigurationException is what the server and cluster libraries throw for invalid settings.
         catch (Exception ex) when (ex is UsageException or ConfigurationException or PipelineException)
@@ -81,5 +63,59 @@ internal static class CliApp
                 .ConfigureAwait(false);
             return ExitCodes.Failure;
         }
+    }
+
+    /// <summary>
+    /// The parse errors in PodCache's words where they are clearer (an unknown option is named with the options the
+    /// command takes; an unknown command lists the commands), System.CommandLine's otherwise (they name the option).
+    /// </summary>
+    internal static IEnumerable<string> ErrorMessages(ParseResult result)
+    {
+        var command = result.CommandResult.Command;
+        var unmatched = result.UnmatchedTokens;
+        foreach (string token in unmatched)
+        {
+            if (token.StartsWith('-'))
+            {
+                yield return UnknownOption(command, token);
+            }
+            else if (command.Subcommands.Count > 0 && command.Arguments.Count == 0)
+            {
+                string path = command is RootCommand ? "command" : $"{command.Name} subcommand";
+                yield return $"unknown {path} '{token}'; use {string.Join(", ", command.Subcommands.Select(c => c.Name))} (see {CommandPath(command)} --help)";
+            }
+            else
+            {
+                yield return $"unexpected argument '{token}'";
+            }
+        }
+        foreach (var error in result.Errors)
+        {
+            if (unmatched.Any(t => error.Message.Contains($"'{t}'", StringComparison.Ordinal))) continue;
+            // "Required command was not provided" says less than the unknown command already reported.
+            if (unmatched.Count > 0 && error.SymbolResult is CommandResult { Command.Subcommands.Count: > 0 }) continue;
+            yield return error.SymbolResult is ArgumentResult { Argument: var a } && a.Arity.MinimumNumberOfValues > 0
+                && error.SymbolResult.Tokens.Count == 0
+                ? $"missing {a.Name}: {a.Description}"
+                : error.Message;
+        }
+    }
+
+    /// <summary>An option <paramref name="command"/> does not define, with the ones it does.</summary>
+    internal static string UnknownOption(Command command, string token)
+    {
+        var known = command.Options.Where(o => !o.Hidden).Select(o => o.Name).Where(n => n.StartsWith("--", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+        return $"unknown option {token}; options here: {string.Join(", ", known)}";
+    }
+
+    private static string CommandPath(Command command)
+    {
+        var names = new List<string>();
+        for (Command? c = command; c is not null; c = c.Parents.OfType<Command>().FirstOrDefault())
+        {
+            names.Insert(0, c is RootCommand ? "podcache" : c.Name);
+        }
+        return string.Join(' ', names);
     }
 }

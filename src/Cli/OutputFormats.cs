@@ -6,11 +6,20 @@ namespace PodCache.Cli;
 /// <summary>Writes a result as JSON, a summary or GeoTIFF, to stdout or a file.</summary>
 internal static class OutputFormats
 {
-    public static void Check(string format, bool allowGeoTiff)
+    /// <summary>What <c>run</c> and <c>get</c> write a result as.</summary>
+    public static readonly string[] Result = ["json", "summary", "geotiff", "png"];
+
+    /// <summary>What <c>plan</c> prints: a table for people (on a terminal, by default), JSON, or a summary.</summary>
+    public static readonly string[] Plan = ["table", "json", "summary"];
+
+    /// <summary>What the commands that list or describe things print: text for people, or JSON.</summary>
+    public static readonly string[] TextOrJson = ["text", "json"];
+
+    /// <summary>Refuses a <c>--format</c> that is not one of <paramref name="choices"/>, naming them.</summary>
+    public static void Check(string format, string[] choices)
     {
-        if (format is "json" or "summary") return;
-        if (format is "geotiff" or "png" && allowGeoTiff) return;
-        throw new UsageException($"--format '{format}' is not supported; use json, summary{(allowGeoTiff ? ", geotiff or png" : "")}");
+        if (choices.Contains(format, StringComparer.Ordinal)) return;
+        throw new UsageException($"--format '{format}' is not supported; use {string.Join(", ", choices[..^1])} or {choices[^1]}");
     }
 
     public static async Task WriteAsync(DataArray array, string format, string? outPath, TextWriter stdout, Func<string> summary)

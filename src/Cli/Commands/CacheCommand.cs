@@ -11,54 +11,48 @@ namespace PodCache.Cli.Commands;
 /// <summary><c>podcache cache stats|ls|evict KEY|clear|gc</c> and <c>podcache inspect KEY</c>.</summary>
 internal static class CacheCommand
 {
-    private static readonly HashSet<string> Options = ["cache-dir", "config", "tier"];
-    private static readonly HashSet<string> Flags = ["json"];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken ct)
+    /// <summary>Runs <c>podcache cache SUBCOMMAND</c> (one of stats, ls, evict, clear, gc).</summary>
+    public static async Task<int> ExecuteAsync(string subcommand, CommandArgs a, TextWriter stdout, CancellationToken ct)
     {
-        if (args.Length == 0)
-        {
-            throw new UsageException("missing subcommand: podcache cache stats|ls|evict KEY|clear|gc");
-        }
-        var a = new ArgReader(args.Skip(1).ToArray(), Options, Flags);
         string? tier = a.Get("tier");
         if (tier is not null && !TierNames.IsKnown(tier))
         {
             throw new UsageException($"--tier '{tier}': tiers are ram, disk and s3");
         }
+        // stats and ls print text or JSON; the other subcommands take no --format.
+        string format = a.Format ?? "text";
+        OutputFormats.Check(format, OutputFormats.TextOrJson);
+        bool json = format == "json";
         var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
-        string? repaired = args[0] == "gc" ? MoveIndexAsideIfDamaged(config) : null;
+        string? repaired = subcommand == "gc" ? MoveIndexAsideIfDamaged(config) : null;
         await using var session = CacheSession.Open(config, null, shortLived: true);
         var stack = session.Stack;
-        switch (args[0])
+        switch (subcommand)
         {
             case "stats":
                 {
-                    a.NoMorePositionals(0);
                     // Reconciled first, so the s3 tier's line shows the bucket's usage.
                     var s3 = await S3Report.StatsAsync(stack, ct).ConfigureAwait(false);
-                    string text = a.Flag("json")
+                    string text = json
                         ? WithS3(Stats(stack), s3).ToJsonString(Indented)
                         : StatsText(stack) + (s3 is null ? "" : Environment.NewLine + S3Report.Text(s3));
                     await stdout.WriteLineAsync(text).ConfigureAwait(false);
                     return ExitCodes.Ok;
                 }
             case "ls":
-                a.NoMorePositionals(0);
-                await stdout.WriteLineAsync(List(stack, a.Flag("json"), tier == TierNames.S3 ? TierNames.S3 : TierNames.Disk)).ConfigureAwait(false);
+                await stdout.WriteLineAsync(List(stack, json, tier == TierNames.S3 ? TierNames.S3 : TierNames.Disk)).ConfigureAwait(false);
                 return ExitCodes.Ok;
             case "evict":
                 {
-                    var key = ParseKey(a.Positional(0, "KEY: the 64-hex-character key to evict"));
-                    a.NoMorePositionals(1);
+                    var key = ParseKey(a.Argument("KEY")!);
                     bool any = await stack.Cache.DeleteAsync(key, ct).ConfigureAwait(false);
                     await stdout.WriteLineAsync(any ? $"evicted {key}" : $"{key} was not cached").ConfigureAwait(false);
                     return ExitCodes.Ok;
                 }
             case "clear":
                 {
-                    a.NoMorePositionals(0);
                     // The S3 prefix is shared by every worker: it is cleared only when asked for by name.
                     int n = tier == TierNames.S3
                         ? await (stack.S3 ?? throw new UsageException("--tier s3: no s3 tier is configured")).ClearAsync(ct).ConfigureAwait(false)
@@ -68,7 +62,6 @@ internal static class CacheCommand
                 }
             case "gc":
                 {
-                    a.NoMorePositionals(0);
                     if (repaired is not null)
                     {
                         await stdout.WriteLineAsync(repaired).ConfigureAwait(false);
@@ -94,7 +87,7 @@ internal static class CacheCommand
                     return ExitCodes.Ok;
                 }
             default:
-                throw new UsageException($"unknown cache subcommand '{args[0]}'; use stats, ls, evict, clear or gc");
+                throw new ArgumentOutOfRangeException(nameof(subcommand), subcommand, "not a cache subcommand");
         }
     }
 
@@ -109,11 +102,9 @@ internal static class CacheCommand
         return moved is { } m ? $"index: damaged ({m.Reason}); moved it aside to {m.MovedTo} and rebuilt it from the entry files" : null;
     }
 
-    public static async Task<int> InspectAsync(string[] args, TextWriter stdout)
+    public static async Task<int> InspectAsync(CommandArgs a, TextWriter stdout)
     {
-        var a = new ArgReader(args, Options, Flags);
-        var key = ParseKey(a.Positional(0, "KEY: the 64-hex-character key to inspect"));
-        a.NoMorePositionals(1);
+        var key = ParseKey(a.Argument("KEY")!);
         await using var session = CacheSession.Open(a.Get("config"), a.Get("cache-dir"));
         var header = session.Stack.Disk?.ReadHeader(key);
         if (header is null)

@@ -18,11 +18,6 @@ namespace PodCache.Cli.Commands;
 /// </summary>
 internal static class LoadTestCommand
 {
-    private static readonly HashSet<string> Options =
-        ["url", "hits", "misses", "concurrency", "pipeline", "coords", "api-token", "timeout", "members"];
-
-    private static readonly HashSet<string> Flags = ["json", "no-save-runs"];
-
     private const string DefaultPipeline = """
         {"sin": {"node": "algorithm.SinCoords"},
          "mean": {"node": "algorithm.Convolution", "inputs": {"source": "sin"},
@@ -51,10 +46,10 @@ internal static class LoadTestCommand
         }
     }
 
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(CommandArgs a, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
     {
-        var a = new ArgReader(args, Options, Flags);
-        a.NoMorePositionals(0);
+        string format = a.Format ?? "text";
+        OutputFormats.Check(format, OutputFormats.TextOrJson);
         int hits = PositiveInt(a, "hits", 2000);
         int misses = PositiveInt(a, "misses", 200);
         int concurrency = PositiveInt(a, "concurrency", 8);
@@ -125,7 +120,7 @@ internal static class LoadTestCommand
         }
     }
 
-    private static async Task<int> RunAsync(ArgReader a, TextWriter stdout, HttpClient[] clients, bool started, int hits, int misses,
+    private static async Task<int> RunAsync(CommandArgs a, TextWriter stdout, HttpClient[] clients, bool started, int hits, int misses,
         int concurrency, JsonObject pipeline, JsonObject coords, CancellationToken ct)
     {
         string hitBody = Body(pipeline, coords);
@@ -143,7 +138,7 @@ internal static class LoadTestCommand
             : clients.Length == 1
                 ? $"{servers} (podcache serve{(a.Flag("no-save-runs") ? " --no-save-runs" : "")}, started for this test with an empty cache directory, stopped at the end)"
                 : $"a cluster of {clients.Length} podcache serve members started for this test ({servers}; empty cache directories; stopped at the end)";
-        if (a.Flag("json"))
+        if (a.Format == "json")
         {
             var o = new JsonObject
             {
@@ -388,7 +383,7 @@ internal static class LoadTestCommand
         return new Uri(u.GetLeftPart(UriPartial.Authority) + "/");
     }
 
-    private static int PositiveInt(ArgReader a, string name, int fallback)
+    private static int PositiveInt(CommandArgs a, string name, int fallback)
     {
         string? text = a.Get(name);
         if (text is null) return fallback;

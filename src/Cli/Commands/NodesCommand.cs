@@ -11,36 +11,29 @@ namespace PodCache.Cli.Commands;
 /// </summary>
 internal static class NodesCommand
 {
-    private static readonly HashSet<string> Options = ["format"];
-    private static readonly HashSet<string> Flags = ["podpac"];
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout)
+    public static async Task<int> ExecuteAsync(CommandArgs a, TextWriter stdout)
     {
-        var a = new ArgReader(args, Options, Flags);
         string format = a.Get("format") ?? "text";
-        if (format is not ("text" or "json"))
-        {
-            throw new UsageException($"--format must be text or json, not '{format}'");
-        }
+        OutputFormats.Check(format, OutputFormats.TextOrJson);
+        string? name = a.Argument("NODE");
         var registry = NodeRegistry.Default;
         if (a.Flag("podpac"))
         {
-            a.NoMorePositionals(0);
+            if (name is not null) throw new UsageException($"--podpac lists every class; give it without a node type ('{name}')");
             await stdout.WriteAsync(format == "json"
                     ? new JsonObject { ["podpac"] = NodeCatalog.ToJson(registry)["podpac"]!.DeepClone() }.ToJsonString(Indented) + Environment.NewLine
                     : NodeCatalog.PodpacStatusMarkdown(registry))
                 .ConfigureAwait(false);
             return ExitCodes.Ok;
         }
-        if (a.Positionals.Count == 0)
+        if (name is null)
         {
             await stdout.WriteAsync(format == "json" ? NodeCatalog.ToJson(registry).ToJsonString(Indented) + Environment.NewLine : NodeCatalog.ToText(registry))
                 .ConfigureAwait(false);
             return ExitCodes.Ok;
         }
-        a.NoMorePositionals(1);
-        string name = a.Positionals[0];
         if (registry.TryResolve(name, out var type))
         {
             await stdout.WriteAsync(format == "json" ? NodeCatalog.Describe(type).ToJsonString(Indented) + Environment.NewLine : NodeCatalog.ToText(type))

@@ -9,19 +9,15 @@ namespace PodCache.Cli.Commands;
 /// <summary><c>podcache run</c> and <c>podcache plan</c>.</summary>
 internal static class RunCommand
 {
-    private static readonly HashSet<string> RunOptions = ["coords", "node", "format", "out", "report", "cache-dir", "config"];
-    private static readonly HashSet<string> PlanOptions = ["coords", "node", "format", "cache-dir", "config", "report"];
-    private static readonly HashSet<string> Flags = ["no-progress"];
-
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, TextWriter stderr, bool plan, CancellationToken ct)
+    public static async Task<int> ExecuteAsync(CommandArgs a, TextWriter stdout, TextWriter stderr, bool plan, CancellationToken ct)
     {
         CacheSession.BeginWarmUp();
-        var a = new ArgReader(args, plan ? PlanOptions : RunOptions, Flags);
-        string pipelinePath = a.Positional(0, "PIPELINE: the pipeline JSON file");
-        a.NoMorePositionals(1);
-        string coordsPath = a.Require("coords", "the coordinates JSON file");
-        string format = a.Get("format") ?? "json";
-        OutputFormats.Check(format, allowGeoTiff: !plan);
+        // Both are required by the command's definition: the parser has already refused a command line without them.
+        string pipelinePath = a.Argument("PIPELINE")!;
+        string coordsPath = a.Get("coords")!;
+        // A plan is a table for people on a terminal and JSON for scripts (stdout redirected), unless --format says.
+        string format = a.Get("format") ?? (plan && IsTerminal(stdout) ? "table" : "json");
+        OutputFormats.Check(format, plan ? OutputFormats.Plan : OutputFormats.Result);
         // The configuration first: its limits apply to reading the pipeline and coordinates.
         var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
         var limits = CacheSession.LimitsOf(config, a.Get("config"));
@@ -40,7 +36,7 @@ internal static class RunCommand
         {
             var p = await runner.PlanAsync(pipeline, coords, nodeRef, ct).ConfigureAwait(false);
             string text = p.ToJsonString();
-            await stdout.WriteLineAsync(format == "summary" ? PlanSummary(p) : text).ConfigureAwait(false);
+            await stdout.WriteLineAsync(format switch { "summary" => PlanSummary(p), "table" => PlanTable.Render(p, n => Recorded(session, n)), _ => text }).ConfigureAwait(false);
             if (a.Get("report") is { } planReport) InputFiles.WriteAtomic(planReport, Encoding.UTF8.GetBytes(text));
             return ExitCodes.Ok;
         }
@@ -71,6 +67,13 @@ internal static class RunCommand
         await OutputFormats.WriteAsync(run.Output!, format, a.Get("out"), stdout, () => Summary(run)).ConfigureAwait(false);
         return ExitCodes.Ok;
     }
+
+    /// <summary>The bytes and compute seconds the disk tier recorded for a node's result, or null when it holds none.</summary>
+    private static (long Bytes, double Seconds)? Recorded(CacheSession session, NodeRunInfo node) =>
+        session.Stack.Disk?.ReadHeader(node.ResultKey) is { } h ? (h.SizeBytes, h.ComputeSeconds) : null;
+
+    /// <summary>Whether <paramref name="stdout"/> is the process's stdout and that is an interactive terminal.</summary>
+    private static bool IsTerminal(TextWriter stdout) => ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
 
     internal static string Summary(PipelineRun run)
     {

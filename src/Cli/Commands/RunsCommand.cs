@@ -10,14 +10,10 @@ namespace PodCache.Cli.Commands;
 /// <summary><c>podcache runs</c> (list saved runs) and <c>podcache get RUN --node REF</c> (pull any node of a run).</summary>
 internal static class RunsCommand
 {
-    private static readonly HashSet<string> ListOptions = ["cache-dir", "config", "limit"];
-    private static readonly HashSet<string> GetOptions = ["cache-dir", "config", "node", "format", "out"];
-    private static readonly HashSet<string> Flags = ["json"];
-
-    public static async Task<int> ListAsync(string[] args, TextWriter stdout)
+    public static async Task<int> ListAsync(CommandArgs a, TextWriter stdout)
     {
-        var a = new ArgReader(args, ListOptions, Flags);
-        a.NoMorePositionals(0);
+        string format = a.Format ?? "text";
+        OutputFormats.Check(format, OutputFormats.TextOrJson);
         int limit = int.TryParse(a.Get("limit") ?? "20", NumberStyles.None, CultureInfo.InvariantCulture, out var l) && l > 0
             ? l : throw new UsageException("--limit must be a positive integer");
         var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
@@ -26,7 +22,7 @@ internal static class RunsCommand
             throw new UsageException("runs are saved in the disk cache directory, and none is configured");
         }
         var runs = new RunStore(config.DiskPath).List(limit);
-        if (a.Flag("json"))
+        if (format == "json")
         {
             var arr = new JsonArray();
             foreach (var r in runs)
@@ -56,13 +52,11 @@ internal static class RunsCommand
         return ExitCodes.Ok;
     }
 
-    public static async Task<int> GetAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken ct)
+    public static async Task<int> GetAsync(CommandArgs a, TextWriter stdout, TextWriter stderr, CancellationToken ct)
     {
-        var a = new ArgReader(args, GetOptions, Flags);
-        string runRef = a.Positional(0, "RUN: a run id (see podcache runs), 'latest', or a manifest file");
-        a.NoMorePositionals(1);
+        string runRef = a.Argument("RUN")!;
         string format = a.Get("format") ?? "json";
-        OutputFormats.Check(format, allowGeoTiff: true);
+        OutputFormats.Check(format, OutputFormats.Result);
         await using var session = CacheSession.Open(a.Get("config"), a.Get("cache-dir"));
         var runner = session.CreateRunner();
         PipelineRun run;

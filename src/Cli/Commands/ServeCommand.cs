@@ -17,15 +17,8 @@ internal static class ServeCommand
     /// <summary>The environment variable that holds the API token when <c>--api-token</c> is not given.</summary>
     public const string TokenVariable = "PODCACHE_API_TOKEN";
 
-    private static readonly HashSet<string> Options =
-        ["http-port", "bind", "api-token", "max-body-bytes", "max-inflight-bytes", "cache-dir", "config", "data-root", .. ClusterSettings.FlagNames];
-
-    private static readonly HashSet<string> Flags = ["no-save-runs"];
-
-    public static async Task<int> ExecuteAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    public static async Task<int> ExecuteAsync(CommandArgs a, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var a = new ArgReader(args, Options, Flags);
-        a.NoMorePositionals(0);
         var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
         var options = ParseOptions(a, config.Server, a.Get("config"));
         if (ClusterSettings.Requested(a.GetAll))
@@ -49,7 +42,7 @@ internal static class ServeCommand
     }
 
     /// <summary>The listen options from the flags, over the config file's <c>server</c> section (flags win).</summary>
-    internal static ServerOptions ParseOptions(ArgReader a, System.Text.Json.Nodes.JsonObject? server = null, string? configPath = null)
+    internal static ServerOptions ParseOptions(CommandArgs a, System.Text.Json.Nodes.JsonObject? server = null, string? configPath = null)
     {
         int port = a.Get("http-port") is { } p
             ? int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
@@ -107,7 +100,7 @@ internal static class ServeCommand
     /// answers 503 until the member is Up), then the member joins. SIGTERM leaves the cluster gracefully (shards handed
     /// off) before the server stops; a member downed by the cluster exits with 1 so a supervisor restarts it.
     /// </summary>
-    private static async Task<int> ServeClusterAsync(ArgReader a, PodCache.Cache.Configuration.CacheConfig config, ServerOptions options,
+    private static async Task<int> ServeClusterAsync(CommandArgs a, PodCache.Cache.Configuration.CacheConfig config, ServerOptions options,
         TextWriter stdout, CancellationToken cancellationToken)
     {
         var clusterOptions = ClusterSettings.Build(config.Cluster, a.GetAll);

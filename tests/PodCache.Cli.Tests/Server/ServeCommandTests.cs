@@ -6,8 +6,7 @@ namespace PodCache.Cli.Tests.Server;
 
 public class ServeCommandTests
 {
-    private static ArgReader Args(params string[] args) =>
-        new(args, new HashSet<string> { "http-port", "bind", "api-token", "max-body-bytes", "max-inflight-bytes" }, new HashSet<string>());
+    private static CommandArgs Args(params string[] args) => new(CommandLine.CommandTree.Build().Parse(["serve", .. args]));
 
     [Fact]
     public void ParseOptions_ServerSection_SetsTheBudgets_AndTheFlagWins()

@@ -8,76 +8,29 @@ namespace PodCache.Runtime.Nodes.Compositors;
 /// source in priority order, every finite cell into cells still unfilled. The copy is positional, not by label, and
 /// ±inf counts as missing. Sources are evaluated one at a time and the rest are skipped once every cell is filled.
 /// </summary>
-internal sealed class OrderedCompositorNode : Node
+internal sealed class OrderedCompositorNode : CompositorNode
 {
-    private readonly string[] _dims;
-    private readonly SourceCoordinates? _select;
-
-    private OrderedCompositorNode(string[] dims, SourceCoordinates? select)
+    private OrderedCompositorNode(CompositorAttrs attrs)
+        : base(attrs)
     {
-        _dims = dims;
-        _select = select;
     }
-
-    /// <summary>The sources a request evaluates, in priority order: those <c>source_coordinates</c> selects, else all.</summary>
-    private IReadOnlyList<string> Selected(NodeContext context) =>
-        _select?.Selected(Effective(context.Request), context.Slots) ?? context.Slots;
 
     public static NodeType Type { get; } = new(
         "compositor.OrderedCompositor",
         ["core.compositor.ordered_compositor.OrderedCompositor", "compositor.ordered_compositor.OrderedCompositor"],
         1,
-        [
-            new AttrSpec("dims", AttrType.StringList, new JsonArray()),
-            new AttrSpec("source_coordinates", AttrType.Any, null),
-        ],
+        CompositorAttrSpecs,
         InputSpec.Sources,
         // Each output cell is the first finite source value at that cell; which sources happen to be evaluated
         // (early stop) never changes a value, so the result at a point does not depend on the request's extent.
         extentDependent: false,
         Build);
 
-    private static OrderedCompositorNode? Build(NodeBuildContext ctx)
-    {
-        if (ctx.HasErrors)
-        {
-            return null;
-        }
-        var select = SourceCoordinates.Read(ctx);
-        if (ctx.HasErrors)
-        {
-            return null;
-        }
-        var dims = ctx.GetStrings("dims") ?? [];
-        for (int i = 0; i < dims.Count; i++)
-        {
-            if (!Coordinates.KnownDims.Contains(dims[i]))
-            {
-                ctx.Error("dims", $"'{dims[i]}' is not a dim; dims are {string.Join(", ", Coordinates.KnownDims)}");
-                return null;
-            }
-        }
-        return new OrderedCompositorNode([.. dims], select);
-    }
-
-    /// <summary>The request without the dims that <c>dims</c> leaves out (all of it when <c>dims</c> is empty).</summary>
-    private Coordinates Effective(Coordinates request)
-    {
-        if (_dims.Length == 0)
-        {
-            return request;
-        }
-        var extra = request.Dims.Where(d => Array.IndexOf(_dims, d) < 0).ToArray();
-        return extra.Length == 0 ? request : request.Drop(extra);
-    }
-
-    /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, Coordinates> PlanInputs(Coordinates request, IReadOnlyList<string> slots) =>
-        base.PlanInputs(Effective(request), slots);
+    private static OrderedCompositorNode? Build(NodeBuildContext ctx) => ReadAttrs(ctx) is { } attrs ? new OrderedCompositorNode(attrs) : null;
 
     /// <inheritdoc/>
     /// <remarks>With <c>source_coordinates</c>, which sources run depends on the request, so all are asked for through <see cref="NextInput"/>.</remarks>
-    public override IReadOnlyList<string> InitialInputs(IReadOnlyList<string> slots) => slots.Count == 0 || _select is not null ? [] : [slots[0]];
+    public override IReadOnlyList<string> InitialInputs(IReadOnlyList<string> slots) => slots.Count == 0 || Select is not null ? [] : [slots[0]];
 
     /// <inheritdoc/>
     public override string? NextInput(NodeContext context)

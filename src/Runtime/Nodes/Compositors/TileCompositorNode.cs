@@ -13,20 +13,12 @@ namespace PodCache.Runtime.Nodes.Compositors;
 /// index as it is) and otherwise sorts the distinct points ascending. A dim only one side has is broadcast over.
 /// Unlike <see cref="OrderedCompositorNode"/> there is no positional copy and no early stop, and ±inf is a value.
 /// </remarks>
-internal sealed class TileCompositorNode : Node
+internal sealed class TileCompositorNode : CompositorNode
 {
-    private readonly string[] _dims;
-    private readonly SourceCoordinates? _select;
-
-    private TileCompositorNode(string[] dims, SourceCoordinates? select)
+    private TileCompositorNode(CompositorAttrs attrs)
+        : base(attrs)
     {
-        _dims = dims;
-        _select = select;
     }
-
-    /// <summary>The sources a request evaluates, in priority order: those <c>source_coordinates</c> selects, else all.</summary>
-    private IReadOnlyList<string> Selected(NodeContext context) =>
-        _select?.Selected(Effective(context.Request), context.Slots) ?? context.Slots;
 
     public static NodeType Type { get; } = new(
         "compositor.TileCompositor",
@@ -39,10 +31,7 @@ internal sealed class TileCompositorNode : Node
         ],
         // 2: the output's bounds are the union of the sources' (PODPAC's), not the first source's.
         2,
-        [
-            new AttrSpec("dims", AttrType.StringList, new JsonArray()),
-            new AttrSpec("source_coordinates", AttrType.Any, null),
-        ],
+        CompositorAttrSpecs,
         InputSpec.Sources,
         // A cell's value is the first non-NaN source value at that label, and the output's labels are the union of
         // the sources'. Sources that are themselves extent-independent answer on the request's own grid, so the
@@ -51,50 +40,15 @@ internal sealed class TileCompositorNode : Node
         extentDependent: false,
         Build);
 
-    private static TileCompositorNode? Build(NodeBuildContext ctx)
-    {
-        if (ctx.HasErrors)
-        {
-            return null;
-        }
-        var select = SourceCoordinates.Read(ctx);
-        if (ctx.HasErrors)
-        {
-            return null;
-        }
-        var dims = ctx.GetStrings("dims") ?? [];
-        foreach (var d in dims)
-        {
-            if (!Coordinates.KnownDims.Contains(d))
-            {
-                ctx.Error("dims", $"'{d}' is not a dim; dims are {string.Join(", ", Coordinates.KnownDims)}");
-                return null;
-            }
-        }
-        return new TileCompositorNode([.. dims], select);
-    }
-
-    private Coordinates Effective(Coordinates request)
-    {
-        if (_dims.Length == 0)
-        {
-            return request;
-        }
-        var extra = request.Dims.Where(d => Array.IndexOf(_dims, d) < 0).ToArray();
-        return extra.Length == 0 ? request : request.Drop(extra);
-    }
-
-    /// <inheritdoc/>
-    public override IReadOnlyDictionary<string, Coordinates> PlanInputs(Coordinates request, IReadOnlyList<string> slots) =>
-        base.PlanInputs(Effective(request), slots);
+    private static TileCompositorNode? Build(NodeBuildContext ctx) => ReadAttrs(ctx) is { } attrs ? new TileCompositorNode(attrs) : null;
 
     /// <inheritdoc/>
     /// <remarks>With <c>source_coordinates</c>, which sources run depends on the request, so they are asked for through <see cref="NextInput"/>.</remarks>
-    public override IReadOnlyList<string> InitialInputs(IReadOnlyList<string> slots) => _select is null ? slots : [];
+    public override IReadOnlyList<string> InitialInputs(IReadOnlyList<string> slots) => Select is null ? slots : [];
 
     /// <inheritdoc/>
     public override string? NextInput(NodeContext context) =>
-        _select is null ? null : Selected(context).FirstOrDefault(s => !context.Has(s));
+        Select is null ? null : Selected(context).FirstOrDefault(s => !context.Has(s));
 
     /// <inheritdoc/>
     public override DataArray Evaluate(NodeContext context)

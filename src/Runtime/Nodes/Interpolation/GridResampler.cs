@@ -23,6 +23,12 @@ internal sealed class GridResampler
     /// </summary>
     public const string UnevenAttr = "uneven_dims";
 
+    /// <summary>The dims of a source's whole <paramref name="axes"/> that are not evenly spaced, for <see cref="UnevenAttr"/>.</summary>
+    public static string[] UnevenDims(IEnumerable<Coordinates1D> axes) =>
+        axes.Where(a => a is not UniformCoordinates1D && !AxisScale.TryEvenlySpaced(AxisValues.Comparable(a), out _, out _, out _))
+            .Select(a => a.Name)
+            .ToArray();
+
     /// <summary>
     /// The output attr in which a file source says how PODPAC indexes it (its <c>coordinate_index_type</c>): with
     /// <see cref="SliceIndex"/> the points PODPAC's selector picks become one slice, the picks themselves when they

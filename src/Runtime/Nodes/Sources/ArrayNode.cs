@@ -22,10 +22,7 @@ internal sealed class ArrayNode : Node
         _values = values;
         // PODPAC's interpolation selector decides uniformity on the whole axis, and the output shows only part of
         // it, where a few uneven points can look evenly spaced.
-        var uneven = coords.Axes
-            .Where(a => a is not UniformCoordinates1D && !Interpolation.AxisScale.TryEvenlySpaced(AxisValues.Comparable(a), out _, out _, out _))
-            .Select(a => a.Name)
-            .ToArray();
+        var uneven = Interpolation.GridResampler.UnevenDims(coords.Axes);
         var attrs = new Dictionary<string, string>
         {
             // PODPAC's DataSource output carries the whole dataset's bounds, which nearest's respect_bounds uses.

@@ -165,10 +165,7 @@ internal abstract class KeyedFileSource : Node
     private Dictionary<string, string> OutputAttrs(Coordinates1D[] whole, string requestCrs)
     {
         var attrs = new Dictionary<string, string>();
-        var uneven = whole
-            .Where(a => a is not UniformCoordinates1D && !Interpolation.AxisScale.TryEvenlySpaced(AxisValues.Comparable(a), out _, out _, out _))
-            .Select(a => a.Name)
-            .ToArray();
+        var uneven = Interpolation.GridResampler.UnevenDims(whole);
         if (uneven.Length > 0)
         {
             attrs[Interpolation.GridResampler.UnevenAttr] = string.Join(",", uneven);

@@ -41,4 +41,7 @@ public enum AttrType
 
     /// <summary>Any JSON value, or null.</summary>
     Any,
+
+    /// <summary>Coordinates JSON, or null.</summary>
+    NullableCoordinates,
 }

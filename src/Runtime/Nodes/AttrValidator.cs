@@ -114,6 +114,9 @@ internal static class AttrValidator
                 return null;
             case AttrType.NumberArray:
                 return NormaliseArray(name, value, ctx);
+            case AttrType.NullableCoordinates:
+                if (value is null) return null;
+                goto case AttrType.Coordinates;
             case AttrType.Coordinates:
                 {
                     // PODPAC also takes coordinates as a JSON string (Coordinates.from_json).

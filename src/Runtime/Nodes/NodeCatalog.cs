@@ -209,6 +209,7 @@ public static class NodeCatalog
         AttrType.NumberList => "list of numbers",
         AttrType.NumberArray => "nested list of numbers",
         AttrType.Coordinates => "coordinates",
+        AttrType.NullableCoordinates => "coordinates or null",
         AttrType.Object => "object",
         _ => "any",
     };

@@ -18,7 +18,7 @@ internal abstract class CompositorNode : Node
     private protected static AttrSpec[] CompositorAttrSpecs =>
     [
         new AttrSpec("dims", AttrType.StringList, new System.Text.Json.Nodes.JsonArray()),
-        new AttrSpec("source_coordinates", AttrType.Any, null),
+        new AttrSpec("source_coordinates", AttrType.NullableCoordinates, null),
     ];
 
     /// <summary>The <c>source_coordinates</c> attr, or null when every source runs.</summary>

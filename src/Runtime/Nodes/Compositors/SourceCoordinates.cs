@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using PodCache.Runtime.Json;
-using PodCache.Runtime.Pipelines;
-
 namespace PodCache.Runtime.Nodes.Compositors;
 
 /// <summary>
@@ -16,36 +12,15 @@ internal sealed class SourceCoordinates
     private SourceCoordinates(Coordinates1D axis) => _axis = axis;
 
     /// <summary>The attr as given, or null when it is null; errors (not one dim, not one value per source) go to <paramref name="ctx"/>.</summary>
+    /// <remarks>Called only when the attrs have no errors, so a set attr has parsed as coordinates.</remarks>
     public static SourceCoordinates? Read(NodeBuildContext ctx)
     {
         if (!ctx.IsSet("source_coordinates"))
         {
             return null;
         }
-        JsonNode? value = ctx.Attrs["source_coordinates"];
-        // PODPAC also takes coordinates as a JSON string (Coordinates.from_json).
-        if (JsonNumbers.TryGetString(value, out var text))
-        {
-            try
-            {
-                value = JsonNode.Parse(text);
-            }
-            catch (System.Text.Json.JsonException ex)
-            {
-                ctx.Error("source_coordinates", $"is a string that is not coordinates JSON: {ex.Message}");
-                return null;
-            }
-        }
-        var sink = new ErrorSink();
-        var coords = CoordinatesJson.Read(value, "", sink);
-        foreach (var e in sink.Errors)
-        {
-            ctx.ErrorAt(e.Path.Length == 0 ? "attrs.source_coordinates" : $"attrs.source_coordinates.{e.Path}", e.Message);
-        }
-        if (coords is null)
-        {
-            return null;
-        }
+        // Parsed and its errors reported by the attr's type (AttrType.NullableCoordinates).
+        var coords = ctx.GetCoordinates("source_coordinates");
         if (coords.Rank != 1 || coords.Axes[0] is StackedCoordinates1D)
         {
             ctx.Error("source_coordinates", $"must have exactly one dim (one coordinate per source), not {coords.Rank} ({string.Join(", ", coords.Dims)})");

@@ -35,43 +35,62 @@ internal sealed class RasterNode : Node
     /// <summary>The <c>crs</c> attr: when given, the file's coordinates are taken to be in it (PODPAC's Rasterio).</summary>
     internal string? CrsOverride { get; init; }
 
-    /// <summary>A local file's whole grid, read from its header for the version token it was read at.</summary>
-    private sealed record NativeGrid(string Token, Coordinates Coordinates);
+    /// <summary>A local file's whole grid (null when unreadable), read from its header at the version token given.</summary>
+    private sealed record NativeGrid(string Token, Coordinates? Coordinates);
 
+    private volatile string? _preparedToken;
     private volatile NativeGrid? _native;
 
     /// <inheritdoc/>
-    public override Coordinates? NativeCoordinates => _native?.Coordinates;
+    /// <remarks>
+    /// Read from the header on first use after <see cref="PrepareNativeCoordinatesAsync"/>, so a pipeline without an
+    /// Interpolate over this file never opens it to plan.
+    /// </remarks>
+    public override Coordinates? NativeCoordinates
+    {
+        get
+        {
+            if (_preparedToken is not { } token)
+            {
+                return null;
+            }
+            if (_native is { } known && known.Token == token)
+            {
+                return known.Coordinates;
+            }
+            var grid = new NativeGrid(token, ReadGrid());
+            _native = grid;
+            return grid.Coordinates;
+        }
+    }
 
     /// <summary>
-    /// Reads a local file's header for its grid (PODPAC's selector works on the whole file's coordinates). Remote
-    /// files are not read before planning: their grid stays unknown to Interpolate (docs/interpolation.md).
+    /// Notes the local file's version, whose header <see cref="NativeCoordinates"/> then reads (PODPAC's selector works
+    /// on the whole file's coordinates). Remote files are not read before planning: their grid stays unknown to
+    /// Interpolate (docs/interpolation.md).
     /// </summary>
     public override ValueTask PrepareNativeCoordinatesAsync(string? versionToken, SourceServices? sources, CancellationToken cancellationToken)
     {
-        if (_uri.IsRemote || versionToken is null)
-        {
-            return ValueTask.CompletedTask;
-        }
-        if (_native?.Token == versionToken)
-        {
-            return ValueTask.CompletedTask;
-        }
+        _preparedToken = _uri.IsRemote ? null : versionToken;
+        return ValueTask.CompletedTask;
+    }
+
+    private Coordinates? ReadGrid()
+    {
         try
         {
             Pipelines.InputFile.EnsureRegular(_source, "raster");
             using var stream = OpenShared(_source);
             using var reader = GeoTiffReader.Open(stream);
             var info = reader.Info;
-            _native = new NativeGrid(versionToken, new Coordinates([info.LatAxis(), info.LonAxis()], CrsOverride ?? info.Crs));
+            return new Coordinates([info.LatAxis(), info.LonAxis()], CrsOverride ?? info.Crs);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException
                                        or ArgumentException or OutOfMemoryException)
         {
             // Evaluation reads the file again and reports what is wrong with it.
-            _native = null;
+            return null;
         }
-        return ValueTask.CompletedTask;
     }
 
     private RasterNode(SourceUri uri, bool anonymous, int band, double[] nanVals, double nanVal, bool hashToken)

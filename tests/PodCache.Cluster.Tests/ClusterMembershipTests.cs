@@ -51,6 +51,8 @@ public sealed class ClusterMembershipTests
         string leavingKey = leaving.UsageKey;
         await cluster.WaitUntilAsync(() => cluster.Members.All(m => m.RawUsageEntries.Any(e => e.Member == leavingKey)), Bound,
             "the leaving member's usage entry replicated");
+        // Shard ownership reaches the member's view after allocation, which can trail the computes under load.
+        await cluster.WaitUntilAsync(() => leaving.OwnedShards.Count > 0, Bound, "the leaving member owns shards");
         Assert.NotEmpty(leaving.OwnedShards);
 
         await leaving.LeaveAsync().WaitAsync(Bound);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using System.Xml;
 using PodCache.Cache.Configuration;
 
 namespace PodCache.Cluster;
@@ -21,6 +20,11 @@ public static class ClusterSettings
 {
     /// <summary>The flags that belong to cluster mode.</summary>
     public static readonly string[] FlagNames = ["cluster-port", "seed", "cluster-host", "min-members", "stable-after", "advertise-url"];
+
+    /// <summary>True when the configuration's <c>cluster</c> section sets a port, or the arguments ask for cluster mode.</summary>
+    /// <param name="section">The configuration's <c>cluster</c> object, or null.</param>
+    /// <param name="flag">Every value a flag of <see cref="FlagNames"/> was given, by its name without dashes.</param>
+    public static bool Requested(JsonObject? section, Func<string, IReadOnlyList<string>> flag) => section?["port"] is not null || Requested(flag);
 
     /// <summary>True when the arguments ask for cluster mode (or give cluster flags without <c>--cluster-port</c>, an error later).</summary>
     /// <param name="flag">Every value a flag of <see cref="FlagNames"/> was given, by its name without dashes.</param>
@@ -44,7 +48,7 @@ public static class ClusterSettings
             _ => throw new ConfigurationException($"--{name} is given more than once"),
         };
         string? clusterPort = Get("cluster-port");
-        if (clusterPort is null)
+        if (clusterPort is null && section?["port"] is null)
         {
             string given = FlagNames.First(f => flag(f).Count > 0);
             throw new ConfigurationException($"--{given} needs --cluster-port: cluster settings apply only to a cluster member");
@@ -54,7 +58,7 @@ public static class ClusterSettings
         {
             ReadSection(section, o);
         }
-        Set("--cluster-port", () => o.Port = Port(clusterPort, "--cluster-port", allowZero: true));
+        if (clusterPort is not null) Set("--cluster-port", () => o.Port = Port(clusterPort, "--cluster-port", allowZero: true));
         if (Get("cluster-host") is { } host) Set("--cluster-host", () => o.Host = host);
         if (flag("seed") is { Count: > 0 } seeds)
         {
@@ -89,6 +93,10 @@ public static class ClusterSettings
             string Text() => value is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new ConfigurationException($"{p}: must be a string");
             switch (name)
             {
+                case "port":
+                    Set(p, () => o.Port = value is JsonValue pv && pv.TryGetValue<double>(out double port) && port == Math.Floor(port) && port is >= 0 and <= 65535
+                        ? (int)port : throw new ConfigurationException($"{p}: a port is a whole number from 0 (any free port) to 65535"));
+                    break;
                 case "systemName": Set(p, () => o.SystemName = Text()); break;
                 case "host": Set(p, () => o.Host = Text()); break;
                 case "seeds":
@@ -129,7 +137,7 @@ public static class ClusterSettings
                     o.Budgets = budgets;
                     break;
                 default:
-                    throw new ConfigurationException($"{p}: unknown key; keys are systemName, host, seeds, minMembers, shardCount, stableAfter, " +
+                    throw new ConfigurationException($"{p}: unknown key; keys are port, systemName, host, seeds, minMembers, shardCount, stableAfter, " +
                         "askTimeout, computeTimeout, handoffGrace, rebalanceInterval, inlineLimitBytes, advertiseUrl, logLevel and budgets");
             }
         }
@@ -180,38 +188,16 @@ public static class ClusterSettings
         throw new ConfigurationException($"{where}: must be a size (bytes, or \"64MB\", \"1GiB\")");
     }
 
-    private static TimeSpan Duration(JsonNode? value, string where)
-    {
-        if (value is JsonValue v && v.TryGetValue<double>(out double seconds))
-        {
-            return double.IsFinite(seconds) && seconds >= 0 && seconds < 1e7 ? TimeSpan.FromSeconds(seconds)
-                : throw new ConfigurationException($"{where}: must be a non-negative number of seconds");
-        }
-        if (value is JsonValue s && s.TryGetValue<string>(out var text)) return Duration(text, where);
-        throw new ConfigurationException($"{where}: must be a duration (seconds, or \"500ms\", \"5s\", \"2m\", \"PT5S\")");
-    }
+    private static TimeSpan Duration(JsonNode? value, string where) =>
+        PodCache.Cache.Configuration.Duration.TryParse(value, out var t, out var why) ? Bounded(t, where) : throw new ConfigurationException($"{where}: {why}");
 
-    /// <summary>Parses <c>500ms</c>, <c>5s</c>, <c>2m</c>, <c>1h</c>, a bare number of seconds, or ISO 8601 <c>PT5S</c>.</summary>
-    internal static TimeSpan Duration(string text, string where)
-    {
-        string t = text.Trim();
-        try
-        {
-            if (t.StartsWith('P')) return XmlConvert.ToTimeSpan(t);
-        }
-        catch (FormatException)
-        {
-            throw new ConfigurationException($"{where} '{text}': not an ISO 8601 duration");
-        }
-        (string number, double scale) = t.EndsWith("ms", StringComparison.Ordinal) ? (t[..^2], 0.001)
-            : t.EndsWith('s') ? (t[..^1], 1)
-            : t.EndsWith('m') ? (t[..^1], 60)
-            : t.EndsWith('h') ? (t[..^1], 3600)
-            : (t, 1);
-        return double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v) && v >= 0 && v * scale < 1e7
-            ? TimeSpan.FromSeconds(v * scale)
-            : throw new ConfigurationException($"{where} '{text}': a duration is e.g. 500ms, 5s, 2m or PT5S");
-    }
+    /// <summary>A duration in the one grammar of every configuration section (<see cref="PodCache.Cache.Configuration.Duration"/>).</summary>
+    internal static TimeSpan Duration(string text, string where) =>
+        PodCache.Cache.Configuration.Duration.TryParse(text, out var t, out var why) ? Bounded(t, where) : throw new ConfigurationException($"{where}: {why}");
+
+    // Akka's settings take at most about 115 days.
+    private static TimeSpan Bounded(TimeSpan t, string where) =>
+        t.TotalSeconds < 1e7 ? t : throw new ConfigurationException($"{where}: at most 1e7 seconds");
 
     private static Uri Url(string text, string where) =>
         Uri.TryCreate(text, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)

@@ -1,7 +1,5 @@
-using PodCache.Cache;
 using PodCache.Cache.Configuration;
-using PodCache.Cache.Serialization;
-using PodCache.Runtime.Serialization;
+using PodCache.Runtime.Hosting;
 
 namespace PodCache.Notebooks;
 
@@ -21,17 +19,22 @@ public static class PodCacheNotebook
     /// <summary>
     /// Opens the cache in <paramref name="cacheDirectory"/> (created if missing) with PodCache's default tiers: RAM and
     /// that directory on disk, shared with every other process on the machine (the CLI, servers, other notebooks).
+    /// Composed as the CLI composes it: <paramref name="configFile"/> when given, then <c>PODCACHE__...</c> environment
+    /// variables, then the directory.
     /// </summary>
     /// <param name="cacheDirectory">The disk cache directory, e.g. the CLI's <c>.podcache</c>.</param>
     /// <param name="time">The clock; the system clock when null.</param>
     /// <param name="registry">The node types to parse pipelines with: an application's own (with its nodes added), or the built-in ones when null.</param>
-    public static PodCacheSession Open(string cacheDirectory, TimeProvider? time = null, PodCache.Runtime.Nodes.NodeRegistry? registry = null)
+    /// <param name="configFile">A <c>podcache.json</c> for budgets, policy, limits and sources, or null.</param>
+    /// <exception cref="ConfigurationException">The configuration is invalid; the message names where.</exception>
+    public static PodCacheSession Open(string cacheDirectory, TimeProvider? time = null, PodCache.Runtime.Nodes.NodeRegistry? registry = null,
+        string? configFile = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(cacheDirectory);
         string dir = Path.GetFullPath(cacheDirectory);
-        var config = new CacheConfig { DiskEnabled = true, DiskPath = dir };
-        time ??= TimeProvider.System;
-        var stack = CacheStack.Create(config, new ValueCodecs().Register(new DataArrayCodec()), time: time);
-        return new PodCacheSession(dir, stack, time, registry);
+        var builder = new PodCacheBuilder().UseConfigurationFile(configFile).Set("cache.tiers.disk.path", dir, "cacheDirectory");
+        if (time is not null) builder.UseTime(time);
+        if (registry is not null) builder.UseRegistry(registry);
+        return new PodCacheSession(dir, builder.Build());
     }
 }

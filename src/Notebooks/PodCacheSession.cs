@@ -1,6 +1,7 @@
 using PodCache.Cache;
 using PodCache.Runtime;
 using PodCache.Runtime.Execution;
+using PodCache.Runtime.Hosting;
 using PodCache.Runtime.Pipelines;
 
 namespace PodCache.Notebooks;
@@ -12,24 +13,25 @@ namespace PodCache.Notebooks;
 /// </summary>
 public sealed class PodCacheSession : IAsyncDisposable, IDisposable
 {
-    internal PodCacheSession(string cacheDirectory, CacheStack stack, TimeProvider time, PodCache.Runtime.Nodes.NodeRegistry? registry = null)
+    internal PodCacheSession(string cacheDirectory, PodCacheHost host)
     {
         CacheDirectory = cacheDirectory;
-        Stack = stack;
-        Time = time;
-        Registry = registry ?? PodCache.Runtime.Nodes.NodeRegistry.Default;
-        Runner = new PipelineRunner(stack.Cache, new RunnerOptions { Catalog = stack.Index, Time = time, Registry = Registry });
+        Host = host;
+        Runner = host.CreateRunner();
         Runs = new RunStore(cacheDirectory);
     }
 
+    /// <summary>The composed PodCache: configuration, cache stack, registry, source clients.</summary>
+    public PodCacheHost Host { get; }
+
     /// <summary>The node types pipeline files are parsed with (the built-in ones unless the session was opened with others).</summary>
-    public PodCache.Runtime.Nodes.NodeRegistry Registry { get; }
+    public PodCache.Runtime.Nodes.NodeRegistry Registry => Host.Registry;
 
     /// <summary>The cache directory (absolute).</summary>
     public string CacheDirectory { get; }
 
     /// <summary>The cache tiers.</summary>
-    public CacheStack Stack { get; }
+    public CacheStack Stack => Host.Stack;
 
     /// <summary>The runner; memoizes into <see cref="Stack"/>.</summary>
     public PipelineRunner Runner { get; }
@@ -37,7 +39,7 @@ public sealed class PodCacheSession : IAsyncDisposable, IDisposable
     /// <summary>The run manifests saved under <see cref="CacheDirectory"/>.</summary>
     public RunStore Runs { get; }
 
-    private TimeProvider Time { get; }
+    private TimeProvider Time => Host.Time;
 
     /// <summary>Runs the pipeline in <paramref name="pipelinePath"/> at the coordinates in <paramref name="coordinatesPath"/> and saves the run.</summary>
     /// <param name="pipelinePath">Pipeline JSON file (relative paths: against the kernel's current directory).</param>
@@ -81,10 +83,10 @@ public sealed class PodCacheSession : IAsyncDisposable, IDisposable
         new(Stack.Cache.Tiers.Select(t => t.GetStatistics()), Time.GetUtcNow());
 
     /// <inheritdoc/>
-    public void Dispose() => Stack.Dispose();
+    public void Dispose() => Host.Dispose();
 
     /// <inheritdoc/>
-    public ValueTask DisposeAsync() => Stack.DisposeAsync();
+    public ValueTask DisposeAsync() => Host.DisposeAsync();
 
     private (Pipeline, Coordinates) Read(string pipelinePath, string coordinatesPath)
     {

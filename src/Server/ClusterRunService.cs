@@ -12,6 +12,8 @@ using PodCache.Runtime.Nodes;
 using PodCache.Runtime.Pipelines;
 using PodCache.Runtime.Sources;
 
+using PodCache.Runtime.Hosting;
+
 namespace PodCache.Server;
 
 /// <summary>
@@ -24,7 +26,7 @@ public sealed class ClusterRunService : IRunService
     private readonly ClusterBridge _bridge;
     private readonly LocalRunService _local;
 
-    private ClusterRunService(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory,
+    private ClusterRunService(PodCacheOptions config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory,
         IReadOnlyList<string> dataRoots, InFlightBudget? admission, long recentRunsMaxBytes)
     {
         _bridge = new ClusterBridge(options, loggerFactory);
@@ -34,7 +36,7 @@ public sealed class ClusterRunService : IRunService
 
     /// <summary>Opens this member's cache; <see cref="JoinAsync"/> then joins the cluster.</summary>
     /// <exception cref="ConfigurationException">The configuration is invalid.</exception>
-    /// <param name="config">The cache configuration.</param>
+    /// <param name="config">The validated configuration.</param>
     /// <param name="options">The cluster settings.</param>
     /// <param name="saveRuns">Save every run's manifest in the cache directory.</param>
     /// <param name="loggerFactory">Logging.</param>
@@ -42,7 +44,7 @@ public sealed class ClusterRunService : IRunService
     /// applies them to evaluation requests from other members too.</param>
     /// <param name="admission">The in-flight memory budget this member's own runs are admitted against, or null.</param>
     /// <param name="recentRunsMaxBytes">The most bytes of manifests kept in memory.</param>
-    public static ClusterRunService Open(CacheConfig config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory,
+    public static ClusterRunService Open(PodCacheOptions config, ClusterOptions options, bool saveRuns, ILoggerFactory loggerFactory,
         IReadOnlyList<string>? dataRoots = null, InFlightBudget? admission = null, long recentRunsMaxBytes = RecentRuns.DefaultMaxBytes) =>
         new(config, options, saveRuns, loggerFactory, dataRoots ?? [], admission, recentRunsMaxBytes);
 

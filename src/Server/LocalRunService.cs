@@ -68,8 +68,8 @@ public sealed class LocalRunService : IRunService
     public static LocalRunService Open(string? configPath, string? cacheDir, bool saveRuns = true, InFlightBudget? admission = null,
         IReadOnlyList<string>? dataRoots = null)
     {
-        var config = CacheSession.LoadConfig(configPath, cacheDir);
-        return new(CacheSession.Open(config, null, shortLived: false, CacheSession.ServerSources(config, dataRoots ?? [])), saveRuns,
+        var options = CacheSession.LoadOptions(configPath, CacheSession.CacheDirOverride(cacheDir));
+        return new(CacheSession.Open(options, null, shortLived: false, CacheSession.ServerSources(options, dataRoots ?? [])), saveRuns,
             admission: admission);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using PodCache.Cache.Configuration;
 
 namespace PodCache.Server;
@@ -37,25 +38,107 @@ public sealed class ServerOptions
     /// <summary>True when the bind address is a loopback address.</summary>
     public bool IsLoopback => IPAddress.IsLoopback(BindAddress);
 
+    /// <summary>
+    /// The <c>server</c> section of <paramref name="document"/> (the flags of <c>podcache serve</c> are in it as overrides),
+    /// validated, with <paramref name="apiToken"/> (from <c>--api-token</c> or <c>PODCACHE_API_TOKEN</c>; never a config key).
+    /// </summary>
+    /// <exception cref="ConfigurationException">Invalid; every problem is named with its path and the file, variable or flag.</exception>
+    public static ServerOptions Read(ConfigurationDocument document, string? apiToken = null)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        var errors = new List<string>();
+        var options = Read(document.Section("server"), apiToken, errors);
+        document.ThrowIfAny(errors);
+        try
+        {
+            return options.Validate();
+        }
+        catch (ConfigurationException ex)
+        {
+            throw document.Fail([ex.Message]);
+        }
+    }
+
+    /// <summary>The <c>server</c> section (defaults when null), adding each problem, with its path, to <paramref name="errors"/>.</summary>
+    public static ServerOptions Read(JsonObject? section, string? apiToken, ICollection<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        int port = 8080;
+        var bind = IPAddress.Loopback;
+        long maxBody = DefaultMaxBodyBytes, maxInFlight = InFlightBudget.DefaultMaxBytes(), recent = RecentRuns.DefaultMaxBytes;
+        var shutdown = TimeSpan.FromSeconds(10);
+        foreach (var (name, value) in section ?? [])
+        {
+            string p = "server." + name;
+            switch (name)
+            {
+                case "port":
+                    if (value is JsonValue pv && pv.TryGetValue<double>(out double d) && d == Math.Floor(d) && d is >= 0 and <= 65535) port = (int)d;
+                    else errors.Add($"{p}: a port is a whole number from 0 (any free port) to 65535");
+                    break;
+                case "bind":
+                    if (value is JsonValue bv && bv.TryGetValue<string>(out var text) && (text == "localhost" || IPAddress.TryParse(text, out _)))
+                        bind = text == "localhost" ? IPAddress.Loopback : IPAddress.Parse(text);
+                    else errors.Add($"{p}: give an IP address (127.0.0.1, 0.0.0.0, ::1, ...)");
+                    break;
+                case "maxBodyBytes": maxBody = Positive(value, p, errors) ?? maxBody; break;
+                case "maxInFlightBytes": maxInFlight = Positive(value, p, errors) ?? maxInFlight; break;
+                case "recentRunsMaxBytes": recent = Positive(value, p, errors) ?? recent; break;
+                case "shutdownTimeout":
+                    if (Duration.TryParse(value, out var t, out var why)) shutdown = t;
+                    else errors.Add($"{p}: {why}");
+                    break;
+                default:
+                    errors.Add($"{p}: unknown key; server has port, bind, maxBodyBytes, maxInFlightBytes, recentRunsMaxBytes and shutdownTimeout");
+                    break;
+            }
+        }
+        return new ServerOptions
+        {
+            Port = port,
+            BindAddress = bind,
+            ApiToken = apiToken is { Length: 0 } ? null : apiToken,
+            MaxBodyBytes = maxBody,
+            MaxInFlightBytes = maxInFlight,
+            RecentRunsMaxBytes = recent,
+            ShutdownTimeout = shutdown,
+        };
+    }
+
+    private static long? Positive(JsonNode? value, string path, ICollection<string> errors)
+    {
+        if (!ByteSize.TryParse(value, out long bytes, out var why))
+        {
+            errors.Add($"{path}: {why}");
+            return null;
+        }
+        if (bytes <= 0)
+        {
+            errors.Add($"{path}: must be positive");
+            return null;
+        }
+        return bytes;
+    }
+
     /// <summary>Checks the combination: a non-loopback bind needs a token.</summary>
     /// <exception cref="ConfigurationException">The options cannot be served.</exception>
     public ServerOptions Validate()
     {
         if (Port is < 0 or > 65535)
         {
-            throw new ConfigurationException($"--http-port {Port}: a port is 0 (any free port) to 65535");
+            throw new ConfigurationException($"server.port {Port}: a port is 0 (any free port) to 65535");
         }
         if (MaxBodyBytes <= 0)
         {
-            throw new ConfigurationException("--max-body-bytes must be positive");
+            throw new ConfigurationException("server.maxBodyBytes: must be positive");
         }
         if (MaxInFlightBytes <= 0)
         {
-            throw new ConfigurationException("--max-inflight-bytes (server.maxInFlightBytes) must be positive");
+            throw new ConfigurationException("server.maxInFlightBytes: must be positive");
         }
         if (RecentRunsMaxBytes <= 0)
         {
-            throw new ConfigurationException("server.recentRunsMaxBytes must be positive");
+            throw new ConfigurationException("server.recentRunsMaxBytes: must be positive");
         }
         if (ApiToken is { Length: 0 })
         {

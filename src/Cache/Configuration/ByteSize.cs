@@ -41,6 +41,38 @@ public static partial class ByteSize
         return true;
     }
 
+    /// <summary>The grammar, for messages.</summary>
+    public const string Grammar = "a byte count or a size string such as \"512MiB\" (B, KB, MB, GB, TB, KiB, MiB, GiB or TiB)";
+
+    /// <summary>
+    /// Parses a JSON value: a whole non-negative number of bytes or a size string as in
+    /// <see cref="TryParse(string?, out long, out string?)"/>. The one size grammar of every configuration section.
+    /// </summary>
+    public static bool TryParse(System.Text.Json.Nodes.JsonNode? node, out long bytes, [NotNullWhen(false)] out string? error)
+    {
+        bytes = 0;
+        error = null;
+        if (node is System.Text.Json.Nodes.JsonValue v)
+        {
+            if (v.TryGetValue<long>(out var l) && l >= 0)
+            {
+                bytes = l;
+                return true;
+            }
+            if (v.TryGetValue<double>(out var d) && d >= 0 && d == Math.Floor(d) && d < long.MaxValue)
+            {
+                bytes = (long)d;
+                return true;
+            }
+            if (v.TryGetValue<string>(out var s))
+            {
+                return TryParse(s, out bytes, out error);
+            }
+        }
+        error = "must be " + Grammar;
+        return false;
+    }
+
     /// <summary>Formats with binary units, e.g. <c>1.5 GiB</c>.</summary>
     public static string Format(long bytes)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace PodCache.Cache.Configuration;
@@ -52,96 +51,50 @@ public sealed class CacheConfig
     /// </summary>
     public JsonObject? Sources { get; set; }
 
-    /// <summary>Reads a configuration file.</summary>
+    /// <summary>The document this configuration was read from: every section, with where each value came from.</summary>
+    public ConfigurationDocument Document { get; private set; } = ConfigurationDocument.Empty;
+
+    /// <summary>Reads a configuration file (no environment variables, no flags: see <see cref="PodCacheConfiguration.Build"/>).</summary>
     /// <exception cref="ConfigurationException">The file is missing or invalid; the message names the file and path.</exception>
-    public static CacheConfig Load(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"{path}: cannot read the configuration file ({ex.Message})", ex);
-        }
-        return Parse(text, path);
-    }
+    public static CacheConfig Load(string path) =>
+        Read(ConfigurationDocument.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddPodCacheFile(path).Build()));
 
     /// <summary>Parses configuration JSON.</summary>
     /// <exception cref="ConfigurationException">Invalid; every problem is listed with its path.</exception>
-    public static CacheConfig Parse(string json, string source = "podcache.json")
+    public static CacheConfig Parse(string json, string source = "podcache.json") => Read(ConfigurationDocument.FromJson(json, source));
+
+    /// <summary>The <c>cache</c> section of <paramref name="document"/>, validated (with the document's own problems).</summary>
+    /// <exception cref="ConfigurationException">Invalid; every problem is listed with its path and where it came from.</exception>
+    public static CacheConfig Read(ConfigurationDocument document)
     {
-        JsonNode? root;
-        try
+        ArgumentNullException.ThrowIfNull(document);
+        var errors = new List<string>(document.Problems);
+        var config = From(document, errors);
+        document.ThrowIfAny(errors);
+        return config;
+    }
+
+    /// <summary>The <c>cache</c> section of <paramref name="document"/>, each problem added to <paramref name="errors"/> (not the document's own).</summary>
+    public static CacheConfig From(ConfigurationDocument document, ICollection<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentNullException.ThrowIfNull(errors);
+        var config = new CacheConfig
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 64 });
-        }
-        catch (JsonException ex)
-        {
-            throw new ConfigurationException($"{source}: malformed JSON: {ex.Message}", ex);
-        }
-        var config = new CacheConfig();
-        var errors = new List<string>();
-        if (root is not JsonObject top)
-        {
-            throw new ConfigurationException($"{source}: the configuration must be a JSON object with a \"cache\" section");
-        }
-        foreach (var kv in top)
-        {
-            if (kv.Key is not ("cache" or "server" or "cluster" or "limits" or "sources"))
-            {
-                errors.Add($"{kv.Key}: unknown section; sections are cache, server, cluster, limits and sources");
-            }
-        }
-        if (top["limits"] is JsonObject limitsSection)
-        {
-            config.Limits = limitsSection;
-        }
-        else if (top.ContainsKey("limits"))
-        {
-            errors.Add("limits: must be an object");
-        }
-        if (top["sources"] is JsonObject sourcesSection)
-        {
-            config.Sources = sourcesSection;
-        }
-        else if (top.ContainsKey("sources"))
-        {
-            errors.Add("sources: must be an object");
-        }
-        if (top["cluster"] is JsonObject clusterSection)
-        {
-            config.Cluster = clusterSection;
-        }
-        else if (top.ContainsKey("cluster"))
-        {
-            errors.Add("cluster: must be an object");
-        }
-        if (top["server"] is JsonObject serverSection)
-        {
-            config.Server = serverSection;
-        }
-        else if (top.ContainsKey("server"))
-        {
-            errors.Add("server: must be an object");
-        }
-        if (top["cache"] is JsonObject cache)
+            Document = document,
+            Limits = document.Section("limits"),
+            Sources = document.Section("sources"),
+            Cluster = document.Section("cluster"),
+            Server = document.Section("server"),
+        };
+        if (document.Section("cache") is { } cache)
         {
             ReadCache(cache, config, errors);
-        }
-        else if (top.ContainsKey("cache"))
-        {
-            errors.Add("cache: must be an object");
-        }
-        if (errors.Count > 0)
-        {
-            throw new ConfigurationException($"{source}: {errors.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
         }
         return config;
     }
 
-    private static void ReadCache(JsonObject cache, CacheConfig config, List<string> errors)
+    private static void ReadCache(JsonObject cache, CacheConfig config, ICollection<string> errors)
     {
         if (!cache.ContainsKey("defaultTiers") && cache["tiers"] is JsonObject)
         {
@@ -180,7 +133,7 @@ public sealed class CacheConfig
         }
     }
 
-    private static void ReadTiers(JsonObject tiers, CacheConfig config, List<string> errors)
+    private static void ReadTiers(JsonObject tiers, CacheConfig config, ICollection<string> errors)
     {
         if (!tiers.ContainsKey("disk"))
         {
@@ -237,20 +190,10 @@ public sealed class CacheConfig
         }
     }
 
-    private static long? Size(JsonNode? node, string path, List<string> errors)
+    private static long? Size(JsonNode? node, string path, ICollection<string> errors)
     {
-        if (node is JsonValue v)
-        {
-            if (v.TryGetValue<long>(out var l) && l >= 0) return l;
-            if (v.TryGetValue<double>(out var d) && d >= 0 && d == Math.Floor(d) && d < long.MaxValue) return (long)d;
-            if (v.TryGetValue<string>(out var s))
-            {
-                if (ByteSize.TryParse(s, out var b, out var why)) return b;
-                errors.Add($"{path}: {why}");
-                return null;
-            }
-        }
-        errors.Add($"{path}: must be a byte count or a size string such as \"512MiB\"");
+        if (ByteSize.TryParse(node, out long bytes, out var why)) return bytes;
+        errors.Add($"{path}: {why}");
         return null;
     }
 }

@@ -37,6 +37,10 @@ internal static class CommandTree
                     case Argument a: command.Arguments.Add(a); break;
                 }
             }
+            if (command.Options.Any(o => o.Name == "--config"))
+            {
+                command.Options.Add(Many("--set", "PATH=VALUE", "set a configuration key over the file and the environment (repeatable), e.g. --set cache.policy=lru"));
+            }
             command.SetAction((r, ct) => handler(new CommandArgs(r), r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, ct));
             parent.Subcommands.Add(command);
             examples[command] = example;
@@ -123,6 +127,12 @@ internal static class CommandTree
             Arg("NODE", "a node type to describe", optional: true),
             Format("text for people (the default) or json", OutputFormats.TextOrJson),
             Flag("--podpac", "every PODPAC 4 class with what PodCache does with it"));
+
+        Add(root, "config", "The effective configuration: every key, its value and where it came from (file, environment, flag or default).",
+            ["podcache config", "podcache config --config podcache.json --format json", "PODCACHE__CACHE__POLICY=lru podcache config"],
+            (a, o, _, _) => ConfigCommand.ExecuteAsync(a, o),
+            [.. JsonOrText(), CacheDir(), Config(),
+             .. ServeOptions().Where(o => o.Name is "--http-port" or "--bind" or "--max-body-bytes" or "--max-inflight-bytes" or "--api-token")]);
 
         Add(root, "serve", "The HTTP server, until SIGTERM or Ctrl-C; with --cluster-port, a cluster member.",
             ["podcache serve --http-port 8080 --cache-dir /var/cache/podcache",

@@ -25,8 +25,8 @@ internal static class CacheCommand
         string format = a.Format ?? "text";
         OutputFormats.Check(format, OutputFormats.TextOrJson);
         bool json = format == "json";
-        var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
-        string? repaired = subcommand == "gc" ? MoveIndexAsideIfDamaged(config) : null;
+        var config = CliConfiguration.Load(a);
+        string? repaired = subcommand == "gc" ? MoveIndexAsideIfDamaged(config.Cache) : null;
         await using var session = CacheSession.Open(config, null, shortLived: true);
         var stack = session.Stack;
         switch (subcommand)
@@ -105,7 +105,7 @@ internal static class CacheCommand
     public static async Task<int> InspectAsync(CommandArgs a, TextWriter stdout)
     {
         var key = ParseKey(a.Argument("KEY")!);
-        await using var session = CacheSession.Open(a.Get("config"), a.Get("cache-dir"));
+        await using var session = CacheSession.Open(CliConfiguration.Load(a), null, shortLived: true);
         var header = session.Stack.Disk?.ReadHeader(key);
         if (header is null)
         {

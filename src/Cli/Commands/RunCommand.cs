@@ -19,8 +19,8 @@ internal static class RunCommand
         string format = a.Get("format") ?? (plan && IsTerminal(stdout) ? "table" : "json");
         OutputFormats.Check(format, plan ? OutputFormats.Plan : OutputFormats.Result);
         // The configuration first: its limits apply to reading the pipeline and coordinates.
-        var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
-        var limits = CacheSession.LimitsOf(config, a.Get("config"));
+        var config = CliConfiguration.Load(a);
+        var limits = config.Limits;
         var pipeline = InputFiles.ReadPipeline(pipelinePath, limits);
         var coords = InputFiles.ReadCoordinates(coordsPath, limits);
         string? nodeRef = a.Get("node");

@@ -16,7 +16,7 @@ internal static class RunsCommand
         OutputFormats.Check(format, OutputFormats.TextOrJson);
         int limit = int.TryParse(a.Get("limit") ?? "20", NumberStyles.None, CultureInfo.InvariantCulture, out var l) && l > 0
             ? l : throw new UsageException("--limit must be a positive integer");
-        var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
+        var config = CliConfiguration.Load(a).Cache;
         if (!config.DiskEnabled)
         {
             throw new UsageException("runs are saved in the disk cache directory, and none is configured");
@@ -57,7 +57,7 @@ internal static class RunsCommand
         string runRef = a.Argument("RUN")!;
         string format = a.Get("format") ?? "json";
         OutputFormats.Check(format, OutputFormats.Result);
-        await using var session = CacheSession.Open(a.Get("config"), a.Get("cache-dir"));
+        await using var session = CacheSession.Open(CliConfiguration.Load(a), null, shortLived: true);
         var runner = session.CreateRunner();
         PipelineRun run;
         if (File.Exists(runRef))

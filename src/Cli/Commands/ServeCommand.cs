@@ -19,9 +19,9 @@ internal static class ServeCommand
 
     public static async Task<int> ExecuteAsync(CommandArgs a, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var config = CacheSession.LoadConfig(a.Get("config"), a.Get("cache-dir"));
-        var options = ParseOptions(a, config.Server, a.Get("config"));
-        if (ClusterSettings.Requested(a.GetAll))
+        var config = CliConfiguration.Load(a);
+        var options = ParseOptions(a, config.Document);
+        if (ClusterSettings.Requested(config.Document.Section("cluster"), a.GetAll))
         {
             return await ServeClusterAsync(a, config, options, stdout, cancellationToken).ConfigureAwait(false);
         }
@@ -41,69 +41,32 @@ internal static class ServeCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>The listen options from the flags, over the config file's <c>server</c> section (flags win).</summary>
-    internal static ServerOptions ParseOptions(CommandArgs a, System.Text.Json.Nodes.JsonObject? server = null, string? configPath = null)
-    {
-        int port = a.Get("http-port") is { } p
-            ? int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n
-                : throw new UsageException($"--http-port '{p}': a port is a number from 0 (any free port) to 65535")
-            : 8080;
-        var bind = IPAddress.Loopback;
-        if (a.Get("bind") is { } b)
-        {
-            bind = b == "localhost" ? IPAddress.Loopback
-                : IPAddress.TryParse(b, out var ip) ? ip
-                : throw new UsageException($"--bind '{b}': give an IP address (127.0.0.1, 0.0.0.0, ::1, ...)");
-        }
-        long maxBody = ServerOptions.DefaultMaxBodyBytes;
-        if (a.Get("max-body-bytes") is { } m && (!ByteSize.TryParse(m, out maxBody, out var error) || maxBody <= 0))
-        {
-            throw new UsageException($"--max-body-bytes '{m}': {error ?? "must be positive"}");
-        }
-        string? token = a.Get("api-token") ?? Environment.GetEnvironmentVariable(TokenVariable);
-        if (token is { Length: 0 }) token = null;
-        long maxInFlight = ConfigSize(server, "maxInFlightBytes", configPath) ?? InFlightBudget.DefaultMaxBytes();
-        if (a.Get("max-inflight-bytes") is { } f && (!ByteSize.TryParse(f, out maxInFlight, out var fError) || maxInFlight <= 0))
-        {
-            throw new UsageException($"--max-inflight-bytes '{f}': {fError ?? "must be positive"}");
-        }
-        return new ServerOptions
-        {
-            Port = port,
-            BindAddress = bind,
-            ApiToken = token,
-            MaxBodyBytes = maxBody,
-            MaxInFlightBytes = maxInFlight,
-            RecentRunsMaxBytes = ConfigSize(server, "recentRunsMaxBytes", configPath) ?? RecentRuns.DefaultMaxBytes,
-        }.Validate();
-    }
-
-    /// <summary>A positive size under <c>server.NAME</c> (a byte count or a string such as <c>"4GiB"</c>), or null when absent.</summary>
-    private static long? ConfigSize(System.Text.Json.Nodes.JsonObject? server, string name, string? configPath)
-    {
-        if (server?[name] is not { } node) return null;
-        long bytes = 0;
-        string? error = null;
-        bool ok = node is System.Text.Json.Nodes.JsonValue v
-            && (v.GetValueKind() == System.Text.Json.JsonValueKind.Number
-                    ? long.TryParse(v.ToJsonString(), NumberStyles.None, CultureInfo.InvariantCulture, out bytes)
-                    : v.TryGetValue<string>(out var text) && ByteSize.TryParse(text, out bytes, out error));
-        if (!ok || bytes <= 0)
-        {
-            throw new UsageException($"{configPath ?? "podcache.json"}: server.{name}: {error ?? "must be a positive byte count or a size string such as \"4GiB\""}");
-        }
-        return bytes;
-    }
+    /// <summary>
+    /// The listen options: the configuration's <c>server</c> section, in which <c>--http-port</c>, <c>--bind</c>,
+    /// <c>--max-body-bytes</c> and <c>--max-inflight-bytes</c> are overrides (flags win); the token from
+    /// <c>--api-token</c> or <c>PODCACHE_API_TOKEN</c>.
+    /// </summary>
+    internal static ServerOptions ParseOptions(CommandArgs a, ConfigurationDocument document) =>
+        ServerOptions.Read(document, a.Get("api-token") ?? Environment.GetEnvironmentVariable(TokenVariable));
 
     /// <summary>
     /// A cluster member: the HTTP server starts first (so its URL can be advertised for the side channel; <c>/healthz</c>
     /// answers 503 until the member is Up), then the member joins. SIGTERM leaves the cluster gracefully (shards handed
     /// off) before the server stops; a member downed by the cluster exits with 1 so a supervisor restarts it.
     /// </summary>
-    private static async Task<int> ServeClusterAsync(CommandArgs a, PodCache.Cache.Configuration.CacheConfig config, ServerOptions options,
+    private static async Task<int> ServeClusterAsync(CommandArgs a, PodCache.Runtime.Hosting.PodCacheOptions config, ServerOptions options,
         TextWriter stdout, CancellationToken cancellationToken)
     {
-        var clusterOptions = ClusterSettings.Build(config.Cluster, a.GetAll);
+        ClusterOptions clusterOptions;
+        try
+        {
+            clusterOptions = ClusterSettings.Build(config.Document.Section("cluster"), a.GetAll);
+        }
+        catch (ConfigurationException ex)
+        {
+            // A flag's problem names the flag; a section's problem gets the file or variable it came from.
+            throw ex.Message.StartsWith("--", StringComparison.Ordinal) ? ex : config.Document.Fail([ex.Message]);
+        }
         await using var service = ClusterRunService.Open(config, clusterOptions, saveRuns: !a.Flag("no-save-runs"), StderrLoggerFactory.Instance,
             a.GetAll("data-root"), new InFlightBudget(options.MaxInFlightBytes), options.RecentRunsMaxBytes);
         await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,

@@ -156,9 +156,21 @@ public sealed class RuntimeLimits
     /// <exception cref="ConfigurationException">An unknown key or a value out of range; every problem is listed with its path.</exception>
     public static RuntimeLimits FromJson(JsonObject? section, string source = "podcache.json")
     {
+        var errors = new List<string>();
+        var limits = Read(section, errors);
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException($"{source}: {errors.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
+        }
+        return limits;
+    }
+
+    /// <summary>Reads the <c>limits</c> section (the defaults when null), adding each problem, with its path, to <paramref name="errors"/>.</summary>
+    public static RuntimeLimits Read(JsonObject? section, ICollection<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
         var limits = new RuntimeLimits();
         if (section is null) return limits;
-        var errors = new List<string>();
         foreach (var (name, value) in section)
         {
             string path = "limits." + name;
@@ -198,10 +210,6 @@ public sealed class RuntimeLimits
                 errors.Add($"{path}: {Range(name)} (got {ex.ActualValue})");
             }
         }
-        if (errors.Count > 0)
-        {
-            throw new ConfigurationException($"{source}: {errors.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
-        }
         return limits;
     }
 
@@ -213,7 +221,7 @@ public sealed class RuntimeLimits
         _ => string.Create(CultureInfo.InvariantCulture, $"must be from 1 to {int.MaxValue} (one array's length)"),
     };
 
-    private static long? Count(JsonNode? node, string path, List<string> errors)
+    private static long? Count(JsonNode? node, string path, ICollection<string> errors)
     {
         if (node is JsonValue v)
         {
@@ -225,19 +233,10 @@ public sealed class RuntimeLimits
         return null;
     }
 
-    private static long? Bytes(JsonNode? node, string path, List<string> errors)
+    private static long? Bytes(JsonNode? node, string path, ICollection<string> errors)
     {
-        if (node is JsonValue v && v.TryGetValue<string>(out var s))
-        {
-            if (ByteSize.TryParse(s, out var b, out var why)) return b;
-            errors.Add($"{path}: {why}");
-            return null;
-        }
-        if (node is JsonValue n && (n.TryGetValue<long>(out _) || n.TryGetValue<double>(out _)))
-        {
-            return Count(node, path, errors);
-        }
-        errors.Add($"{path}: must be a byte count or a size string such as \"64MiB\"");
+        if (ByteSize.TryParse(node, out long bytes, out var why)) return bytes;
+        errors.Add($"{path}: {why}");
         return null;
     }
 }

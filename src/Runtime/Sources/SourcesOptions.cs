@@ -77,12 +77,24 @@ public sealed class SourcesOptions
     /// <exception cref="ConfigurationException">Invalid; every problem is listed with its path (<c>sources.allow.files[0]</c>...).</exception>
     public static SourcesOptions FromJson(JsonObject? json)
     {
+        var errors = new List<string>();
+        var options = Read(json, errors);
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException($"{errors.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
+        }
+        return options;
+    }
+
+    /// <summary>Reads the <c>sources</c> object (null: nothing set), adding each problem, with its path, to <paramref name="errors"/>.</summary>
+    public static SourcesOptions Read(JsonObject? json, ICollection<string> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
         var options = new SourcesOptions();
         if (json is null)
         {
             return options;
         }
-        var errors = new List<string>();
         foreach (var (key, value) in json)
         {
             switch (key)
@@ -107,14 +119,10 @@ public sealed class SourcesOptions
                     break;
             }
         }
-        if (errors.Count > 0)
-        {
-            throw new ConfigurationException($"{errors.Count} problem(s):{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", errors));
-        }
         return options;
     }
 
-    private static void Allow(SourcesOptions options, JsonNode? value, List<string> errors)
+    private static void Allow(SourcesOptions options, JsonNode? value, ICollection<string> errors)
     {
         if (value is not JsonObject allow)
         {
@@ -132,7 +140,7 @@ public sealed class SourcesOptions
         }
     }
 
-    private static PodCache.Runtime.Sources.IO.HttpSourceOptions HttpSection(JsonNode? value, List<string> errors)
+    private static PodCache.Runtime.Sources.IO.HttpSourceOptions HttpSection(JsonNode? value, ICollection<string> errors)
     {
         var http = new PodCache.Runtime.Sources.IO.HttpSourceOptions();
         string path = $"{JsonPath}.http";
@@ -172,7 +180,7 @@ public sealed class SourcesOptions
         return http;
     }
 
-    private static PodCache.Runtime.Sources.IO.S3SourceOptions S3Section(JsonNode? value, List<string> errors)
+    private static PodCache.Runtime.Sources.IO.S3SourceOptions S3Section(JsonNode? value, ICollection<string> errors)
     {
         var s3 = new PodCache.Runtime.Sources.IO.S3SourceOptions();
         string path = $"{JsonPath}.s3";
@@ -226,7 +234,7 @@ public sealed class SourcesOptions
         return s3;
     }
 
-    private static TimeSpan? Duration(JsonNode? node, string path, List<string> errors)
+    private static TimeSpan? Duration(JsonNode? node, string path, ICollection<string> errors)
     {
         if (PodCache.Cache.Configuration.Duration.TryParse(node, out var value, out var error))
         {
@@ -236,7 +244,7 @@ public sealed class SourcesOptions
         return null;
     }
 
-    private static int? Integer(JsonNode? node, string path, int min, int max, List<string> errors)
+    private static int? Integer(JsonNode? node, string path, int min, int max, ICollection<string> errors)
     {
         if (node is JsonValue v && v.TryGetValue<double>(out var d) && Math.Floor(d) == d && d >= min && d <= max)
         {
@@ -246,7 +254,7 @@ public sealed class SourcesOptions
         return null;
     }
 
-    private static string[] Strings(JsonNode? node, string path, List<string> errors)
+    private static string[] Strings(JsonNode? node, string path, ICollection<string> errors)
     {
         if (node is not JsonArray array)
         {

@@ -1,5 +1,5 @@
 using PodCache.Cli.Commands;
-using System.Text.Json.Nodes;
+using PodCache.Cache.Configuration;
 using PodCache.Server;
 
 namespace PodCache.Cli.Tests.Server;
@@ -11,11 +11,13 @@ public class ServeCommandTests
     [Fact]
     public void ParseOptions_ServerSection_SetsTheBudgets_AndTheFlagWins()
     {
-        var server = new JsonObject { ["maxInFlightBytes"] = "2GiB", ["recentRunsMaxBytes"] = 1_000_000 };
+        const string file = """{"server": {"maxInFlightBytes": "2GiB", "recentRunsMaxBytes": 1000000}}""";
+        ConfigurationDocument Document(CommandArgs a) => ConfigurationDocument.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            .Add(new PodCacheJsonFileSource("podcache.json", file)).AddPodCacheOverrides(CliConfiguration.Overrides(a)).Build());
 
-        var fromConfig = ServeCommand.ParseOptions(Args(), server);
-        var fromFlag = ServeCommand.ParseOptions(Args("--max-inflight-bytes", "512MiB"), server);
-        var defaults = ServeCommand.ParseOptions(Args());
+        var fromConfig = ServeCommand.ParseOptions(Args(), Document(Args()));
+        var fromFlag = ServeCommand.ParseOptions(Args("--max-inflight-bytes", "512MiB"), Document(Args("--max-inflight-bytes", "512MiB")));
+        var defaults = ServeCommand.ParseOptions(Args(), ConfigurationDocument.Empty);
 
         Assert.Equal(2L << 30, fromConfig.MaxInFlightBytes);
         Assert.Equal(1_000_000, fromConfig.RecentRunsMaxBytes);

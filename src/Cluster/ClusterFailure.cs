@@ -37,7 +37,7 @@ public sealed class ClusterFailure
         }
         Kind = kind;
         Message = Clip(message);
-        Errors = [.. errors.Take(MaxErrors).Select(e => new PipelineError(Clip(e.Path), Clip(e.Message)))];
+        Errors = [.. errors.Take(MaxErrors).Select(e => new PipelineError(Clip(e.Path), Clip(e.Message), e.Document))];
     }
 
     /// <summary>Why the owner failed.</summary>

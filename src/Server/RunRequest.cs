@@ -120,17 +120,17 @@ internal sealed record RunRequest(Pipeline Pipeline, Coordinates Coordinates, st
     }
 
     /// <summary>
-    /// Where a pipeline problem is in the request body. The pipeline parser names nodes <c>nodes.REF...</c>; in the
-    /// body a node's definition is at <c>pipeline.REF</c>.
+    /// Where a problem of the pipeline is in the request body: its path is a JSON path into the pipeline as written
+    /// (<c>out.attrs.eqn</c>), which the body holds under <c>pipeline</c> (<c>pipeline.out.attrs.eqn</c>).
     /// </summary>
-    public static string PipelinePath(string path) =>
-        path.StartsWith("nodes.", StringComparison.Ordinal) ? "pipeline." + path["nodes.".Length..]
-        : path is "nodes" or "" ? "pipeline"
-        : "pipeline." + path;
+    public static string PipelinePath(string path) => Under("pipeline", path);
 
-    /// <summary>Where a problem found while running (not parsing) is: node problems in the pipeline, others as given.</summary>
-    public static string RunPath(string path) =>
-        path.StartsWith("nodes.", StringComparison.Ordinal) ? PipelinePath(path) : path;
+    /// <summary>
+    /// A problem found while running (not parsing) as the body names it: one in the pipeline document
+    /// (<see cref="ErrorDocument.Pipeline"/>) under <c>pipeline</c>, any other at its path as given.
+    /// </summary>
+    public static ProblemError RunProblem(PipelineError error) =>
+        new(error.Document == ErrorDocument.Pipeline ? PipelinePath(error.Path) : error.Path, error.Message);
 
     private static string Under(string prefix, string path) =>
         path.Length == 0 ? prefix : path[0] == '[' ? prefix + path : prefix + "." + path;

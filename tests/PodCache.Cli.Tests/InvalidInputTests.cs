@@ -13,13 +13,13 @@ public class InvalidInputTests
 
     [Theory]
     [InlineData("""{"a": {"node": "algorithm.SinCoords"}""", "malformed JSON")]
-    [InlineData("""{"a": {"node": "algorithm.Nope"}}""", "nodes.a.node: unknown node type")]
-    [InlineData("""{"a": {"node": "algorithm.SinCoords", "x": 1}}""", "nodes.a.x: unknown key")]
-    [InlineData("""{"a": {"node": "algorithm.Arithmetic", "inputs": {"A": "b"}, "attrs": {"eqn": "A"}}}""", "nodes.a.inputs.A: unknown ref 'b'")]
+    [InlineData("""{"a": {"node": "algorithm.Nope"}}""", "a.node: unknown node type")]
+    [InlineData("""{"a": {"node": "algorithm.SinCoords", "x": 1}}""", "a.x: unknown key")]
+    [InlineData("""{"a": {"node": "algorithm.Arithmetic", "inputs": {"A": "b"}, "attrs": {"eqn": "A"}}}""", "a.inputs.A: unknown ref 'b'")]
     [InlineData("""{"a": {"node": "algorithm.Arithmetic", "inputs": {"A": "a"}, "attrs": {"eqn": "A"}}}""", "cycle")]
     [InlineData("""{"a": {"node": "algorithm.SinCoords"}, "a": {"node": "algorithm.Arange"}}""", "duplicate ref 'a'")]
-    [InlineData("""{"a": {"node": "algorithm.CoordData", "attrs": {"coord_name": 3}}}""", "nodes.a.attrs.coord_name")]
-    [InlineData("""{"s": {"node": "algorithm.SinCoords"}, "a": {"node": "algorithm.Arithmetic", "inputs": {"A": "s"}, "attrs": {"eqn": "A + C"}}}""", "nodes.a.attrs.eqn: unknown variable 'C'")]
+    [InlineData("""{"a": {"node": "algorithm.CoordData", "attrs": {"coord_name": 3}}}""", "a.attrs.coord_name")]
+    [InlineData("""{"s": {"node": "algorithm.SinCoords"}, "a": {"node": "algorithm.Arithmetic", "inputs": {"A": "s"}, "attrs": {"eqn": "A + C"}}}""", "a.attrs.eqn: unknown variable 'C'")]
     public async Task Run_InvalidPipeline_Exit2WithPathAndNothingCached(string pipeline, string expected)
     {
         using var tmp = new TempDir();
@@ -67,7 +67,7 @@ public class InvalidInputTests
         using var tmp = new TempDir();
         var r = await Run(tmp, """{"arr": {"node": "data.Array", "attrs": {"source": [1], "coordinates": {"coords": [{"name": "alt", "values": [5]}]}}}}""");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("nodes.arr", r.Stderr);
+        Assert.Contains("arr", r.Stderr);
     }
 
     [Fact]

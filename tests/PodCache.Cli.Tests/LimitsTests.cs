@@ -34,7 +34,7 @@ public class LimitsTests
         string deep = new string('[', 40_000) + new string(']', 40_000);
         var r = await Run(tmp, """{"a": {"node": "algorithm.SinCoords", "attrs": {"x": """ + deep + "}}}");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("nodes.a.attrs.x[0][0]", r.Stderr);
+        Assert.Contains("a.attrs.x[0][0]", r.Stderr);
         Assert.Contains("arrays and objects nest deeper than 64 levels (limits.maxJsonDepth)", r.Stderr);
         Assert.Contains("p.json", r.Stderr);
     }
@@ -48,7 +48,7 @@ public class LimitsTests
              "m": {"node": "algorithm.Convolution", "inputs": {"source": "sin"}, "attrs": {"kernel_type": "mean,40000", "kernel_dims": ["lat", "lon"]}}}
             """);
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("nodes.m.attrs.kernel_type: the kernel \"mean,40000\" over 2 dim(s) has 1,600,000,000 taps; at most 1,048,576 are allowed (limits.maxKernelCells)", r.Stderr);
+        Assert.Contains("m.attrs.kernel_type: the kernel \"mean,40000\" over 2 dim(s) has 1,600,000,000 taps; at most 1,048,576 are allowed (limits.maxKernelCells)", r.Stderr);
         Assert.True(NothingCached(tmp));
     }
 
@@ -62,7 +62,7 @@ public class LimitsTests
              "m": {"node": "algorithm.Convolution", "inputs": {"source": "sin"}, "attrs": {"kernel_type": "mean,99", "kernel_dims": ["lat", "lon"]}}}
             """, Coords, "--config", config);
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("nodes.sin: would be evaluated at 10,404 points (lat: 102 x lon: 102); a node may produce at most 10,000 (limits.maxCellsPerNode)", r.Stderr);
+        Assert.Contains("sin: would be evaluated at 10,404 points (lat: 102 x lon: 102); a node may produce at most 10,000 (limits.maxCellsPerNode)", r.Stderr);
     }
 
     [Fact]
@@ -87,7 +87,7 @@ public class LimitsTests
         using var tmp = new TempDir();
         var r = await Run(tmp, """{"sin": {"node": "algorithm.SinCoords", "cache": {"expires": "P99999999Y"}}}""");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("nodes.sin.cache.expires: expiry 'P99999999Y' is too long; at most 1000 years", r.Stderr);
+        Assert.Contains("sin.cache.expires: expiry 'P99999999Y' is too long; at most 1000 years", r.Stderr);
     }
 
     [Fact]

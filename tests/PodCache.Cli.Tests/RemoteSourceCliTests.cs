@@ -109,7 +109,7 @@ public sealed partial class RemoteSourceCliTests : IAsyncLifetime
         string url = Url("/missing.tif");
         var r = await CliHarness.RunProcessAsync(_tmp.Path, ["run", .. Files("404", url, Window(0, 2, 0, 2)), "--cache-dir", Cache]);
         Assert.True(r.ExitCode == 2, Describe(r));
-        Assert.Contains("nodes.dem.attrs.source", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("dem.attrs.source", r.Stderr, StringComparison.Ordinal);
         Assert.Contains(url, r.Stderr, StringComparison.Ordinal);
         Assert.Contains("404", r.Stderr, StringComparison.Ordinal);
         AssertNoStackTrace(r.Stderr);
@@ -127,8 +127,8 @@ public sealed partial class RemoteSourceCliTests : IAsyncLifetime
         string url = Url("/down.tif");
         var r = await CliHarness.RunProcessAsync(_tmp.Path, ["run", .. Files("503", url, Window(0, 2, 0, 2)), "--cache-dir", Cache]);
         Assert.True(r.ExitCode == 1, Describe(r));
-        Assert.Contains("nodes.dem", r.Stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("nodes.dem.attrs.source", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("dem", r.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("dem.attrs.source", r.Stderr, StringComparison.Ordinal);
         Assert.Contains(url, r.Stderr, StringComparison.Ordinal);
         Assert.Contains("503", r.Stderr, StringComparison.Ordinal);
         AssertNoStackTrace(r.Stderr);
@@ -143,7 +143,7 @@ public sealed partial class RemoteSourceCliTests : IAsyncLifetime
         string url = $"http://user:secret@127.0.0.1:{port}/x.tif";
         var r = await CliHarness.RunProcessAsync(_tmp.Path, ["run", .. Files("creds", url, Window(0, 2, 0, 2)), "--cache-dir", Cache]);
         Assert.True(r.ExitCode == 2, Describe(r));
-        Assert.Contains("nodes.dem.attrs.source", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("dem.attrs.source", r.Stderr, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{port}/x.tif", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("404", r.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("secret", r.Stderr, StringComparison.Ordinal);
@@ -286,7 +286,7 @@ public sealed partial class RemoteSourceCliTests : IAsyncLifetime
     {
         Assert.True(a.Status == HttpStatusCode.BadRequest, $"{(int)a.Status}: {a.Text}");
         var error = Assert.Single(Errors(a));
-        // The server names request-body paths: the pipeline's nodes.dem.attrs.source is pipeline.dem.attrs.source.
+        // The server names request-body paths: the pipeline's dem.attrs.source is pipeline.dem.attrs.source.
         Assert.Equal("pipeline.dem.attrs.source", (string?)error!["path"]);
         Assert.StartsWith("URL not allowed", (string?)error["message"], StringComparison.Ordinal);
         // Refused before any connection: no timeout to a black-holed address, no "connection refused".

@@ -139,7 +139,7 @@ public class RunCommandTests
         var unrestricted = await CliHarness.RunAsync("run", Pipeline("any.json", terrain), "--coords", coords, "--cache-dir", Path.Combine(tmp.Path, "c2"));
 
         Assert.Equal(2, outside.ExitCode);
-        Assert.Contains("nodes.dem.attrs.source: not under an allowed data root", outside.Stderr);
+        Assert.Contains("dem.attrs.source: not under an allowed data root", outside.Stderr);
         Assert.True(inside.ExitCode == 0, inside.Stderr);
         Assert.True(unrestricted.ExitCode == 0, unrestricted.Stderr);
     }

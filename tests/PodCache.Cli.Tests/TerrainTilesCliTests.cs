@@ -101,14 +101,14 @@ public sealed class TerrainTilesCliTests(MotoFixture moto, TerrainTileSet set) :
         var zoom = await CliHarness.RunProcessAsync(_tmp.Path,
             ["run", _tmp.File("z.json", Pipeline(bucket, 22)), "--coords", c, "--config", Config(), "--cache-dir", _tmp.File("cache")], TimeSpan.FromMinutes(2));
         Assert.True(zoom.ExitCode == 2, $"exit {zoom.ExitCode}: {zoom.Stderr}");
-        Assert.Contains("nodes.elevation.attrs.zoom", zoom.Stderr, StringComparison.Ordinal);
+        Assert.Contains("elevation.attrs.zoom", zoom.Stderr, StringComparison.Ordinal);
         AssertNoStackTrace(zoom.Stderr);
 
         // Column 1030 is past the DEM's east edge: a tile that was never uploaded.
         var missing = await CliHarness.RunProcessAsync(_tmp.Path,
             ["run", _tmp.File("m.json", Pipeline(bucket, 10)), "--coords", c, "--config", Config(), "--cache-dir", _tmp.File("cache")], TimeSpan.FromMinutes(2));
         Assert.True(missing.ExitCode == 2, $"exit {missing.ExitCode}: {missing.Stderr}");
-        Assert.Contains("nodes.elevation.attrs.bucket", missing.Stderr, StringComparison.Ordinal);
+        Assert.Contains("elevation.attrs.bucket", missing.Stderr, StringComparison.Ordinal);
         Assert.Contains("404", missing.Stderr, StringComparison.Ordinal);
         Assert.Contains($"s3://{bucket}/geotiff/10/{set.X0 + 2}/{set.Y0}.tif", missing.Stderr, StringComparison.Ordinal);
         AssertNoStackTrace(missing.Stderr);

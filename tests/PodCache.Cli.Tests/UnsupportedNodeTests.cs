@@ -14,7 +14,7 @@ public class UnsupportedNodeTests
         string c = tmp.File("c.json", """{"coords": [{"name": "lat", "values": [40]}, {"name": "lon", "values": [-100]}]}""");
         var r = await CliHarness.RunAsync(["run", p, "--coords", c, "--cache-dir", Path.Combine(tmp.Path, "cache")]);
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("nodes.sm.node: 'datalib.smap_egi.SMAP'", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("sm.node: 'datalib.smap_egi.SMAP'", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("PodCache does not support it", r.Stderr, StringComparison.Ordinal);
         Assert.Contains("NASA Earthdata login", r.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("unknown node type", r.Stderr, StringComparison.Ordinal);

@@ -5,13 +5,13 @@ namespace PodCache.Cluster.Tests;
 public sealed class ClusterFailureTests
 {
     [Fact]
-    public void FromException_PipelineException_KeepsEveryErrorWithItsPath()
+    public void FromException_PipelineException_KeepsEveryErrorWithItsPathAndDocument()
     {
         var failure = ClusterFailure.FromException(new PipelineException(
-            [new PipelineError("nodes.a.attrs.eqn", "unknown variable 'C'"), new PipelineError("", "and \"quoted\"")]));
+            [PipelineError.InPipeline("a.attrs.eqn", "unknown variable 'C'"), new PipelineError("", "and \"quoted\"")]));
 
         Assert.Equal(ClusterFailureKind.Pipeline, failure.Kind);
-        Assert.Equal([new PipelineError("nodes.a.attrs.eqn", "unknown variable 'C'"), new PipelineError("", "and \"quoted\"")], failure.Errors);
+        Assert.Equal([PipelineError.InPipeline("a.attrs.eqn", "unknown variable 'C'"), new PipelineError("", "and \"quoted\"")], failure.Errors);
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class ClusterFailureTests
     [Fact]
     public void Constructor_ManyOrLongErrors_AreClippedToTheBounds()
     {
-        var errors = Enumerable.Range(0, 50).Select(i => new PipelineError($"nodes.n{i}", new string('x', 5000))).ToArray();
+        var errors = Enumerable.Range(0, 50).Select(i => new PipelineError($"n{i}", new string('x', 5000))).ToArray();
         var failure = new ClusterFailure(ClusterFailureKind.Pipeline, new string('m', 5000), errors);
 
         Assert.Equal(ClusterFailure.MaxErrors, failure.Errors.Count);
@@ -46,10 +46,10 @@ public sealed class ClusterFailureTests
     [Fact]
     public void ClusterComputeException_CarriesTheTypedFailure()
     {
-        var failure = new ClusterFailure(ClusterFailureKind.Pipeline, "bad", [new PipelineError("nodes.a", "out of range")]);
+        var failure = new ClusterFailure(ClusterFailureKind.Pipeline, "bad", [new PipelineError("a", "out of range")]);
         var ex = new ClusterComputeException(PodCache.Cache.Keys.Key.Hash("k"), "akka.tcp://podcache@127.0.0.1:1", failure);
 
         Assert.Same(failure, ex.Failure);
-        Assert.Contains("nodes.a: out of range", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("a: out of range", ex.Message, StringComparison.Ordinal);
     }
 }

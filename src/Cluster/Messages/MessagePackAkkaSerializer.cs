@@ -127,9 +127,10 @@ internal sealed class MessagePackAkkaSerializer : SerializerWithStringManifest
                 w.WriteArrayHeader(m.Failure.Errors.Count);
                 foreach (var e in m.Failure.Errors)
                 {
-                    w.WriteArrayHeader(2);
+                    w.WriteArrayHeader(3);
                     w.Write(e.Path);
                     w.Write(e.Message);
+                    w.Write((int)e.Document);
                 }
                 w.Write(m.Attempt);
                 break;
@@ -262,9 +263,10 @@ internal sealed class MessagePackAkkaSerializer : SerializerWithStringManifest
         var errors = new PodCache.Runtime.Pipelines.PipelineError[count];
         for (int i = 0; i < count; i++)
         {
-            Header(ref r, 2);
+            Header(ref r, 3);
             errors[i] = new PodCache.Runtime.Pipelines.PipelineError(
-                ReadText(ref r, ClusterFailure.MaxChars + 3, "error path"), ReadText(ref r, ClusterFailure.MaxChars + 3, "error message"));
+                ReadText(ref r, ClusterFailure.MaxChars + 3, "error path"), ReadText(ref r, ClusterFailure.MaxChars + 3, "error message"),
+                (PodCache.Runtime.Pipelines.ErrorDocument)ReadInt(ref r, 0, (int)PodCache.Runtime.Pipelines.ErrorDocument.Pipeline, "error document"));
         }
         return new KeyFailed(key, owner, new ClusterFailure(kind, message, errors), ReadInt(ref r, 1, MaxAttempts, "attempt"));
     }

@@ -438,7 +438,7 @@ internal sealed class Executor
             }
             catch (NodeEvaluationException ex)
             {
-                throw new PipelineException($"nodes.{node.Ref}", ex.Message);
+                throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
             }
             if (next is not null)
             {
@@ -463,7 +463,7 @@ internal sealed class Executor
                 }
                 catch (NodeEvaluationException ex)
                 {
-                    throw new PipelineException($"nodes.{node.Ref}", ex.Message);
+                    throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
                 }
                 catch (PodCache.Runtime.Sources.IO.SourceException ex)
                 {

@@ -101,7 +101,7 @@ public sealed class NodeKeys
                 }
                 catch (Nodes.NodeEvaluationException ex)
                 {
-                    throw new PipelineException($"nodes.{node.Ref}", ex.Message);
+                    throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
                 }
             }).ConfigureAwait(false);
         for (int i = 0; i < tokens.Length; i++)
@@ -157,7 +157,7 @@ public sealed class NodeKeys
             }
             catch (Nodes.NodeEvaluationException ex)
             {
-                throw new PipelineException($"nodes.{item.Node.Ref}", ex.Message);
+                throw new PipelineException([PipelineError.InPipeline(item.Node.Ref, ex.Message)]);
             }
             foreach (var input in item.Node.Inputs)
             {

@@ -144,7 +144,7 @@ public sealed class PipelineRunner
             }
             catch (Nodes.NodeEvaluationException ex)
             {
-                throw new PipelineException($"nodes.{pn.Node.Ref}", ex.Message);
+                throw new PipelineException([PipelineError.InPipeline(pn.Node.Ref, ex.Message)]);
             }
         }
         return reads;

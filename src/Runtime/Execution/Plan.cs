@@ -65,7 +65,7 @@ internal sealed class Plan
             }
             catch (NodeEvaluationException ex)
             {
-                throw new PipelineException($"nodes.{node.Ref}", ex.Message);
+                throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
             }
             foreach (var input in node.Inputs)
             {
@@ -240,13 +240,12 @@ internal sealed class Plan
         long cells = RuntimeLimits.Cells(request);
         if (cells > _limits.MaxCellsPerNode)
         {
-            throw new PipelineException($"nodes.{node.Ref}",
-                $"would be evaluated at {RuntimeLimits.DescribeCells(cells)} ({string.Join(" x ", request.Dims.Zip(request.Shape, (d, s) => $"{d}: {s}"))}); a node may produce at most {_limits.MaxCellsPerNode:N0} (limits.maxCellsPerNode)");
+            throw new PipelineException([PipelineError.InPipeline(node.Ref, $"would be evaluated at {RuntimeLimits.DescribeCells(cells)} ({string.Join(" x ", request.Dims.Zip(request.Shape, (d, s) => $"{d}: {s}"))}); a node may produce at most {_limits.MaxCellsPerNode:N0} (limits.maxCellsPerNode)")]);
         }
         if (TimeUnits.FindUnrepresentable(request) is { } problem)
         {
             // A Convolution over time grows its source's request; past year 9999 no date can be formed.
-            throw new PipelineException($"nodes.{node.Ref}", "would be evaluated at coordinates where " + problem);
+            throw new PipelineException([PipelineError.InPipeline(node.Ref, "would be evaluated at coordinates where " + problem)]);
         }
         var nodeKey = _keys.NodeKey(node.Ref);
         var resultKey = NodeKeys.ResultKey(nodeKey, request.Key);

@@ -32,7 +32,7 @@ public sealed class RunnerOptions
 
     /// <summary>
     /// Which files and URLs the pipeline's nodes may read, asked before the run touches any of them (a refused
-    /// source is a <see cref="Pipelines.PipelineException"/> naming <c>nodes.REF.attrs.ATTR</c>); everything when null.
+    /// source is a <see cref="Pipelines.PipelineException"/> naming <c>REF.attrs.ATTR</c>); everything when null.
     /// </summary>
     public PodCache.Runtime.Sources.ISourceAccessPolicy? Sources { get; set; }
 

@@ -5,7 +5,7 @@ namespace PodCache.Runtime.Execution;
 
 /// <summary>
 /// How a failed source read reaches the user (SPEC §10): a source that does not exist or may not be read (404, 403) is
-/// invalid input — a <see cref="PipelineException"/> at <c>nodes.REF.attrs.source</c>, CLI exit 2; an unreachable source
+/// invalid input — a <see cref="PipelineException"/> at <c>REF.attrs.source</c>, CLI exit 2; an unreachable source
 /// or a server error after the retries is a failure — a <see cref="SourceException"/> whose message starts with the
 /// node, CLI exit 1. Either way the message names the URL without credentials and the status.
 /// </summary>
@@ -20,8 +20,8 @@ public static class SourceFailures
         ArgumentNullException.ThrowIfNull(ex);
         if (ex.IsInvalidInput)
         {
-            return new PipelineException($"nodes.{nodeRef}.attrs.{attr}", ex.Message);
+            return new PipelineException([PipelineError.InPipeline($"{nodeRef}.attrs.{attr}", ex.Message)]);
         }
-        return new SourceException(ex.Failure, ex.Url, $"nodes.{nodeRef}: {ex.Message}", ex.Status, ex);
+        return new SourceException(ex.Failure, ex.Url, $"{nodeRef}: {ex.Message}", ex.Status, ex);
     }
 }

@@ -41,7 +41,7 @@ public sealed class NodeBuildContext
     /// <summary>The node's ref in the pipeline.</summary>
     public string NodeRef { get; }
 
-    /// <summary>The JSON path of the node definition, e.g. <c>nodes.out</c>.</summary>
+    /// <summary>The JSON path of the node definition, e.g. <c>out</c> (node refs are a pipeline file's top-level keys).</summary>
     public string Path { get; }
 
     /// <summary>Input slots in definition order.</summary>
@@ -56,7 +56,7 @@ public sealed class NodeBuildContext
     /// <summary>
     /// Declares that the node reads <paramref name="location"/> (a file path or URL) named by attr
     /// <paramref name="attr"/>. The runner asks its <see cref="PodCache.Runtime.Sources.ISourceAccessPolicy"/> about every declared
-    /// source before it touches any, and refuses the run naming <c>nodes.REF.attrs.ATTR</c>.
+    /// source before it touches any, and refuses the run naming <c>REF.attrs.ATTR</c>.
     /// </summary>
     public void DeclareSource(string attr, string location) => Sources.Add(new PodCache.Runtime.Sources.SourceReference(attr, location));
 

@@ -4,6 +4,10 @@ namespace PodCache.Runtime.Pipelines;
 internal sealed class ErrorSink
 {
     private readonly List<PipelineError> _errors = [];
+    private readonly ErrorDocument _document;
+
+    /// <summary>A sink whose problems are in <paramref name="document"/>.</summary>
+    public ErrorSink(ErrorDocument document = ErrorDocument.Read) => _document = document;
 
     public IReadOnlyList<PipelineError> Errors => _errors;
 
@@ -11,7 +15,7 @@ internal sealed class ErrorSink
 
     public int Count => _errors.Count;
 
-    public void Add(string path, string message) => _errors.Add(new PipelineError(path, message));
+    public void Add(string path, string message) => _errors.Add(new PipelineError(path, message, _document));
 
     private readonly HashSet<string> _listed = new(StringComparer.Ordinal);
 

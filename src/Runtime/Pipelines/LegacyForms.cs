@@ -19,7 +19,7 @@ internal static class LegacyForms
         {
             string output = root["output"] is JsonObject o2 && JsonNumbers.TryGetString(o2["node"], out var n) ? n
                 : wrapped.Last().Key;
-            return new PipelineError("nodes",
+            return PipelineError.InPipeline("nodes",
                 "this is a pre-1.0 PODPAC pipeline (its nodes under a \"nodes\" key" + (root.ContainsKey("output") ? ", the output under \"output\"" : "")
                 + "), which PODPAC 4 no longer loads; move every entry of \"nodes\" to the top level and name the output node with "
                 + $"\"podpac_output_node\": {{\"{wrapped.First().Key}\": {{...}}, ..., \"podpac_output_node\": \"{output}\"}}");
@@ -35,7 +35,7 @@ internal static class LegacyForms
             {
                 if (def.ContainsKey(key) && !def.ContainsKey("inputs"))
                 {
-                    return new PipelineError($"nodes.{r}.{key}",
+                    return PipelineError.InPipeline($"{r}.{key}",
                         $"this is a PODPAC 1.x pipeline: node '{r}' names its input{(key == "sources" ? "s" : "")} with a top-level \"{key}\", which "
                         + $"PODPAC 2 and later do not read; move it under \"inputs\": \"{r}\": {{\"node\": ..., \"inputs\": {{\"{key}\": {Show(def[key])}}}}}");
                 }
@@ -50,7 +50,7 @@ internal static class LegacyForms
                         if (JsonNumbers.TryGetString(t, out var s) && !refs.Contains(s) && s.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot
                             && refs.Contains(s[..dot]))
                         {
-                            return new PipelineError($"nodes.{r}.inputs.{slot}",
+                            return PipelineError.InPipeline($"{r}.inputs.{slot}",
                                 $"'{s}' is a PODPAC 1.x sub-node reference (attribute '{s[(dot + 1)..]}' of node '{s[..dot]}'), which PODPAC 4 does not "
                                 + $"load; give the node that attribute holds an entry of its own and name that entry here");
                         }
@@ -71,7 +71,7 @@ internal static class LegacyForms
         if (bare.Count > 0)
         {
             var pairs = bare.Select(b => $"{b.Name} -> {b.Full}").Distinct();
-            return new PipelineError($"nodes.{bare[0].Ref}.node",
+            return PipelineError.InPipeline($"{bare[0].Ref}.node",
                 $"node types are written as bare class names ({string.Join(", ", bare.Select(b => b.Name).Distinct())}), as PODPAC 1.x pipelines wrote them; "
                 + $"PODPAC 4 needs the module: {string.Join(", ", pairs)}");
         }

@@ -1,8 +1,9 @@
 namespace PodCache.Runtime.Pipelines;
 
 /// <summary>
-/// Invalid pipeline or coordinates input. Lists every problem found, each with its JSON path and, for nodes,
-/// the node ref (<c>nodes.REF...</c>). Nothing was computed or cached.
+/// Invalid pipeline or coordinates input. Lists every problem found, each with its JSON path into the document as
+/// written (for a node of a pipeline, <c>REF...</c>: node refs are a pipeline file's top-level keys). Nothing was
+/// computed or cached.
 /// </summary>
 public sealed class PipelineException : Exception
 {

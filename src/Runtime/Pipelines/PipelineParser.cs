@@ -33,7 +33,7 @@ internal static class PipelineParser
         limits ??= RuntimeLimits.Default;
         if (json.Length > limits.MaxDocumentBytes)
         {
-            throw new PipelineException([new PipelineError("", DocumentTooLarge(json.Length, limits))], source);
+            throw new PipelineException([PipelineError.InPipeline("", DocumentTooLarge(json.Length, limits))], source);
         }
         JsonNode? root;
         IReadOnlyList<LenientJson.JsonProblem> dups;
@@ -43,15 +43,15 @@ internal static class PipelineParser
         }
         catch (LenientJson.DepthException ex)
         {
-            throw new PipelineException([new PipelineError(ex.Path.Length == 0 ? "" : "nodes." + ex.Path, ex.Problem)], source);
+            throw new PipelineException([PipelineError.InPipeline(ex.Path, ex.Problem)], source);
         }
         catch (LenientJson.SyntaxException ex)
         {
-            throw new PipelineException([new PipelineError("", "malformed JSON: " + ex.Message)], source);
+            throw new PipelineException([PipelineError.InPipeline("", "malformed JSON: " + ex.Message)], source);
         }
         if (root is not JsonObject obj)
         {
-            throw new PipelineException([new PipelineError("", "a pipeline must be a JSON object of node definitions")], source);
+            throw new PipelineException([PipelineError.InPipeline("", "a pipeline must be a JSON object of node definitions")], source);
         }
         return FromJson(obj, registry, source, dups, limits, baseDirectory);
     }
@@ -68,18 +68,18 @@ internal static class PipelineParser
         if (nodeCount > limits.MaxNodes)
         {
             // Checked before any node is read: the work below is per node.
-            throw new PipelineException([new PipelineError("", $"the pipeline has {nodeCount:N0} nodes; at most {limits.MaxNodes:N0} are allowed (limits.maxNodes)")], source);
+            throw new PipelineException([PipelineError.InPipeline("", $"the pipeline has {nodeCount:N0} nodes; at most {limits.MaxNodes:N0} are allowed (limits.maxNodes)")], source);
         }
         if (LegacyForms.Find(root, registry) is { } legacy)
         {
             // One message naming the old format and the conversion, not one error per key of a format PODPAC 4 rejects.
             throw new PipelineException([legacy], source);
         }
-        var errors = new ErrorSink();
+        var errors = new ErrorSink(ErrorDocument.Pipeline);
         foreach (var d in dups)
         {
             bool topLevel = !d.Path.Contains('.', StringComparison.Ordinal);
-            errors.Add(topLevel ? "nodes." + d.Path : "nodes." + d.Path,
+            errors.Add(d.Path,
                 topLevel ? $"duplicate ref '{d.Path}'" : d.Message);
         }
 
@@ -104,7 +104,7 @@ internal static class PipelineParser
             {
                 continue;
             }
-            string path = "nodes." + kv.Key;
+            string path = kv.Key;
             if (kv.Value is not JsonObject def)
             {
                 errors.Add(path, "a node definition must be an object with a 'node' key");
@@ -147,7 +147,7 @@ internal static class PipelineParser
 
     private static void ReadDefinition(Draft d, NodeRegistry registry, Dictionary<string, Draft> byRef, ErrorSink errors, RuntimeLimits limits)
     {
-        string path = "nodes." + d.Ref;
+        string path = d.Ref;
         int before = errors.Count;
         foreach (var kv in d.Definition)
         {
@@ -518,7 +518,7 @@ internal static class PipelineParser
                     foreach (var r in cycle) byRef[r].Broken = true;
                     if (reported.Add(string.Join(",", cycle.Order(StringComparer.Ordinal).Distinct())))
                     {
-                        errors.Add($"nodes.{d.Ref}.inputs", $"cycle: {string.Join(" -> ", cycle)}");
+                        errors.Add($"{d.Ref}.inputs", $"cycle: {string.Join(" -> ", cycle)}");
                     }
                 }
                 return false;
@@ -591,7 +591,7 @@ internal static class PipelineParser
         {
             return;
         }
-        string path = "nodes." + d.Ref;
+        string path = d.Ref;
         var slots = d.Inputs.SelectMany(i => i.Slots).ToArray();
         var ctx = new NodeBuildContext(d.Type, d.Ref, path, slots, errors, limits, baseDirectory)
         {

@@ -6,7 +6,7 @@ namespace PodCache.Runtime.Sources;
 internal static class SourceAccessCheck
 {
     /// <summary>Throws when <paramref name="policy"/> refuses any declared source; does nothing when it is null.</summary>
-    /// <exception cref="PipelineException">Every refused source, at <c>nodes.REF.attrs.ATTR</c>.</exception>
+    /// <exception cref="PipelineException">Every refused source, at <c>REF.attrs.ATTR</c> (<see cref="ErrorDocument.Pipeline"/>).</exception>
     public static void Check(Pipeline pipeline, ISourceAccessPolicy? policy)
     {
         if (policy is null)
@@ -20,7 +20,7 @@ internal static class SourceAccessCheck
             {
                 if (policy.Refuse(source.Location) is { } reason)
                 {
-                    (errors ??= []).Add(new PipelineError($"nodes.{node.Ref}.attrs.{source.Attr}", reason));
+                    (errors ??= []).Add(PipelineError.InPipeline($"{node.Ref}.attrs.{source.Attr}", reason));
                 }
             }
         }

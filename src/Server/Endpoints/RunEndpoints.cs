@@ -47,7 +47,7 @@ internal static class RunEndpoints
         }
         catch (PipelineException ex)
         {
-            return ProblemResults.Invalid(context, ex.Errors.Select(e => new ProblemError(RunRequest.RunPath(e.Path), e.Message)).ToList());
+            return ProblemResults.Invalid(context, ex.Errors.Select(RunRequest.RunProblem).ToList());
         }
         metrics.RecordRun(run.Seconds, run.ComputedCount > 0);
         context.Response.Headers[RunIdHeader] = run.RunId;
@@ -85,7 +85,7 @@ internal static class RunEndpoints
         }
         catch (PipelineException ex)
         {
-            return ProblemResults.Invalid(context, ex.Errors.Select(e => new ProblemError(RunRequest.RunPath(e.Path), e.Message)).ToList());
+            return ProblemResults.Invalid(context, ex.Errors.Select(RunRequest.RunProblem).ToList());
         }
         (byte[] Bytes, string ContentType, string Extension) encoded;
         try

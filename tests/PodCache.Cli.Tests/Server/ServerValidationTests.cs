@@ -216,4 +216,33 @@ public class ServerValidationTests
         using var r405 = await s.Client.DeleteAsync("v1/runs");
         await TestServer.AssertProblemAsync(r405, 405);
     }
+
+    [Theory]
+    [InlineData("""{"s": {"node": "algorithm.SinCoords"}, "out": {"node": "algorithm.Arithmetic", "inputs": {"A": "s"}, "attrs": {"eqn": "A + C"}}}""")]
+    [InlineData("""{"a": {"node": "algorithm.SinCoords", "colour": 7}, "m": {"node": "algorithm.Arithmetic", "inputs": {"A": "ghost"}, "attrs": {"eqn": "A"}}}""")]
+    [InlineData("""{"s": {"node": "algorithm.SinCoords"}, "m": {"node": "algorithm.Mean", "inputs": {"source": "s.source"}}}""")]
+    [InlineData("""{"nodes": {"a": {"node": "algorithm.SinCoords"}}}""")]
+    public async Task PostRun_ParseError_IsAtPipelineDotTheCliPath(string pipeline)
+    {
+        // The CLI names the path into the pipeline file as written; the body holds that file under "pipeline".
+        var cli = Assert.Throws<PodCache.Runtime.Pipelines.PipelineException>(() => PodCache.Runtime.Pipelines.Pipeline.Parse(pipeline));
+        await using var s = await TestServer.StartAsync();
+        using var r = await s.PostRunAsync(TestServer.Body(pipeline, Coords));
+        var p = await TestServer.AssertProblemAsync(r, 400);
+        Assert.Equal(cli.Errors.Select(e => "pipeline." + e.Path), TestServer.ErrorPaths(p));
+        Assert.DoesNotContain(TestServer.ErrorPaths(p), x => x.StartsWith("pipeline.nodes.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PostRun_NodeProblemFoundWhileRunning_IsInThePipelineToo()
+    {
+        // Parses; planning finds the request lacks the node's 'alt' dim. The runtime marks the error as being in the
+        // pipeline document (not by its spelling), and the server places it under "pipeline".
+        const string Pipeline = """{"arr": {"node": "data.Array", "attrs": {"source": [1], "coordinates": {"coords": [{"name": "alt", "values": [5]}]}}}}""";
+        await using var s = await TestServer.StartAsync();
+        using var r = await s.PostRunAsync(TestServer.Body(Pipeline, Coords));
+        var p = await TestServer.AssertProblemAsync(r, 400);
+        Assert.Equal(["pipeline.arr"], TestServer.ErrorPaths(p));
+        Assert.Contains("the request has no", p["errors"]![0]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

@@ -25,7 +25,7 @@ public sealed class MessagePackAkkaSerializerTests(ClusterFixture fixture)
         new KeyReference(K, 1, Owner, null, "hit:s3", 0.5, 1),
         new KeyFailed(K, Owner, new ClusterFailure(ClusterFailureKind.Error, "InvalidDataException: bad pipeline"), 1),
         new KeyFailed(K, Owner, new ClusterFailure(ClusterFailureKind.Pipeline, "2 problems",
-            [new PipelineError("nodes.a", "the request's CRS differs"), new PipelineError("", "and \"quoted\"")]), 2),
+            [PipelineError.InPipeline("a", "the request's CRS differs"), new PipelineError("", "and \"quoted\"")]), 2),
         new KeyFailed(K, Owner, new ClusterFailure(ClusterFailureKind.Refused, "shard counts differ"), 1),
         new KeyRetry(K, Owner, "handed off", 4),
         new ShardPing(99),
@@ -173,7 +173,7 @@ public sealed class MessagePackAkkaSerializerTests(ClusterFixture fixture)
     public async Task FromBinary_MalformedFailures_AreRejected()
     {
         var serializer = Serializer;
-        byte[] Failed(int kind, int errors) => Write((ref MessagePackWriter w) =>
+        byte[] Failed(int kind, int errors, int document = (int)ErrorDocument.Pipeline) => Write((ref MessagePackWriter w) =>
         {
             w.WriteArrayHeader(6);
             w.Write(K.ToString());
@@ -183,15 +183,18 @@ public sealed class MessagePackAkkaSerializerTests(ClusterFixture fixture)
             w.WriteArrayHeader(errors);
             for (int i = 0; i < errors; i++)
             {
-                w.WriteArrayHeader(2);
-                w.Write("nodes.n" + i);
+                w.WriteArrayHeader(3);
+                w.Write("n" + i);
                 w.Write("bad");
+                w.Write(document);
             }
             w.Write(1);
         });
 
         var ok = Assert.IsType<KeyFailed>(serializer.FromBinary(Failed((int)ClusterFailureKind.Pipeline, 2), "KF"));
-        Assert.Equal(["nodes.n0", "nodes.n1"], ok.Failure.Errors.Select(e => e.Path).ToArray());
+        Assert.Equal(["n0", "n1"], ok.Failure.Errors.Select(e => e.Path).ToArray());
+        Assert.All(ok.Failure.Errors, e => Assert.Equal(ErrorDocument.Pipeline, e.Document));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(Failed((int)ClusterFailureKind.Pipeline, 1, document: 9), "KF"));
         Assert.Throws<SerializationException>(() => serializer.FromBinary(Failed(7, 0), "KF"));
         Assert.Throws<SerializationException>(() => serializer.FromBinary(Failed(-1, 0), "KF"));
         Assert.Throws<SerializationException>(() => serializer.FromBinary(Failed((int)ClusterFailureKind.Pipeline, 0), "KF"));
@@ -236,7 +239,7 @@ public sealed class MessagePackAkkaSerializerTests(ClusterFixture fixture)
     {
         KeyRequest r => $"{r.Key} {r.ShardCount} {Convert.ToHexString(r.Payload)} {r.Requester} {r.Attempt}",
         KeyInline i => $"{i.Key} {Convert.ToHexString(i.Data)} {i.Owner} {i.OwnerStatus} {i.Seconds} {i.Attempt}",
-        KeyFailed f => $"{f.Key} {f.Owner} {f.Failure.Kind} {f.Failure.Message} [{string.Join(" | ", f.Failure.Errors)}] {f.Attempt}",
+        KeyFailed f => $"{f.Key} {f.Owner} {f.Failure.Kind} {f.Failure.Message} [{string.Join(" | ", f.Failure.Errors.Select(e => $"{e} ({e.Document})"))}] {f.Attempt}",
         _ => message.ToString()!,
     };
 

@@ -136,7 +136,7 @@ public class PipelineRunnerTests
             {"arr": {"node": "data.Array", "attrs": {"source": [1, 2], "coordinates": {"coords": [{"name": "time", "values": ["2020-01-01", "2020-01-02"]}]}}}}
             """);
         var ex = await Assert.ThrowsAsync<PipelineException>(() => new PipelineRunner(TieredCache.InMemory(1 << 24)).RunAsync(p, Grid));
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.arr" && e.Message.Contains("time", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path == "arr" && e.Message.Contains("time", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public class PlanTests
         // A 3 x 3 request grown by the kernel along lat and lon (PODPAC: size + 999): 1002 x 1002 points of the source.
         var ex = await Assert.ThrowsAsync<PipelineException>(() => runner.RunAsync(Mean(999), Grid3));
         var e = Assert.Single(ex.Errors);
-        Assert.Equal("nodes.sin", e.Path);
+        Assert.Equal("sin", e.Path);
         Assert.Equal("would be evaluated at 1,004,004 points (lat: 1002 x lon: 1002); a node may produce at most 1,000,000 (limits.maxCellsPerNode)", e.Message);
         Assert.Equal(0, cache.Tiers[0].GetStatistics().Entries);
         var ok = await runner.RunAsync(Mean(997), Grid3);
@@ -60,7 +60,7 @@ public class PlanTests
         var c = Coordinates.Parse("""{"coords": [{"name": "time", "start": "9990", "stop": "9999", "step": "1,Y"}, {"name": "lat", "values": [1]}]}""");
         var ex = await Assert.ThrowsAsync<PipelineException>(() => new PipelineRunner(TieredCache.InMemory(1 << 24)).RunAsync(p, c));
         var e = Assert.Single(ex.Errors);
-        Assert.Equal("nodes.sin", e.Path);
+        Assert.Equal("sin", e.Path);
         Assert.Equal("would be evaluated at coordinates where the time axis reaches after 9999-12-31, which cannot be represented", e.Message);
     }
 }

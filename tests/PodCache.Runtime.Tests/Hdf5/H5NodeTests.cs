@@ -124,7 +124,7 @@ public sealed class H5NodeTests : IDisposable
         var ex = await Assert.ThrowsAsync<PipelineException>(() => Zarr.ZarrNodeTests.RemoteRunner(TieredCache.InMemory(1L << 20)).RunAsync(pipeline,
             Coordinates.Parse("""{"coords": [{"name": "lat", "values": [48.4]}, {"name": "lon", "values": [2.4]}]}""")));
 
-        Assert.Contains("nodes.h.attrs.source", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("h.attrs.source", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -158,11 +158,11 @@ public sealed class H5NodeTests : IDisposable
     {
         var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse(
             "{\"h\": {\"node\": \"data.H5PY\", \"attrs\": {\"source\": \"x.h5\", \"cf_time\": true, \"crs\": \"EPSG:2193\"}}}"));
-        Assert.Contains("nodes.h.attrs.cf_time", ex.Message, StringComparison.Ordinal);
-        Assert.Contains("nodes.h.attrs.crs: EPSG:2193 is not a coordinate system PodCache can transform", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("h.attrs.cf_time", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("h.attrs.crs: EPSG:2193 is not a coordinate system PodCache can transform", ex.Message, StringComparison.Ordinal);
         var url = Assert.Throws<PipelineException>(() => Pipeline.Parse(
             "{\"h\": {\"node\": \"data.H5PY\", \"attrs\": {\"source\": \"ftp://h.example/x.h5\"}}}"));
-        Assert.Contains("nodes.h.attrs.source", url.Message, StringComparison.Ordinal);
+        Assert.Contains("h.attrs.source", url.Message, StringComparison.Ordinal);
     }
 
     [Fact]

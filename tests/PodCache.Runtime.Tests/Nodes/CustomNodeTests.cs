@@ -63,7 +63,7 @@ public sealed class CustomNodeTests
         // The built-in registry, and every runner not handed the instance, know nothing of it.
         Assert.False(NodeRegistry.Default.TryResolve("myapp.Scale", out _));
         var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse(Json));
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.x.node" && e.Message.Contains("unknown node type 'myapp.nodes.Scale'", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path == "x.node" && e.Message.Contains("unknown node type 'myapp.nodes.Scale'", StringComparison.Ordinal));
         Assert.Throws<PipelineException>(() => PipelineRun.Open(run.ToJsonString(), new PipelineRunner(TieredCache.InMemory(1L << 20))));
     }
 }

@@ -32,7 +32,7 @@ public class UnsupportedNodesTests
     {
         var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse("{\"src\": {\"node\": \"" + name + "\", \"attrs\": {\"anything\": 1}}}"));
         var e = Assert.Single(ex.Errors);
-        Assert.Equal("nodes.src.node", e.Path);
+        Assert.Equal("src.node", e.Path);
         Assert.Contains($"'{name}'", e.Message, StringComparison.Ordinal);
         Assert.Contains("PodCache does not support it", e.Message, StringComparison.Ordinal);
         Assert.Contains(why, e.Message, StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public class UnsupportedNodesTests
             {"sm": {"node": "SMAP", "plugin": "podpacdatalib.smap_egi", "attrs": {"product": "SPL4SMAU"}}}
             """));
         var e = Assert.Single(ex.Errors);
-        Assert.Equal("nodes.sm.node", e.Path);
+        Assert.Equal("sm.node", e.Path);
         Assert.Contains("datalib.smap_egi.SMAP", e.Message, StringComparison.Ordinal);
         Assert.Contains("Earthdata", e.Message, StringComparison.Ordinal);
     }
@@ -59,7 +59,7 @@ public class UnsupportedNodesTests
             """);
         Assert.Equal("algorithm.SinCoords", p.Nodes.Single().Type.Name);
         var foreign = Assert.Throws<PipelineException>(() => Pipeline.Parse("""{"a": {"plugin": "mypackage", "node": "MyNode"}}"""));
-        Assert.Contains(foreign.Errors, e => e.Path == "nodes.a.plugin" && e.Message.Contains("PodCache runs no Python code", StringComparison.Ordinal));
+        Assert.Contains(foreign.Errors, e => e.Path == "a.plugin" && e.Message.Contains("PodCache runs no Python code", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -69,8 +69,8 @@ public class UnsupportedNodesTests
             {"a": {"node": "datalib.SMAP"}, "b": {"node": "datalib.GFS"},
              "c": {"node": "algorithm.Arithmetic", "inputs": {"A": "a", "B": "b"}, "attrs": {"eqn": "A + B"}}}
             """));
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.a.node");
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.b.node");
+        Assert.Contains(ex.Errors, e => e.Path == "a.node");
+        Assert.Contains(ex.Errors, e => e.Path == "b.node");
     }
 
     [Fact]

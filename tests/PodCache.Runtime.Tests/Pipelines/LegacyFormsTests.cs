@@ -46,7 +46,7 @@ public sealed class LegacyFormsTests
             {"a": {"node": "algorithm.SinCoords"},
              "m": {"node": "algorithm.Mean", "{{{key}}}": {{{value}}}, "attrs": {"dims": ["lat"], "colour": 1}, "bogus": 2} }
             """);
-        Assert.Equal($"nodes.m.{key}", e.Path);
+        Assert.Equal($"m.{key}", e.Path);
         Assert.Contains("PODPAC 1.x pipeline", e.Message, StringComparison.Ordinal);
         Assert.Contains($"\"inputs\": {{\"{key}\": {value.Replace(" ", "", StringComparison.Ordinal)}}}", e.Message, StringComparison.Ordinal);
     }
@@ -57,7 +57,7 @@ public sealed class LegacyFormsTests
         var e = Single("""
             {"a": {"node": "algorithm.SinCoords"}, "m": {"node": "algorithm.Mean", "inputs": {"source": "a.source"}}}
             """);
-        Assert.Equal("nodes.m.inputs.source", e.Path);
+        Assert.Equal("m.inputs.source", e.Path);
         Assert.Contains("sub-node reference", e.Message, StringComparison.Ordinal);
     }
 
@@ -67,7 +67,7 @@ public sealed class LegacyFormsTests
         var e = Single("""
             {"a": {"node": "SinCoords"}, "b": {"node": "Arithmetic", "inputs": {"A": "a"}, "attrs": {"eqn": "A"}}, "c": {"node": "Arithmetic", "inputs": {"A": "b"}, "attrs": {"eqn": "A"}}}
             """);
-        Assert.Equal("nodes.a.node", e.Path);
+        Assert.Equal("a.node", e.Path);
         Assert.Contains("bare class names (SinCoords, Arithmetic)", e.Message, StringComparison.Ordinal);
         Assert.Contains("SinCoords -> algorithm.SinCoords", e.Message, StringComparison.Ordinal);
         Assert.Contains("Arithmetic -> algorithm.Arithmetic", e.Message, StringComparison.Ordinal);
@@ -77,10 +77,10 @@ public sealed class LegacyFormsTests
     public void PythonPluginsAndGeneric_SayPodCacheRunsNoPython()
     {
         var plugin = Single("""{"a": {"plugin": "my_lab.nodes", "node": "Smooth"}}""");
-        Assert.Equal("nodes.a.plugin", plugin.Path);
+        Assert.Equal("a.plugin", plugin.Path);
         Assert.Contains("'my_lab.nodes' is a Python module", plugin.Message, StringComparison.Ordinal);
         var generic = Single("""{"a": {"node": "algorithm.Generic", "attrs": {"code": "output = 1"}}}""");
-        Assert.Equal("nodes.a.node", generic.Path);
+        Assert.Equal("a.node", generic.Path);
         Assert.Contains("PodCache runs no Python code", generic.Message, StringComparison.Ordinal);
         Assert.Contains("algorithm.Arithmetic", generic.Message, StringComparison.Ordinal);
     }
@@ -98,7 +98,7 @@ public sealed class LegacyFormsTests
                 continue;
             }
             var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse("{\"a\": {\"node\": \"" + name + "\"}}"));
-            var e = ex.Errors.Single(x => x.Path == "nodes.a.node");
+            var e = ex.Errors.Single(x => x.Path == "a.node");
             Assert.DoesNotContain("unknown node type", e.Message, StringComparison.Ordinal);
             Assert.Contains("PodCache does not", e.Message, StringComparison.Ordinal);
         }
@@ -125,7 +125,7 @@ public sealed class LegacyFormsTests
         Assert.Equal(new NodeKeys(input).NodeKey("m"), new NodeKeys(looked).NodeKey("m"));
 
         var wrong = Single("""{"a": {"node": "algorithm.SinCoords"}, "m": {"node": "algorithm.Mean", "lookup_attrs": {"sauce": "a"}, "inputs": {"source": "a"}}}""");
-        Assert.Equal("nodes.m.lookup_attrs.sauce", wrong.Path);
+        Assert.Equal("m.lookup_attrs.sauce", wrong.Path);
         Assert.Contains("has no input 'sauce'", wrong.Message, StringComparison.Ordinal);
     }
 
@@ -138,8 +138,8 @@ public sealed class LegacyFormsTests
         Assert.Equal(new NodeKeys(plain).NodeKey("a"), new NodeKeys(legacy).NodeKey("a"));
 
         var both = Single("{\"a\": {\"node\": \"data.Array\", \"attrs\": {" + Source + ", \"nan_vals\": []}, \"inputs\": {\"nan_vals\": []}}}");
-        Assert.Equal("nodes.a.inputs.nan_vals", both.Path);
+        Assert.Equal("a.inputs.nan_vals", both.Path);
         var notAnAttr = Assert.Throws<PipelineException>(() => Pipeline.Parse("{\"a\": {\"node\": \"data.Array\", \"attrs\": {" + Source + "}, \"inputs\": {\"colour\": {}}}}"));
-        Assert.Contains(notAnAttr.Errors, e => e.Path == "nodes.a.inputs.colour");
+        Assert.Contains(notAnAttr.Errors, e => e.Path == "a.inputs.colour");
     }
 }

@@ -18,11 +18,11 @@ public sealed class MessageTests
             {"a": {"node": "algorithm.Mask", "attrs": {"bool_opp": "<", "maskedval": 0, "colour": 3}, "inputs": {"source": "b", "mask": "b"}},
              "b": {"node": "algorithm.SinCoords"}}
             """));
-        var opp = ex.Errors.Single(e => e.Path == "nodes.a.attrs.bool_opp");
+        var opp = ex.Errors.Single(e => e.Path == "a.attrs.bool_opp");
         Assert.Contains("did you mean 'bool_op'?", opp.Message, StringComparison.Ordinal);
-        Assert.Contains("did you mean 'masked_val'?", ex.Errors.Single(e => e.Path == "nodes.a.attrs.maskedval").Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'masked_val'?", ex.Errors.Single(e => e.Path == "a.attrs.maskedval").Message, StringComparison.Ordinal);
         Assert.Single(ex.Errors, e => e.Message.Contains("algorithm.Mask's attrs:", StringComparison.Ordinal));
-        Assert.DoesNotContain("did you mean", ex.Errors.Single(e => e.Path == "nodes.a.attrs.colour").Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("did you mean", ex.Errors.Single(e => e.Path == "a.attrs.colour").Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class MessageTests
         var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse("""
             {"a": {"node": "algorithm.SinCoords", "atrs": {}}, "b": {"node": "algorithm.SinCoords", "colour": 1}}
             """));
-        Assert.Contains("did you mean 'attrs'?", ex.Errors.Single(e => e.Path == "nodes.a.atrs").Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'attrs'?", ex.Errors.Single(e => e.Path == "a.atrs").Message, StringComparison.Ordinal);
         Assert.Single(ex.Errors, e => e.Message.Contains("a node has 'node'", StringComparison.Ordinal));
     }
 
@@ -43,8 +43,8 @@ public sealed class MessageTests
              "c": {"node": "algorithm.CoordData", "attrs": {"coord_name": "height"}},
              "m": {"node": "algorithm.Mean", "inputs": {"source": "s"}, "lookup_attrs": {"dims": "c.coord_name"}}}
             """));
-        Assert.DoesNotContain(ex.Errors, e => e.Path == "nodes.m.attrs.dims");
-        var e = ex.Errors.Single(x => x.Path == "nodes.m.lookup_attrs.dims");
+        Assert.DoesNotContain(ex.Errors, e => e.Path == "m.attrs.dims");
+        var e = ex.Errors.Single(x => x.Path == "m.lookup_attrs.dims");
         Assert.Contains("(the value of 'c.coord_name')", e.Message, StringComparison.Ordinal);
     }
 

@@ -27,7 +27,7 @@ public class PipelineParserTests
         string deep = new string('[', 40_000) + new string(']', 40_000);
         var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse("""{"a": {"node": "algorithm.SinCoords", "attrs": {"x": """ + deep + "}}}", source: "p.json"));
         var e = Single(ex);
-        Assert.StartsWith("nodes.a.attrs.x[0][0]", e.Path);
+        Assert.StartsWith("a.attrs.x[0][0]", e.Path);
         Assert.Equal("arrays and objects nest deeper than 64 levels (limits.maxJsonDepth)", e.Message);
         Assert.Contains("p.json", ex.Message);
     }
@@ -61,7 +61,7 @@ public class PipelineParserTests
              "out": {"node": "algorithm.Arithmetic", "inputs": {"A": "s", "B": "s", "C": "s", "D": "s"}, "attrs": {"eqn": "A+B+C+D"}}}
             """;
         var e = Single(Assert.Throws<PipelineException>(() => Pipeline.Parse(json, limits: limits)));
-        Assert.Equal("nodes.out.inputs", e.Path);
+        Assert.Equal("out.inputs", e.Path);
         Assert.Equal("4 inputs; a node may read at most 3 (limits.maxInputsPerNode)", e.Message);
     }
 
@@ -73,7 +73,7 @@ public class PipelineParserTests
              "m": {"node": "algorithm.Convolution", "inputs": {"source": "s"}, "attrs": {"kernel_type": "mean,2000000000", "kernel_dims": ["lat", "lon"]}}}
             """;
         var e = Single(Assert.Throws<PipelineException>(() => Pipeline.Parse(json)));
-        Assert.Equal("nodes.m.attrs.kernel_type", e.Path);
+        Assert.Equal("m.attrs.kernel_type", e.Path);
         Assert.Equal("the kernel \"mean,2000000000\" over 2 dim(s) has 4,000,000,000,000,000,000 taps; at most 1,048,576 are allowed (limits.maxKernelCells)",
             e.Message);
     }
@@ -87,7 +87,7 @@ public class PipelineParserTests
              "m": {"node": "algorithm.Convolution", "inputs": {"source": "s"}, "attrs": {"kernel": [[1, 1, 1], [1, 1, 1], [1, 1, 1]], "kernel_dims": ["lat", "lon"]}}}
             """;
         var e = Single(Assert.Throws<PipelineException>(() => Pipeline.Parse(json, limits: limits)));
-        Assert.Equal("nodes.m.attrs.kernel", e.Path);
+        Assert.Equal("m.attrs.kernel", e.Path);
         Assert.Equal("the kernel has 9 taps; at most 8 are allowed (limits.maxKernelCells)", e.Message);
     }
 

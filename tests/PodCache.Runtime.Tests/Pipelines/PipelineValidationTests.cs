@@ -23,16 +23,16 @@ public class PipelineValidationTests
     public void Parse_UnknownNodeType_SuggestsCanonicalName()
     {
         var ex = Invalid("""{"a": {"node": "algorithm.Arithmatic"}, "b": {"node": "core.algorithm.utility.SinCoord"}}""");
-        HasError(ex, "nodes.a.node", "unknown node type 'algorithm.Arithmatic'");
-        HasError(ex, "nodes.b.node", "unknown node type");
+        HasError(ex, "a.node", "unknown node type 'algorithm.Arithmatic'");
+        HasError(ex, "b.node", "unknown node type");
     }
 
     [Fact]
     public void Parse_UnknownKeysAndAttrs_Reported()
     {
         var ex = Invalid("""{"a": {"node": "algorithm.SinCoords", "colour": 1, "attrs": {"speed": 3}}}""");
-        HasError(ex, "nodes.a.colour", "unknown key");
-        HasError(ex, "nodes.a.attrs.speed", "unknown attr");
+        HasError(ex, "a.colour", "unknown key");
+        HasError(ex, "a.attrs.speed", "unknown attr");
     }
 
     [Fact]
@@ -42,8 +42,8 @@ public class PipelineValidationTests
             {"m": {"node": "algorithm.Arithmetic", "inputs": {"A": "ghost"}, "attrs": {"eqn": "A"}},
              "k": {"node": "algorithm.Mask", "inputs": {"source": "m"}}}
             """);
-        HasError(ex, "nodes.m.inputs.A", "unknown ref 'ghost'");
-        HasError(ex, "nodes.k.inputs", "missing input 'mask'");
+        HasError(ex, "m.inputs.A", "unknown ref 'ghost'");
+        HasError(ex, "k.inputs", "missing input 'mask'");
     }
 
     [Fact]
@@ -60,7 +60,7 @@ public class PipelineValidationTests
     public void Parse_DuplicateRef_Reported()
     {
         var ex = Invalid("""{"a": {"node": "algorithm.SinCoords"}, "a": {"node": "algorithm.Arange"}}""");
-        HasError(ex, "nodes.a", "duplicate ref 'a'");
+        HasError(ex, "a", "duplicate ref 'a'");
     }
 
     [Fact]
@@ -71,10 +71,10 @@ public class PipelineValidationTests
              "e": {"node": "algorithm.Arithmetic", "attrs": {"eqn": 5, "params": []}},
              "x": {"node": "algorithm.SinCoords", "attrs": {"xarray_floating_point_correction": "no"}}}
             """);
-        HasError(ex, "nodes.c.attrs.coord_name", "must be one of");
-        HasError(ex, "nodes.e.attrs.eqn", "must be a string");
-        HasError(ex, "nodes.e.attrs.params", "must be an object");
-        HasError(ex, "nodes.x.attrs.xarray_floating_point_correction", "true or false");
+        HasError(ex, "c.attrs.coord_name", "must be one of");
+        HasError(ex, "e.attrs.eqn", "must be a string");
+        HasError(ex, "e.attrs.params", "must be an object");
+        HasError(ex, "x.attrs.xarray_floating_point_correction", "true or false");
     }
 
     [Fact]
@@ -86,9 +86,9 @@ public class PipelineValidationTests
              "o2": {"node": "algorithm.Arithmetic", "inputs": {"A": "s"}, "attrs": {"eqn": "A +* 2"}},
              "o3": {"node": "algorithm.Arithmetic", "inputs": {"A": "s"}, "attrs": {"eqn": "A * {k}", "params": {}}}}
             """);
-        HasError(ex, "nodes.out.attrs.eqn", "unknown variable 'C'");
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.o2.attrs.eqn");
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.o3.attrs.eqn" && e.Message.Contains('k', StringComparison.Ordinal));
+        HasError(ex, "out.attrs.eqn", "unknown variable 'C'");
+        Assert.Contains(ex.Errors, e => e.Path == "o2.attrs.eqn");
+        Assert.Contains(ex.Errors, e => e.Path == "o3.attrs.eqn" && e.Message.Contains('k', StringComparison.Ordinal));
     }
 
     [Fact]
@@ -98,8 +98,8 @@ public class PipelineValidationTests
             {"a": {"node": "data.Array", "attrs": {"source": [[1, 2], [3, 4]],
               "coordinates": {"coords": [{"name": "lat", "start": 0, "stop": 1, "step": 0}, {"name": "depth", "values": [1, 2]}]}}}}
             """);
-        HasError(ex, "nodes.a.attrs.coordinates.coords[0].step", "non-zero");
-        HasError(ex, "nodes.a.attrs.coordinates.coords[1].name", "unknown dim 'depth'");
+        HasError(ex, "a.attrs.coordinates.coords[0].step", "non-zero");
+        HasError(ex, "a.attrs.coordinates.coords[1].name", "unknown dim 'depth'");
     }
 
     [Fact]
@@ -109,16 +109,16 @@ public class PipelineValidationTests
             {"a": {"node": "data.Array", "attrs": {"source": [[1, 2, 3], [3, 4, 5]],
               "coordinates": {"coords": [{"name": "lat", "values": [0, 1]}, {"name": "lon", "values": [0, 1]}]}}}}
             """);
-        HasError(ex, "nodes.a.attrs.source", "shape [2, 3]");
+        HasError(ex, "a.attrs.source", "shape [2, 3]");
     }
 
     [Fact]
     public void Parse_BadCacheSettings_Reported()
     {
         var ex = Invalid("""{"a": {"node": "algorithm.SinCoords", "cache": {"tiers": ["ram", "tape"], "expires": "soon", "size": 3}}}""");
-        HasError(ex, "nodes.a.cache.tiers[1]", "unknown tier");
-        HasError(ex, "nodes.a.cache.expires", "expiry 'soon'");
-        HasError(ex, "nodes.a.cache.size", "unknown key");
+        HasError(ex, "a.cache.tiers[1]", "unknown tier");
+        HasError(ex, "a.cache.expires", "expiry 'soon'");
+        HasError(ex, "a.cache.size", "unknown key");
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public class PipelineValidationTests
             {"b": {"node": "algorithm.CoordData", "lookup_attrs": {"coord_name": "a.coord_name"}},
              "a": {"node": "algorithm.CoordData", "attrs": {"coord_name": "lon"}}}
             """);
-        HasError(ex, "nodes.b.lookup_attrs.coord_name", "cannot look forward");
+        HasError(ex, "b.lookup_attrs.coord_name", "cannot look forward");
     }
 
     [Fact]

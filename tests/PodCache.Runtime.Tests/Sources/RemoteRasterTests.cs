@@ -179,7 +179,7 @@ public sealed class RemoteRasterTests : IAsyncLifetime
         var cache = TieredCache.InMemory(1L << 26);
         var coords = Window(new TestTiff(), 0, 2, 0, 2);
         var missing = await Assert.ThrowsAsync<PipelineException>(() => Runner(cache).RunAsync(RasterPipeline(_server.UrlOf("/nope.tif").AbsoluteUri), coords));
-        Assert.Contains("nodes.r.attrs.source", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("r.attrs.source", missing.Message, StringComparison.Ordinal);
         Assert.Contains("404", missing.Message, StringComparison.Ordinal);
 
         _server.Put("/flaky.tif", new TestTiff().ToBytes());
@@ -188,7 +188,7 @@ public sealed class RemoteRasterTests : IAsyncLifetime
             _server.Enqueue("/flaky.tif", Fault.Status(503));
         }
         var failed = await Assert.ThrowsAsync<SourceException>(() => Runner(cache).RunAsync(RasterPipeline(_server.UrlOf("/flaky.tif").AbsoluteUri), coords));
-        Assert.StartsWith("nodes.r:", failed.Message, StringComparison.Ordinal);
+        Assert.StartsWith("r:", failed.Message, StringComparison.Ordinal);
         Assert.Contains("503", failed.Message, StringComparison.Ordinal);
     }
 

@@ -181,7 +181,7 @@ public sealed class S3SourceTests : IDisposable
         var pex = await Assert.ThrowsAsync<PipelineException>(() =>
             Runner(TieredCache.InMemory(1L << 24), Services(io, TieredCache.InMemory(1L << 24)))
                 .RunAsync(RasterPipeline($"s3://{bucket}/no/such.tif"), Window(tiff, 0, 2, 0, 2)));
-        Assert.Contains("nodes.r.attrs.source", pex.Message, StringComparison.Ordinal);
+        Assert.Contains("r.attrs.source", pex.Message, StringComparison.Ordinal);
         Assert.Contains("404", pex.Message, StringComparison.Ordinal);
     }
 
@@ -244,7 +244,7 @@ public sealed class S3SourceTests : IDisposable
         Assert.Equal(bytes.Length, (await io.Open(S3(bucket, "private.tif")).StatAsync(null, default)).Length);
         var pex = await Assert.ThrowsAsync<PipelineException>(() =>
             Runner(cache, Services(io, cache)).RunAsync(RasterPipeline($"s3://{bucket}/private.tif", anon: true), Window(tiff, 10, 20, 30, 20)));
-        Assert.Contains("nodes.r.attrs.source", pex.Message, StringComparison.Ordinal);
+        Assert.Contains("r.attrs.source", pex.Message, StringComparison.Ordinal);
         Assert.Contains("403", pex.Message, StringComparison.Ordinal);
     }
 

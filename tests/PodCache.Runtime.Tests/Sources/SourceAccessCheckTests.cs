@@ -60,7 +60,7 @@ public sealed class SourceAccessCheckTests
                 runner.RunAsync(Pipeline.Parse(RasterPipeline(fifo)), Coordinates.Parse(Coords)).WaitAsync(TimeSpan.FromSeconds(30)));
 
             var error = Assert.Single(ex.Errors);
-            Assert.Equal("nodes.dem.attrs.source", error.Path);
+            Assert.Equal("dem.attrs.source", error.Path);
             Assert.Equal("refused here", error.Message);
             Assert.Equal([fifo], policy.Asked);
         }
@@ -90,7 +90,7 @@ public sealed class SourceAccessCheckTests
 
         // The requester allowed it; this owner does not.
         var ex = Assert.Throws<PipelineException>(() => EvaluationRequest.Parse(request, key, sources: new RefuseAll()));
-        Assert.Equal("nodes.dem.attrs.source", Assert.Single(ex.Errors).Path);
+        Assert.Equal("dem.attrs.source", Assert.Single(ex.Errors).Path);
         // Without a policy the same bytes are a valid request for that key.
         Assert.Equal("dem", EvaluationRequest.Parse(request, key).NodeRef);
         Assert.True(Encoding.UTF8.GetString(request).Contains("dem.tif", StringComparison.Ordinal));

@@ -168,7 +168,7 @@ public sealed class ZarrNodeTests : IDisposable
     {
         await using var server = await Sources.RangeHttpServer.StartAsync();
         var ex = await Assert.ThrowsAsync<PipelineException>(() => Run(server.UrlOf("/nope.zarr").AbsoluteUri, runner: RemoteRunner(TieredCache.InMemory(1L << 20))));
-        Assert.Contains("nodes.z.attrs.source", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("z.attrs.source", ex.Message, StringComparison.Ordinal);
         Assert.Contains("no Zarr store", ex.Message, StringComparison.Ordinal);
     }
 
@@ -184,6 +184,6 @@ public sealed class ZarrNodeTests : IDisposable
         var escape = await Assert.ThrowsAnyAsync<Exception>(() => Run(_tmp.File("e.zarr"), ", \"data_key\": \"../secret\""));
         Assert.Contains("../secret", escape.Message, StringComparison.Ordinal);
         var url = Assert.Throws<PipelineException>(() => Pipeline.Parse("{\"z\": {\"node\": \"data.Zarr\", \"attrs\": {\"source\": \"ftp://h/store.zarr\"}}}"));
-        Assert.Contains("nodes.z.attrs.source", url.Message, StringComparison.Ordinal);
+        Assert.Contains("z.attrs.source", url.Message, StringComparison.Ordinal);
     }
 }

@@ -34,7 +34,7 @@ internal sealed class InterpolationDefinition
 
     /// <summary>
     /// Parses attr <paramref name="attr"/> of <paramref name="ctx"/>, reporting problems at their JSON path
-    /// (<c>nodes.REF.attrs.interpolation[1].method</c>); null when there were any.
+    /// (<c>REF.attrs.interpolation[1].method</c>); null when there were any.
     /// </summary>
     public static InterpolationDefinition? Parse(NodeBuildContext ctx, string attr = "interpolation")
     {

@@ -62,7 +62,7 @@ public sealed class SourceUri : IEquatable<SourceUri>
     /// Parses <paramref name="location"/>. A relative path resolves against <paramref name="baseDirectory"/> (the
     /// working directory when null).
     /// </summary>
-    /// <exception cref="FormatException">Not a path or a supported URL; the message says why (for <c>nodes.REF.attrs.source</c>).</exception>
+    /// <exception cref="FormatException">Not a path or a supported URL; the message says why (for <c>REF.attrs.source</c>).</exception>
     public static SourceUri Parse(string location, string? baseDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(location);

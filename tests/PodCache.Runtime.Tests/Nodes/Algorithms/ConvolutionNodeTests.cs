@@ -240,7 +240,7 @@ public class ConvolutionNodeTests
 
         var ex = await Assert.ThrowsAsync<PipelineException>(() => new PipelineRunner(TieredCache.InMemory(1L << 24)).RunAsync(pipeline, request));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.c" && e.Message.Contains("explicit 'time' axis", StringComparison.Ordinal)
+        Assert.Contains(ex.Errors, e => e.Path == "c" && e.Message.Contains("explicit 'time' axis", StringComparison.Ordinal)
             && e.Message.Contains("start/stop/step", StringComparison.Ordinal));
     }
 
@@ -462,7 +462,7 @@ public class ConvolutionNodeTests
         if (withAlt)
         {
             var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(pipeline, coords));
-            Assert.Contains(ex.Errors, e => e.Path == "nodes.c" && e.Message.Contains("conflicting sizes", StringComparison.Ordinal));
+            Assert.Contains(ex.Errors, e => e.Path == "c" && e.Message.Contains("conflicting sizes", StringComparison.Ordinal));
         }
         else
         {
@@ -502,7 +502,7 @@ public class ConvolutionNodeTests
             ArrayPipeline(Json(x), """{"kernel_type": "mean,3", "kernel_dims": ["lat"]}""", 8, 5),
             Coords(Uniform("lon", 0, 3, 1), Uniform("lat", 2, 4, 1))));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.c" && e.Message.Contains("before kernel dim 'lat'", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path == "c" && e.Message.Contains("before kernel dim 'lat'", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -545,7 +545,7 @@ public class ConvolutionNodeTests
             ArrayPipeline(Json(Powers), """{"kernel_type": "mean,3", "kernel_dims": ["lat"]}""", 10),
             Coords(Uniform("lat", 0, 9, 1))));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.c" && e.Message.Contains("crops to [7]", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path == "c" && e.Message.Contains("crops to [7]", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -556,7 +556,7 @@ public class ConvolutionNodeTests
             ArrayPipeline(Json(Powers), """{"kernel_type": "mean,3", "kernel_dims": ["lat"]}""", 10),
             Coords(Values("lat", 1.5, 2.5))));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.c" && e.Message.Contains("conflicting sizes", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path == "c" && e.Message.Contains("conflicting sizes", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -646,7 +646,7 @@ public class ConvolutionNodeTests
     {
         var ex = ParseError(SinPipeline(attrs));
 
-        Assert.Contains(ex.Errors, e => e.Path == $"nodes.c.attrs.{attr}" && e.Message.Contains(message, StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path == $"c.attrs.{attr}" && e.Message.Contains(message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -654,7 +654,7 @@ public class ConvolutionNodeTests
     {
         var ex = ParseError(SinPipeline("""{"kernel_type": "mean,3", "kernel_dims": ["x", "y"]}"""));
 
-        Assert.Equal(2, ex.Errors.Count(e => e.Path == "nodes.c.attrs.kernel_dims"));
+        Assert.Equal(2, ex.Errors.Count(e => e.Path == "c.attrs.kernel_dims"));
     }
 
     [Fact]

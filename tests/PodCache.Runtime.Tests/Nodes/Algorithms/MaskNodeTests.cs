@@ -171,7 +171,7 @@ public class MaskNodeTests
         var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(
             Pipeline(ArrayNode("[1, 0, 1]", Lat(3, 0, 0.5)), "{}"), Coords(Lat(2), Lon(2))));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.m" && e.Message.Contains("same size", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path == "m" && e.Message.Contains("same size", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -227,7 +227,7 @@ public class MaskNodeTests
         var ex = Assert.Throws<PipelineException>(() =>
             PodCache.Runtime.Pipelines.Pipeline.Parse(Pipeline("""{"node": "algorithm.Arange"}""", attrs)));
 
-        Assert.Contains(ex.Errors, e => e.Path == $"nodes.m.attrs.{attr}");
+        Assert.Contains(ex.Errors, e => e.Path == $"m.attrs.{attr}");
     }
 
     [Fact]
@@ -237,6 +237,6 @@ public class MaskNodeTests
             {"a": {"node": "algorithm.Arange"}, "m": {"node": "algorithm.Mask", "inputs": {"source": "a"} } }
             """));
 
-        Assert.Contains(ex.Errors, e => e.Path.StartsWith("nodes.m", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path.StartsWith("m", StringComparison.Ordinal));
     }
 }

@@ -87,7 +87,7 @@ public class OrderedCompositorNodeTests
 
         var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(pipeline, Grid2x2));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.c" && e.Message.Contains("time"));
+        Assert.Contains(ex.Errors, e => e.Path == "c" && e.Message.Contains("time"));
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public class OrderedCompositorNodeTests
 
         var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(pipeline, coords));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.comp" && e.Message.Contains("shape [2, 1]") && e.Message.Contains("[4, 1]"));
+        Assert.Contains(ex.Errors, e => e.Path == "comp" && e.Message.Contains("shape [2, 1]") && e.Message.Contains("[4, 1]"));
     }
 
     private const string WithTime = """
@@ -162,7 +162,7 @@ public class OrderedCompositorNodeTests
 
         var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(pipeline, WithTime));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.comp" && e.Message.Contains("'dims'"));
+        Assert.Contains(ex.Errors, e => e.Path == "comp" && e.Message.Contains("'dims'"));
     }
 
     [Fact]
@@ -188,11 +188,11 @@ public class OrderedCompositorNodeTests
     }
 
     [Theory]
-    [InlineData("\"source_coordinates\": {\"coords\": [{\"name\": \"time\", \"values\": [\"2020-01-01\", \"2020-01-02\", \"2020-01-03\"]}]}", "nodes.comp.attrs.source_coordinates")]
-    [InlineData("\"source_coordinates\": {\"coords\": [{\"name\": \"time\", \"values\": [\"2020-01-01\", \"2020-01-02\"]}, {\"name\": \"lat\", \"values\": [1]}]}", "nodes.comp.attrs.source_coordinates")]
-    [InlineData("\"source_coordinates\": {\"coords\": [{\"name\": \"time\"}]}", "nodes.comp.attrs.source_coordinates.coords[0]")]
-    [InlineData("\"dims\": [\"depth\"]", "nodes.comp.attrs.dims")]
-    [InlineData("\"dims\": \"lat\"", "nodes.comp.attrs.dims")]
+    [InlineData("\"source_coordinates\": {\"coords\": [{\"name\": \"time\", \"values\": [\"2020-01-01\", \"2020-01-02\", \"2020-01-03\"]}]}", "comp.attrs.source_coordinates")]
+    [InlineData("\"source_coordinates\": {\"coords\": [{\"name\": \"time\", \"values\": [\"2020-01-01\", \"2020-01-02\"]}, {\"name\": \"lat\", \"values\": [1]}]}", "comp.attrs.source_coordinates")]
+    [InlineData("\"source_coordinates\": {\"coords\": [{\"name\": \"time\"}]}", "comp.attrs.source_coordinates.coords[0]")]
+    [InlineData("\"dims\": [\"depth\"]", "comp.attrs.dims")]
+    [InlineData("\"dims\": \"lat\"", "comp.attrs.dims")]
     public void Parse_BadAttrs_ReportTheAttrPath(string attrs, string path)
     {
         string pipeline = $$$"""

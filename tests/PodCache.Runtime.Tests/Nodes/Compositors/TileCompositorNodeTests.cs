@@ -161,7 +161,7 @@ public class TileCompositorNodeTests
 
         var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse(pipeline));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.t.attrs.source_coordinates");
+        Assert.Contains(ex.Errors, e => e.Path == "t.attrs.source_coordinates");
     }
 
     [Fact]
@@ -176,7 +176,7 @@ public class TileCompositorNodeTests
 
         var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse(pipeline));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.t.attrs.dims" && e.Message.Contains("'depth'"));
+        Assert.Contains(ex.Errors, e => e.Path == "t.attrs.dims" && e.Message.Contains("'depth'"));
     }
 
     [Fact]

@@ -154,6 +154,6 @@ public sealed class DroughtMonitorTests : IDisposable
             {"s": {"node": "algorithm.SinCoords"},
              "cat": {"node": "datalib.drought_monitor.DroughtCategory", "inputs": {"soil_moisture": "s", "d0": "s"}}}
             """));
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.cat.inputs" && e.Message.Contains("'d4'", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path == "cat.inputs" && e.Message.Contains("'d4'", StringComparison.Ordinal));
     }
 }

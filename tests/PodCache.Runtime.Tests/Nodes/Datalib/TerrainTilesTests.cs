@@ -215,7 +215,7 @@ public sealed class TerrainTilesTests : IClassFixture<TerrainTileSet>, IDisposab
     public void BadAttrs_AreErrorsAtTheAttr(string attr, string name, string message)
     {
         var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse("{\"t\": {\"node\": \"datalib.terraintiles.TerrainTiles\", \"attrs\": {" + attr + "}}}"));
-        Assert.Contains(ex.Errors, e => e.Path == $"nodes.t.attrs.{name}" && e.Message.Contains(message, StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path == $"t.attrs.{name}" && e.Message.Contains(message, StringComparison.Ordinal));
     }
 
     [Theory]
@@ -241,7 +241,7 @@ public sealed class TerrainTilesTests : IClassFixture<TerrainTileSet>, IDisposab
 
         var ex = await Assert.ThrowsAsync<PipelineException>(() => Runner(cache).RunAsync(Tiles(bucket, ", \"zoom\": 10"), request));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.t.attrs.bucket" && e.Message.Contains("404", StringComparison.Ordinal)
+        Assert.Contains(ex.Errors, e => e.Path == "t.attrs.bucket" && e.Message.Contains("404", StringComparison.Ordinal)
             && e.Message.Contains(TileUri(bucket, _set.X0 + 2, _set.Y0), StringComparison.Ordinal));
         Assert.Equal(0, cache.Tiers[0].GetStatistics().Entries);
     }
@@ -260,7 +260,7 @@ public sealed class TerrainTilesTests : IClassFixture<TerrainTileSet>, IDisposab
         });
 
         var ex = await Assert.ThrowsAsync<PipelineException>(() => Allowing("s3://some-other-bucket/").RunAsync(Tiles(bucket, ", \"zoom\": 10"), request));
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.t.attrs.bucket" && e.Message.Contains("not allowed", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path == "t.attrs.bucket" && e.Message.Contains("not allowed", StringComparison.Ordinal));
         Assert.Equal(0, cache.Tiers[0].GetStatistics().Entries);
 
         var run = await Allowing($"s3://{bucket}/").RunAsync(Tiles(bucket, ", \"zoom\": 10"), request);
@@ -276,7 +276,7 @@ public sealed class TerrainTilesTests : IClassFixture<TerrainTileSet>, IDisposab
 
         var ex = await Assert.ThrowsAsync<PipelineException>(() => runner.RunAsync(Tiles(bucket, ", \"zoom\": 14"), request));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.t" && e.Message.Contains("elevation tiles at zoom 14", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path == "t" && e.Message.Contains("elevation tiles at zoom 14", StringComparison.Ordinal));
     }
 }
 

@@ -181,9 +181,9 @@ public class InterpolateNodeTests
     }
 
     [Theory]
-    [InlineData("{\"interpolation\": \"cubic_spline\"}", "nodes.i.attrs.interpolation")]
-    [InlineData("{\"source_id\": 3}", "nodes.i.attrs.source_id")]
-    [InlineData("{\"method\": \"nearest\"}", "nodes.i.attrs.method")]
+    [InlineData("{\"interpolation\": \"cubic_spline\"}", "i.attrs.interpolation")]
+    [InlineData("{\"source_id\": 3}", "i.attrs.source_id")]
+    [InlineData("{\"method\": \"nearest\"}", "i.attrs.method")]
     public void Parse_BadAttrs_ReportTheAttrPath(string attrs, string path)
     {
         var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse(WithInterpolate(LatArray, attrs)));

@@ -41,7 +41,7 @@ public sealed class InterpolationDefinitionTests
     {
         var e = Error("\"bilinaer\"");
 
-        Assert.Equal("nodes.i.attrs.interpolation", e.Path);
+        Assert.Equal("i.attrs.interpolation", e.Path);
         Assert.Contains("did you mean 'bilinear'", e.Message);
         Assert.Contains("nearest_preview", e.Message);
     }
@@ -51,7 +51,7 @@ public sealed class InterpolationDefinitionTests
     {
         var e = Error("""[{"method": "nearest", "dims": ["time"]}, {"method": "cubc", "dims": ["lat"]}]""");
 
-        Assert.Equal("nodes.i.attrs.interpolation[1].method", e.Path);
+        Assert.Equal("i.attrs.interpolation[1].method", e.Path);
         Assert.Contains("did you mean 'cubic'", e.Message);
     }
 
@@ -68,7 +68,7 @@ public sealed class InterpolationDefinitionTests
     {
         var e = Error("""[{"method": "nearest", "dims": ["lat"]}, {"method": "bilinear", "dims": ["lat", "lon"]}]""");
 
-        Assert.Equal("nodes.i.attrs.interpolation[1].dims", e.Path);
+        Assert.Equal("i.attrs.interpolation[1].dims", e.Path);
     }
 
     [Fact]
@@ -76,7 +76,7 @@ public sealed class InterpolationDefinitionTests
     {
         var e = Error("""[{"method": "nearest"}, {"method": "bilinear"}]""");
 
-        Assert.Equal("nodes.i.attrs.interpolation[1]", e.Path);
+        Assert.Equal("i.attrs.interpolation[1]", e.Path);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class InterpolationDefinitionTests
     {
         var e = Error("""{"method": "bilinear", "interpolators": ["RasterioInterpolater"]}""");
 
-        Assert.Equal("nodes.i.attrs.interpolation.interpolators[0]", e.Path);
+        Assert.Equal("i.attrs.interpolation.interpolators[0]", e.Path);
         Assert.Contains("did you mean 'RasterioInterpolator'", e.Message);
     }
 
@@ -98,15 +98,15 @@ public sealed class InterpolationDefinitionTests
     }
 
     [Theory]
-    [InlineData("""{"method": "nearest", "params": {"time_tolerance": "6 hours"}}""", "nodes.i.attrs.interpolation.params.time_tolerance")]
-    [InlineData("""{"method": "nearest", "params": {"respect_bounds": "no"}}""", "nodes.i.attrs.interpolation.params.respect_bounds")]
-    [InlineData("""{"method": "nearest", "params": {"ambiguous_rounding": "down"}}""", "nodes.i.attrs.interpolation.params.ambiguous_rounding")]
-    [InlineData("""{"method": "nearest", "params": {"spatial_tolerence": 1}}""", "nodes.i.attrs.interpolation.params.spatial_tolerence")]
-    [InlineData("""{"method": "nearest", "params": {"remove_nan": true}}""", "nodes.i.attrs.interpolation.params.remove_nan")]
-    [InlineData("""{"methods": "nearest"}""", "nodes.i.attrs.interpolation.methods")]
-    [InlineData("""{"params": {}}""", "nodes.i.attrs.interpolation.method")]
-    [InlineData("""{"method": "nearest", "dims": "lat"}""", "nodes.i.attrs.interpolation.dims")]
-    [InlineData("3", "nodes.i.attrs.interpolation")]
+    [InlineData("""{"method": "nearest", "params": {"time_tolerance": "6 hours"}}""", "i.attrs.interpolation.params.time_tolerance")]
+    [InlineData("""{"method": "nearest", "params": {"respect_bounds": "no"}}""", "i.attrs.interpolation.params.respect_bounds")]
+    [InlineData("""{"method": "nearest", "params": {"ambiguous_rounding": "down"}}""", "i.attrs.interpolation.params.ambiguous_rounding")]
+    [InlineData("""{"method": "nearest", "params": {"spatial_tolerence": 1}}""", "i.attrs.interpolation.params.spatial_tolerence")]
+    [InlineData("""{"method": "nearest", "params": {"remove_nan": true}}""", "i.attrs.interpolation.params.remove_nan")]
+    [InlineData("""{"methods": "nearest"}""", "i.attrs.interpolation.methods")]
+    [InlineData("""{"params": {}}""", "i.attrs.interpolation.method")]
+    [InlineData("""{"method": "nearest", "dims": "lat"}""", "i.attrs.interpolation.dims")]
+    [InlineData("3", "i.attrs.interpolation")]
     public void Parse_BadParts_ReportTheirPath(string interpolation, string path)
     {
         Assert.Equal(path, Error(interpolation).Path);
@@ -117,7 +117,7 @@ public sealed class InterpolationDefinitionTests
     {
         var e = Error("\"bilinar\"", "algorithm.Reproject", """, "coordinates": {"coords": [{"name": "lat", "values": [0, 1]}]}""");
 
-        Assert.Equal("nodes.i.attrs.interpolation", e.Path);
+        Assert.Equal("i.attrs.interpolation", e.Path);
         Assert.Contains("did you mean 'bilinear'", e.Message);
     }
 

@@ -32,12 +32,12 @@ public sealed class ReprojectNodeTests
     }
 
     [Theory]
-    [InlineData("{}", "nodes.r.attrs.coordinates")]
-    [InlineData("{\"coordinates\": \"{not json\"}", "nodes.r.attrs.coordinates")]
-    [InlineData("{\"coordinates\": {\"coords\": [{\"name\": \"lat\", \"start\": 0}]}}", "nodes.r.attrs.coordinates.coords[0]")]
-    [InlineData("{\"coordinates\": {\"coords\": [{\"name\": \"lat\", \"values\": [1]}], \"crs\": \"EPSG:2193\"}}", "nodes.r.attrs.coordinates.crs")]
-    [InlineData("{\"coordinates\": " + Grid + ", \"interpolation\": \"cubic_spline\"}", "nodes.r.attrs.interpolation")]
-    [InlineData("{\"coordinates\": " + Grid + ", \"reproject_dims\": 3}", "nodes.r.attrs.reproject_dims")]
+    [InlineData("{}", "r.attrs.coordinates")]
+    [InlineData("{\"coordinates\": \"{not json\"}", "r.attrs.coordinates")]
+    [InlineData("{\"coordinates\": {\"coords\": [{\"name\": \"lat\", \"start\": 0}]}}", "r.attrs.coordinates.coords[0]")]
+    [InlineData("{\"coordinates\": {\"coords\": [{\"name\": \"lat\", \"values\": [1]}], \"crs\": \"EPSG:2193\"}}", "r.attrs.coordinates.crs")]
+    [InlineData("{\"coordinates\": " + Grid + ", \"interpolation\": \"cubic_spline\"}", "r.attrs.interpolation")]
+    [InlineData("{\"coordinates\": " + Grid + ", \"reproject_dims\": 3}", "r.attrs.reproject_dims")]
     public void BadAttrs_ReportTheirPath(string attrs, string path)
     {
         var ex = Assert.Throws<PipelineException>(() => PodCache.Runtime.Pipelines.Pipeline.Parse(Pipeline(attrs)));

@@ -83,10 +83,10 @@ public sealed class CsvNodeTests
     }
 
     [Theory]
-    [InlineData("\"header\": -1", "nodes.c.attrs.header")]
-    [InlineData("\"lat_key\": [1]", "nodes.c.attrs.lat_key")]
-    [InlineData("\"data_key\": [\"a\", \"b\"]", "nodes.c.attrs.data_key")]
-    [InlineData("\"cf_time\": true", "nodes.c.attrs.cf_time")]
+    [InlineData("\"header\": -1", "c.attrs.header")]
+    [InlineData("\"lat_key\": [1]", "c.attrs.lat_key")]
+    [InlineData("\"data_key\": [\"a\", \"b\"]", "c.attrs.data_key")]
+    [InlineData("\"cf_time\": true", "c.attrs.cf_time")]
     public void BadAttrs_ReportTheirPath(string attr, string path)
     {
         var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse("{\"c\": {\"node\": \"data.CSV\", \"attrs\": {\"source\": \"p.csv\", " + attr + "}}}"));

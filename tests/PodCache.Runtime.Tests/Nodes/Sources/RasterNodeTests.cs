@@ -137,7 +137,7 @@ public sealed class RasterNodeTests : IDisposable
         var ex = await Assert.ThrowsAsync<PipelineException>(() => Run(path, attrs: "\"band\": 3"));
 
         Assert.Contains("band 3 does not exist; the file has 2 bands", ex.Message);
-        Assert.Contains("nodes.r", ex.Message);
+        Assert.Contains("r", ex.Message);
     }
 
     [Theory]
@@ -552,13 +552,13 @@ public sealed class RasterNodeTests : IDisposable
     {
         var ex = Assert.Throws<PipelineException>(() => PodCache.Runtime.Pipelines.Pipeline.Parse(Pipeline("x.tif", attrs)));
 
-        Assert.Contains("nodes.r." + path, ex.Message);
+        Assert.Contains("r." + path, ex.Message);
     }
 
     [Theory]
-    [InlineData("{\"r\": {\"node\": \"data.Raster\"}}", "nodes.r.attrs.source")]
-    [InlineData("{\"r\": {\"node\": \"data.Raster\", \"attrs\": {\"source\": \"\"}}}", "nodes.r.attrs.source")]
-    [InlineData("{\"r\": {\"node\": \"data.Raster\", \"attrs\": {\"source\": 5}}}", "nodes.r.attrs.source")]
+    [InlineData("{\"r\": {\"node\": \"data.Raster\"}}", "r.attrs.source")]
+    [InlineData("{\"r\": {\"node\": \"data.Raster\", \"attrs\": {\"source\": \"\"}}}", "r.attrs.source")]
+    [InlineData("{\"r\": {\"node\": \"data.Raster\", \"attrs\": {\"source\": 5}}}", "r.attrs.source")]
     public void Parse_BadSource_ReportsItsPath(string json, string path)
     {
         var ex = Assert.Throws<PipelineException>(() => PodCache.Runtime.Pipelines.Pipeline.Parse(json));
@@ -582,7 +582,7 @@ public sealed class RasterNodeTests : IDisposable
 
         var pex = await Assert.ThrowsAsync<PipelineException>(() => Run(path));
 
-        Assert.Contains("nodes.r: cannot read GeoTIFF '" + path + "': ", pex.Message);
+        Assert.Contains("r: cannot read GeoTIFF '" + path + "': ", pex.Message);
     }
 
     [Theory]
@@ -726,7 +726,7 @@ public sealed class RasterNodeTests : IDisposable
 
         var ex = await Assert.ThrowsAsync<PodCache.Runtime.Pipelines.PipelineException>(() => Run("/dev/zero", attrs: "\"version_token\": \"hash\""));
         var e = Assert.Single(ex.Errors);
-        Assert.Equal("nodes.r", e.Path);
+        Assert.Equal("r", e.Path);
         Assert.Equal("raster file '/dev/zero' is a character device; only regular files are read", e.Message);
     }
 

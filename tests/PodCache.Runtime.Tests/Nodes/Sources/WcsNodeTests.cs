@@ -165,7 +165,7 @@ public sealed class WcsNodeTests : IClassFixture<MapServerWcs>
 
         var ex = await Assert.ThrowsAsync<PipelineException>(() => Runner().RunAsync(WcsPipeline(), Request3857()));
 
-        Assert.Contains("nodes.w", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("w", ex.Message, StringComparison.Ordinal);
         Assert.Contains("uniform", ex.Message, StringComparison.Ordinal);
         Assert.Equal(before, _wcs.Queries.Count);
     }
@@ -193,7 +193,7 @@ public sealed class WcsNodeTests : IClassFixture<MapServerWcs>
         // right size in the wrong place (its pixel-centre extents divide by WIDTH - 1), which must not be composited.
         var ex = await Assert.ThrowsAsync<PipelineException>(() => Runner().RunAsync(WcsPipeline(", \"max_size\": 10"), Request4326()));
 
-        Assert.Contains("nodes.w", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("w", ex.Message, StringComparison.Ordinal);
         Assert.Contains(_wcs.Url.AbsoluteUri, ex.Message, StringComparison.Ordinal);
         Assert.Contains("asked for the bbox", ex.Message, StringComparison.Ordinal);
     }
@@ -209,7 +209,7 @@ public sealed class WcsNodeTests : IClassFixture<MapServerWcs>
 
         var ex = await Assert.ThrowsAsync<PipelineException>(() => Runner().RunAsync(WcsPipeline(source: source), Request4326()));
 
-        Assert.Contains("nodes.w", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("w", ex.Message, StringComparison.Ordinal);
         Assert.Contains(source, ex.Message, StringComparison.Ordinal);
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }
@@ -231,7 +231,7 @@ public sealed class WcsNodeTests : IClassFixture<MapServerWcs>
     {
         var ex = await Assert.ThrowsAsync<PipelineException>(() => Runner().RunAsync(WcsPipeline(layer: "no_such_layer"), Request4326()));
 
-        Assert.Contains("nodes.w", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("w", ex.Message, StringComparison.Ordinal);
         Assert.Contains(_wcs.Url.AbsoluteUri, ex.Message, StringComparison.Ordinal);
         Assert.Contains("no_such_layer", ex.Message, StringComparison.Ordinal);
         Assert.Contains("InvalidParameterValue", ex.Message, StringComparison.Ordinal);
@@ -245,7 +245,7 @@ public sealed class WcsNodeTests : IClassFixture<MapServerWcs>
 
         var ex = await Assert.ThrowsAsync<PipelineException>(() => Runner(policy).RunAsync(WcsPipeline(), Request4326()));
 
-        Assert.Contains("nodes.w.attrs.source", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("w.attrs.source", ex.Message, StringComparison.Ordinal);
         Assert.Equal(before, _wcs.Queries.Count);
     }
 
@@ -267,14 +267,14 @@ public sealed class WcsNodeTests : IClassFixture<MapServerWcs>
     }
 
     [Theory]
-    [InlineData(", \"version\": \"1.1.1\"", "nodes.w.attrs.version")]
-    [InlineData(", \"format\": \"png\"", "nodes.w.attrs.format")]
-    [InlineData(", \"max_size\": 0", "nodes.w.attrs.max_size")]
-    [InlineData(", \"max_size\": 2.5", "nodes.w.attrs.max_size")]
-    [InlineData(", \"crs\": \"EPSG:99999\"", "nodes.w.attrs.crs")]
-    [InlineData(", \"username\": \"me\", \"password\": \"pw\"", "nodes.w.attrs.username")]
-    [InlineData(", \"wcs_kwargs\": {\"a\": [1]}", "nodes.w.attrs.wcs_kwargs.a")]
-    [InlineData(", \"colour\": 1", "nodes.w.attrs.colour")]
+    [InlineData(", \"version\": \"1.1.1\"", "w.attrs.version")]
+    [InlineData(", \"format\": \"png\"", "w.attrs.format")]
+    [InlineData(", \"max_size\": 0", "w.attrs.max_size")]
+    [InlineData(", \"max_size\": 2.5", "w.attrs.max_size")]
+    [InlineData(", \"crs\": \"EPSG:99999\"", "w.attrs.crs")]
+    [InlineData(", \"username\": \"me\", \"password\": \"pw\"", "w.attrs.username")]
+    [InlineData(", \"wcs_kwargs\": {\"a\": [1]}", "w.attrs.wcs_kwargs.a")]
+    [InlineData(", \"colour\": 1", "w.attrs.colour")]
     public void Parse_BadAttr_IsAPipelineErrorAtThatAttr(string attrs, string path)
     {
         var ex = Assert.Throws<PipelineException>(() => WcsPipeline(attrs));
@@ -287,7 +287,7 @@ public sealed class WcsNodeTests : IClassFixture<MapServerWcs>
     {
         var ex = Assert.Throws<PipelineException>(() => WcsPipeline(source: "/data/x.tif"));
 
-        Assert.Contains("nodes.w.attrs.source", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("w.attrs.source", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

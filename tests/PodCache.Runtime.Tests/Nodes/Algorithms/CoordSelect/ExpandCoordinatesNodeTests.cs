@@ -25,7 +25,7 @@ public class ExpandCoordinatesNodeTests
         var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(Pipeline(attrs, "\"source\": \"sin\""),
             """{"coords": [{"name": "time", "values": ["2020-01-03", "2020-01-04"]}, {"name": "lat", "values": [1, 2]}]}"""));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.e" && e.Message.Contains("points; at most 268,435,456", StringComparison.Ordinal));
+        Assert.Contains(ex.Errors, e => e.Path == "e" && e.Message.Contains("points; at most 268,435,456", StringComparison.Ordinal));
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 64 << 20);
     }
 
@@ -115,7 +115,7 @@ public class ExpandCoordinatesNodeTests
     {
         var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(Pipeline("\"time\": [\"30,D\", \"40,D\"]"), TwoDays));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.e" && e.Message.Contains("dim 'time'"));
+        Assert.Contains(ex.Errors, e => e.Path == "e" && e.Message.Contains("dim 'time'"));
     }
 
     [Fact]
@@ -123,17 +123,17 @@ public class ExpandCoordinatesNodeTests
     {
         var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(Pipeline("\"time\": [-1, 1, 1]"), TwoDays));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.e" && e.Message.Contains("time axis"));
+        Assert.Contains(ex.Errors, e => e.Path == "e" && e.Message.Contains("time axis"));
     }
 
     [Theory]
-    [InlineData("\"lat\": [1]", "nodes.e.attrs.lat", "1 item")]
-    [InlineData("\"lat\": [1, 2, 3, 4]", "nodes.e.attrs.lat", "4 items")]
-    [InlineData("\"lat\": 3", "nodes.e.attrs.lat", "must be a list")]
-    [InlineData("\"time\": [\"-1,D\", \"soon\"]", "nodes.e.attrs.time[1]", "time delta")]
-    [InlineData("\"time\": [\"-1,D\", \"1,D\"], \"bounds_only\": true", "nodes.e.attrs.time", "bounds_only")]
-    [InlineData("\"alt\": [0, 1]", "nodes.e.attrs.alt", "no 'alt' dim")]
-    [InlineData("\"bounds_only\": 1", "nodes.e.attrs.bounds_only", "")]
+    [InlineData("\"lat\": [1]", "e.attrs.lat", "1 item")]
+    [InlineData("\"lat\": [1, 2, 3, 4]", "e.attrs.lat", "4 items")]
+    [InlineData("\"lat\": 3", "e.attrs.lat", "must be a list")]
+    [InlineData("\"time\": [\"-1,D\", \"soon\"]", "e.attrs.time[1]", "time delta")]
+    [InlineData("\"time\": [\"-1,D\", \"1,D\"], \"bounds_only\": true", "e.attrs.time", "bounds_only")]
+    [InlineData("\"alt\": [0, 1]", "e.attrs.alt", "no 'alt' dim")]
+    [InlineData("\"bounds_only\": 1", "e.attrs.bounds_only", "")]
     public void Parse_BadAttrs_ReportTheAttrPath(string attrs, string path, string fragment)
     {
         var ex = ParseFails(Pipeline(attrs));
@@ -146,7 +146,7 @@ public class ExpandCoordinatesNodeTests
     {
         var ex = ParseFails(Pipeline("\"lat\": [-1, 1]", "\"source\": \"sin\""));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.e.attrs.lat" && e.Message.Contains("0 coordinate sets"));
+        Assert.Contains(ex.Errors, e => e.Path == "e.attrs.lat" && e.Message.Contains("0 coordinate sets"));
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public class ExpandCoordinatesNodeTests
     {
         var ex = ParseFails(Pipeline("", "\"source\": \"a\", \"other\": \"a\""));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.e.inputs.other" && e.Message.Contains("coordinates_source"));
+        Assert.Contains(ex.Errors, e => e.Path == "e.inputs.other" && e.Message.Contains("coordinates_source"));
     }
 
     [Fact]

@@ -62,15 +62,15 @@ public class SelectCoordinatesNodeTests
         var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(Pipeline("\"lat\": [1, 3, 1], \"substitute_eval_coords\": true", "sin"),
             """{"coords": [{"name": "lat", "values": [10, 20]}]}"""));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.s" && e.Message.Contains("sizes must match"));
+        Assert.Contains(ex.Errors, e => e.Path == "s" && e.Message.Contains("sizes must match"));
     }
 
     [Theory]
-    [InlineData("\"time\": [\"2020-13-45\"]", "nodes.s.attrs.time[0]", "ISO datetime")]
-    [InlineData("\"time\": [\"2020-01-01\", 5]", "nodes.s.attrs.time", "numbers or both ISO datetimes")]
-    [InlineData("\"time\": [\"2020-01-01\", \"2020-01-05\", \"daily\"]", "nodes.s.attrs.time[2]", "time delta")]
-    [InlineData("\"lon\": [1, 2, 3, 4]", "nodes.s.attrs.lon", "4 items")]
-    [InlineData("\"substitute_eval_coords\": \"yes\"", "nodes.s.attrs.substitute_eval_coords", "")]
+    [InlineData("\"time\": [\"2020-13-45\"]", "s.attrs.time[0]", "ISO datetime")]
+    [InlineData("\"time\": [\"2020-01-01\", 5]", "s.attrs.time", "numbers or both ISO datetimes")]
+    [InlineData("\"time\": [\"2020-01-01\", \"2020-01-05\", \"daily\"]", "s.attrs.time[2]", "time delta")]
+    [InlineData("\"lon\": [1, 2, 3, 4]", "s.attrs.lon", "4 items")]
+    [InlineData("\"substitute_eval_coords\": \"yes\"", "s.attrs.substitute_eval_coords", "")]
     public void Parse_BadAttrs_ReportTheAttrPath(string attrs, string path, string fragment)
     {
         var ex = ParseFails(Pipeline(attrs));
@@ -84,7 +84,7 @@ public class SelectCoordinatesNodeTests
         var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(Pipeline("\"lat\": [\"2020-01-01\"]", "sin"),
             """{"coords": [{"name": "lat", "values": [10]}]}"""));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.s" && e.Message.Contains("numbers"));
+        Assert.Contains(ex.Errors, e => e.Path == "s" && e.Message.Contains("numbers"));
     }
 
     [Fact]

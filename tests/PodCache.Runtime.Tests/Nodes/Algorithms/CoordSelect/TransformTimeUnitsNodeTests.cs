@@ -60,7 +60,7 @@ public class TransformTimeUnitsNodeTests
         var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(Pipeline("\"time_units\": \"month\""),
             """{"coords": [{"name": "time", "values": [1, 2]}]}"""));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.t" && e.Message.Contains("datetimes"));
+        Assert.Contains(ex.Errors, e => e.Path == "t" && e.Message.Contains("datetimes"));
     }
 
     [Theory]
@@ -72,7 +72,7 @@ public class TransformTimeUnitsNodeTests
     {
         var ex = ParseFails(Pipeline(attrs));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.t.attrs.time_units" && e.Message.Contains(fragment));
+        Assert.Contains(ex.Errors, e => e.Path == "t.attrs.time_units" && e.Message.Contains(fragment));
     }
 
     [Fact]

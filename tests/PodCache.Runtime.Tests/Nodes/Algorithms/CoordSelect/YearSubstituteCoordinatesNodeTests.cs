@@ -44,10 +44,10 @@ public class YearSubstituteCoordinatesNodeTests
     }
 
     [Theory]
-    [InlineData("\"year\": \"19\"", "nodes.y.attrs.year")]
-    [InlineData("\"year\": \"2019-06\"", "nodes.y.attrs.year")]
-    [InlineData("\"year\": 2019", "nodes.y.attrs.year")]
-    [InlineData("", "nodes.y.attrs.year")]
+    [InlineData("\"year\": \"19\"", "y.attrs.year")]
+    [InlineData("\"year\": \"2019-06\"", "y.attrs.year")]
+    [InlineData("\"year\": 2019", "y.attrs.year")]
+    [InlineData("", "y.attrs.year")]
     public void Parse_BadYear_ReportsTheAttrPath(string attrs, string path)
     {
         var ex = ParseFails(Pipeline(attrs));

@@ -90,19 +90,19 @@ public class GroupReduceNodeTests
         var ex = await Assert.ThrowsAsync<PipelineException>(() =>
             runner.RunAsync(PodCache.Runtime.Pipelines.Pipeline.Parse(pipeline), Coordinates.Parse("""{"coords": [{"name": "lat", "values": [1]}]}""")));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.g" && e.Message.Contains("time"));
+        Assert.Contains(ex.Errors, e => e.Path == "g" && e.Message.Contains("time"));
     }
 
     [Theory]
-    [InlineData("algorithm.GroupReduce", "\"groupby\": \"season\", \"reduce_fn\": \"mean\"", "nodes.g.attrs.groupby", "season")]
-    [InlineData("algorithm.GroupReduce", "\"groupby\": \"year\", \"reduce_fn\": \"mean\"", "nodes.g.attrs.groupby", "must be one of")]
-    [InlineData("algorithm.GroupReduce", "\"reduce_fn\": \"mean\"", "nodes.g.attrs.groupby", "")]
-    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"mode\"", "nodes.g.attrs.reduce_fn", "must be one of")]
-    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"1\"", "nodes.g.attrs.reduce_fn", "must be one of")]
-    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"max, min\"", "nodes.g.attrs.reduce_fn", "must be one of")]
-    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"custom\"", "nodes.g.attrs.reduce_fn", "Python")]
-    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"mean\", \"custom_reduce_fn\": \"f\"", "nodes.g.attrs.custom_reduce_fn", "Python")]
-    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"mean\", \"groupby\": \"month\"", "nodes.g.attrs.groupby", "")]
+    [InlineData("algorithm.GroupReduce", "\"groupby\": \"season\", \"reduce_fn\": \"mean\"", "g.attrs.groupby", "season")]
+    [InlineData("algorithm.GroupReduce", "\"groupby\": \"year\", \"reduce_fn\": \"mean\"", "g.attrs.groupby", "must be one of")]
+    [InlineData("algorithm.GroupReduce", "\"reduce_fn\": \"mean\"", "g.attrs.groupby", "")]
+    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"mode\"", "g.attrs.reduce_fn", "must be one of")]
+    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"1\"", "g.attrs.reduce_fn", "must be one of")]
+    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"max, min\"", "g.attrs.reduce_fn", "must be one of")]
+    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"custom\"", "g.attrs.reduce_fn", "Python")]
+    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"mean\", \"custom_reduce_fn\": \"f\"", "g.attrs.custom_reduce_fn", "Python")]
+    [InlineData("algorithm.DayOfYear", "\"reduce_fn\": \"mean\", \"groupby\": \"month\"", "g.attrs.groupby", "")]
     public void Parse_BadAttrs_ReportTheAttrPath(string node, string attrs, string path, string fragment)
     {
         var ex = Assert.Throws<PipelineException>(() => PodCache.Runtime.Pipelines.Pipeline.Parse(Pipeline(node, attrs)));

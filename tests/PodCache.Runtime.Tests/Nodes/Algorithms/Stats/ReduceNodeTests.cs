@@ -258,7 +258,7 @@ public class ReduceNodeTests
 
         var ex = await Assert.ThrowsAsync<PipelineException>(() => RunAsync(Pipeline("algorithm.Sum", "null", Holes), coords));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.r" && e.Message.Contains("'time'"));
+        Assert.Contains(ex.Errors, e => e.Path == "r" && e.Message.Contains("'time'"));
     }
 
     [Theory]
@@ -271,7 +271,7 @@ public class ReduceNodeTests
     {
         var ex = Assert.Throws<PipelineException>(() => PodCache.Runtime.Pipelines.Pipeline.Parse(Pipeline("algorithm.Min", dimsJson, Holes)));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.r.attrs.dims" && e.Message.Contains(fragment));
+        Assert.Contains(ex.Errors, e => e.Path == "r.attrs.dims" && e.Message.Contains(fragment));
     }
 
     [Fact]
@@ -333,7 +333,7 @@ public class ReduceNodeTests
     {
         var ex = Assert.Throws<PipelineException>(() => PodCache.Runtime.Pipelines.Pipeline.Parse(PercentilePipeline("null", percentileJson)));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.r.attrs.percentile" && e.Message.Contains("between 0 and 100"));
+        Assert.Contains(ex.Errors, e => e.Path == "r.attrs.percentile" && e.Message.Contains("between 0 and 100"));
     }
 
     [Fact]
@@ -341,7 +341,7 @@ public class ReduceNodeTests
     {
         var ex = Assert.Throws<PipelineException>(() => PodCache.Runtime.Pipelines.Pipeline.Parse(PercentilePipeline("null", "\"high\"")));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.r.attrs.percentile");
+        Assert.Contains(ex.Errors, e => e.Path == "r.attrs.percentile");
     }
 
     [Fact]

@@ -116,12 +116,12 @@ public class ResampleReduceNodeTests
     }
 
     [Theory]
-    [InlineData("\"resample\": \"3X\", \"reduce_fn\": \"sum\"", "nodes.r.attrs.resample")]
-    [InlineData("\"resample\": \"2BM\", \"reduce_fn\": \"sum\"", "nodes.r.attrs.resample")]
-    [InlineData("\"resample\": \"0M\", \"reduce_fn\": \"sum\"", "nodes.r.attrs.resample")]
-    [InlineData("\"resample\": \"0D\", \"reduce_fn\": \"sum\"", "nodes.r.attrs.resample")]
-    [InlineData("\"resample\": \"D\", \"reduce_fn\": \"avg\"", "nodes.r.attrs.reduce_fn")]
-    [InlineData("\"reduce_fn\": \"sum\"", "nodes.r.attrs.resample")]
+    [InlineData("\"resample\": \"3X\", \"reduce_fn\": \"sum\"", "r.attrs.resample")]
+    [InlineData("\"resample\": \"2BM\", \"reduce_fn\": \"sum\"", "r.attrs.resample")]
+    [InlineData("\"resample\": \"0M\", \"reduce_fn\": \"sum\"", "r.attrs.resample")]
+    [InlineData("\"resample\": \"0D\", \"reduce_fn\": \"sum\"", "r.attrs.resample")]
+    [InlineData("\"resample\": \"D\", \"reduce_fn\": \"avg\"", "r.attrs.reduce_fn")]
+    [InlineData("\"reduce_fn\": \"sum\"", "r.attrs.resample")]
     public void Parse_BadAttrs_ReportTheAttrPath(string attrs, string path)
     {
         var ex = Assert.Throws<PipelineException>(() => PodCache.Runtime.Pipelines.Pipeline.Parse(Pipeline(Days, "[1, 2, 3, 4, 5]", attrs)));
@@ -134,7 +134,7 @@ public class ResampleReduceNodeTests
     {
         var ex = await Assert.ThrowsAsync<PipelineException>(() => EvalAsync("[1, 2, 3]", "[1, 2, 3]", "\"resample\": \"D\", \"reduce_fn\": \"sum\""));
 
-        Assert.Contains(ex.Errors, e => e.Path == "nodes.r" && e.Message.Contains("datetimes"));
+        Assert.Contains(ex.Errors, e => e.Path == "r" && e.Message.Contains("datetimes"));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace PodCache.Server;
 /// The requesting side of the side channel: pulls an entry's payload from another member's
 /// <c>GET /v1/entries/KEY/data</c> (with the cluster's API token), for values too large to travel inside Akka messages.
 /// <see cref="Fetcher"/> is the <see cref="ClusterPayloadFetcher"/> a cluster member is started with. A typed client of
-/// <see cref="IHttpClientFactory"/>: <see cref="PodCacheServerExtensions.AddPodCacheServer"/> registers it.
+/// <see cref="IHttpClientFactory"/>: <c>AddPodCacheServer</c> registers it.
 /// </summary>
 /// <param name="http">The client, from the factory.</param>
 /// <param name="options">The server's options: their API token is the cluster's.</param>

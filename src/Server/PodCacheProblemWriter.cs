@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace PodCache.Server;
 
 /// <summary>
-/// The <see cref="IProblemDetailsWriter"/> that <see cref="PodCacheServerExtensions.AddPodCacheServer"/> registers
+/// The <see cref="IProblemDetailsWriter"/> that <c>AddPodCacheServer</c> registers
 /// ahead of ASP.NET Core's default one: every problem, PodCache's own and those ASP.NET Core writes, as
 /// <c>application/problem+json</c> in the shape clients of this API rely on (<see cref="ProblemResults"/>).
 /// </summary>

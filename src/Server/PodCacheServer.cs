@@ -11,7 +11,7 @@ namespace PodCache.Server;
 
 /// <summary>
 /// The HTTP server in front of an <see cref="IRunService"/>: a minimal-API <see cref="WebApplication"/> on Kestrel with
-/// <see cref="PodCacheServerExtensions.AddPodCacheServer"/> and <see cref="PodCacheServerExtensions.MapPodCache{TApp}"/>.
+/// <c>AddPodCacheServer</c> and <see cref="PodCacheServerExtensions.MapPodCache{TApp}"/>.
 /// Started by <c>podcache serve</c>, and in-process by tests (port 0 picks a free port; <see cref="BaseAddress"/> says
 /// which).
 /// </summary>

@@ -26,6 +26,34 @@ public static class PodCacheServerExtensions
     private static readonly TimeSpan EntryFetchTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// Registers the server and an embedded PodCache configured by <paramref name="configuration"/> (e.g.
+    /// <c>builder.Configuration.GetSection("PodCache")</c>, laid out as <c>podcache.json</c>: <c>cache</c>,
+    /// <c>limits</c>, <c>sources</c>, <c>server</c>), validated here, once. Runs are served by a
+    /// <see cref="LocalRunService"/> over that cache (disposed with the container); pipelines read files only under the
+    /// working directory or <c>sources.allow.files</c>, and URLs only under <c>sources.allow.urls</c>, as
+    /// <c>podcache serve</c> does.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configuration">PodCache's section of the application's configuration.</param>
+    /// <param name="apiToken">The bearer token every request must carry, or null (loopback only).</param>
+    /// <param name="saveRuns">Save every run's manifest in the cache directory.</param>
+    /// <exception cref="PodCache.Cache.Configuration.ConfigurationException">The configuration is invalid.</exception>
+    public static IServiceCollection AddPodCacheServer(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration,
+        string? apiToken = null, bool saveRuns = true)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var document = PodCache.Cache.Configuration.ConfigurationDocument.From(configuration);
+        var podcache = PodCache.Runtime.Hosting.PodCacheOptions.Load(document);
+        var options = ServerOptions.Read(document, apiToken);
+        services.AddSingleton(podcache);
+        services.AddSingleton<IRunService>(_ => new LocalRunService(
+            CacheSession.Open(podcache, null, shortLived: false, CacheSession.ServerSources(podcache, [])), saveRuns,
+            admission: new InFlightBudget(options.MaxInFlightBytes), recentRunsMaxBytes: options.RecentRunsMaxBytes));
+        return AddServerServices(services, options, null);
+    }
+
+    /// <summary>
     /// Registers the server's services: <paramref name="service"/> (which the caller keeps owning), the options, the
     /// codecs of <c>/v1/entries/KEY/data</c>, metrics (OpenTelemetry, Prometheus), problem details
     /// (<see cref="ProblemDetailsServiceCollectionExtensions.AddProblemDetails(IServiceCollection)"/>, in PodCache's
@@ -42,9 +70,13 @@ public static class PodCacheServerExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(service);
-        options ??= new ServerOptions().Validate();
-        services.AddSingleton(options);
         services.AddSingleton(service);
+        return AddServerServices(services, options ?? new ServerOptions().Validate(), codecs);
+    }
+
+    private static IServiceCollection AddServerServices(IServiceCollection services, ServerOptions options, ValueCodecs? codecs)
+    {
+        services.AddSingleton(options);
         services.AddSingleton(codecs ?? CacheSession.Codecs());
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<RunDeadline>();
@@ -65,7 +97,7 @@ public static class PodCacheServerExtensions
     /// <summary>
     /// Adds the server's middleware (failures as problem details, unmatched routes as 404/405 problems, the API token
     /// when the options have one) and maps its endpoints. Call it on the application built with
-    /// <see cref="AddPodCacheServer"/>'s services, before other middleware that should see PodCache's errors.
+    /// <c>AddPodCacheServer</c>'s services, before other middleware that should see PodCache's errors.
     /// </summary>
     /// <typeparam name="TApp">A <see cref="WebApplication"/>, or anything that is both an application and an endpoint builder.</typeparam>
     /// <param name="app">The application.</param>

@@ -75,7 +75,7 @@ public class CommandLineTests
     [Fact]
     public async Task UnknownCommandOrSubcommand_Exit2ListingThem()
     {
-        await Exit2(["frob"], "error: unknown command 'frob'; use run, plan, runs, get, cache, inspect, nodes, serve, loadtest (see podcache --help)");
+        await Exit2(["frob"], "error: unknown command 'frob'; use run, plan, runs, get, cache, inspect, nodes, config, serve, loadtest (see podcache --help)");
         await Exit2(["cache", "frob"], "unknown cache subcommand 'frob'; use stats, ls, evict, clear, gc");
         await Exit2(["cache"], "missing subcommand");
     }

@@ -57,17 +57,19 @@ public sealed partial class ConfigurationDocument
     }
 
     /// <summary>
-    /// One exception for every problem in <paramref name="problems"/> (each <c>path: message</c>): when all come from one
-    /// file, <c>FILE: N problem(s):</c> and the lines as they are; otherwise each line names its file, variable or flag.
+    /// One exception for every problem in <paramref name="problems"/> (each <c>path: message</c>): one problem as
+    /// <c>SOURCE: path: message</c>; several from one file as <c>FILE: N problem(s):</c> and the lines as they are;
+    /// otherwise each line names its file, variable or flag.
     /// </summary>
     public ConfigurationException Fail(IReadOnlyCollection<string> problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
         var lines = problems.Select(p => (Line: p, Origin: OriginOf(PathPattern().Match(p).Value))).ToList();
         string nl = Environment.NewLine + "  ";
-        if (lines is [{ Origin.Kind: ConfigurationOriginKind.Default } single])
+        if (lines is [var single])
         {
-            return new ConfigurationException(single.Line);
+            // One problem is one line: where it came from, its path, what is wrong.
+            return new ConfigurationException(single.Origin.Kind == ConfigurationOriginKind.Default ? single.Line : $"{single.Origin}: {single.Line}");
         }
         var files = lines.Select(l => l.Origin).Distinct().ToList();
         if (files is [{ Kind: ConfigurationOriginKind.File or ConfigurationOriginKind.Default } only])

@@ -98,7 +98,7 @@ public static class ConfigurationReference
         K("cluster.stableAfter", Dur, "\"20s\"", "\"10s\"", "How long an unreachable member is waited for before it is downed. `--stable-after` sets it."),
         K("cluster.askTimeout", Dur, null, "\"30s\"", "How long a requester waits for a key's owner to acknowledge.", defaultText: "`stableAfter` + 15 s"),
         K("cluster.computeTimeout", Dur, "\"10m\"", "\"30m\"", "How long a requester waits for the owner's answer once it has acknowledged."),
-        K("cluster.handoffGrace", Dur, "\"5s\"", "\"10s\"", "How long a leaving member waits for computations in flight before handing its shards off."),
+        K("cluster.handoffGrace", Dur, "\"5s\"", "\"3s\"", "How long a leaving member waits for computations in flight before handing its shards off."),
         K("cluster.rebalanceInterval", Dur, "\"10s\"", "\"30s\"", "How often shard placement is rebalanced."),
         K("cluster.inlineLimitBytes", Int, "65536", "32768", "Results up to this size travel in cluster messages; larger ones over the HTTP side channel."),
         K("cluster.advertiseUrl", Str, null, "\"http://10.0.0.5:8080/\"", "The HTTP URL other members fetch results from. `--advertise-url` sets it.",
@@ -108,6 +108,34 @@ public static class ConfigurationReference
         K("cluster.budgets.disk", Size, null, "\"1TiB\"", "Disk budget of the whole cluster, split between members by shard ownership.", defaultText: "none: each member's own"),
         K("cluster.budgets.s3", Size, null, "\"10TiB\"", "Budget of the shared S3 tier for the whole cluster.", defaultText: "none: the tier's own"),
     ];
+
+    /// <summary>
+    /// The reference table of docs/configuration.md: per section, each key with its kind, default, environment
+    /// variable and description (a test keeps the doc equal to this).
+    /// </summary>
+    public static string ToMarkdown()
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (section, description) in Sections)
+        {
+            text.Append("### `").Append(section).Append("`\n\n").Append(description).Append("\n\n");
+            text.Append("| Key | Kind | Default | Example | Environment variable | What it does |\n|---|---|---|---|---|---|\n");
+            foreach (var k in Keys.Where(k => k.Section == section))
+            {
+                string kind = k.Kind switch
+                {
+                    ConfigurationValueKind.Choice => string.Join(" \\| ", k.Choices.Select(c => $"`{c}`")),
+                    ConfigurationValueKind.StringList => "list of strings",
+                    _ => k.Kind.ToString().ToLowerInvariant(),
+                };
+                string @default = k.Default is not null ? $"`{k.Default}`" : k.DefaultText ?? "none";
+                text.Append("| `").Append(k.Path).Append("` | ").Append(kind).Append(" | ").Append(@default)
+                    .Append(" | `").Append(k.Sample).Append("` | `").Append(k.EnvironmentVariable).Append("` | ").Append(k.Description).Append(" |\n");
+            }
+            text.Append('\n');
+        }
+        return text.ToString().TrimEnd('\n') + "\n";
+    }
 
     private static readonly Dictionary<string, ConfigurationKey> ByPath = Keys.ToDictionary(k => k.Path, StringComparer.OrdinalIgnoreCase);
 

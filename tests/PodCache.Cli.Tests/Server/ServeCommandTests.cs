@@ -28,7 +28,7 @@ public class ServeCommandTests
     }
 
     [Theory]
-    [InlineData("lots", "--max-inflight-bytes 'lots'")]
+    [InlineData("lots", "--max-inflight-bytes: server.maxInFlightBytes: 'lots' is not a size")]
     [InlineData("0", "must be positive")]
     public async Task Serve_BadMaxInflightBytesFlag_Exit2NamingIt(string value, string expected)
     {

@@ -44,8 +44,10 @@ public sealed class PodCacheServer : IAsyncDisposable
     /// <param name="logToConsole">Log warnings and errors to the console (the serve command); silent otherwise.</param>
     /// <param name="cancellationToken">Cancels starting.</param>
     /// <exception cref="IOException">The address cannot be bound (e.g. the port is taken).</exception>
+    /// <param name="configureServices">Adds services (e.g. <c>AddPodCacheClusterMember</c>), or null.</param>
     public static async Task<PodCacheServer> StartAsync(ServerOptions options, IRunService service,
-        PodCache.Cache.Serialization.ValueCodecs codecs, bool logToConsole = false, CancellationToken cancellationToken = default)
+        PodCache.Cache.Serialization.ValueCodecs codecs, bool logToConsole = false, CancellationToken cancellationToken = default,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -67,6 +69,7 @@ public sealed class PodCacheServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.AddPodCacheServer(service, options, codecs);
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapPodCache();

@@ -54,6 +54,28 @@ public static class PodCacheServerExtensions
     }
 
     /// <summary>
+    /// Makes the server a cluster member: <paramref name="service"/> (registered as the server's <see cref="IRunService"/>
+    /// by <c>AddPodCacheServer</c>) joins once the server listens and leaves gracefully when the host stops, through
+    /// <see cref="ClusterMembershipService"/>.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="service">The member's run service.</param>
+    /// <param name="options">The cluster settings.</param>
+    /// <param name="akkaLog">Where Akka logs, or null.</param>
+    public static IServiceCollection AddPodCacheClusterMember(this IServiceCollection services, ClusterRunService service,
+        PodCache.Cluster.ClusterOptions options, Microsoft.Extensions.Logging.ILoggerFactory? akkaLog = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(service);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(sp => new ClusterMembershipService(service, options,
+            sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>(), sp.GetRequiredService<EntryDataClient>(), akkaLog,
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ClusterMembershipService>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterMembershipService>());
+        return services;
+    }
+
+    /// <summary>
     /// Registers the server's services: <paramref name="service"/> (which the caller keeps owning), the options, the
     /// codecs of <c>/v1/entries/KEY/data</c>, metrics (OpenTelemetry, Prometheus), problem details
     /// (<see cref="ProblemDetailsServiceCollectionExtensions.AddProblemDetails(IServiceCollection)"/>, in PodCache's

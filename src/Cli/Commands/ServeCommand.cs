@@ -69,10 +69,11 @@ internal static class ServeCommand
         }
         await using var service = ClusterRunService.Open(config, clusterOptions, saveRuns: !a.Flag("no-save-runs"), StderrLoggerFactory.Instance,
             a.GetAll("data-root"), new InFlightBudget(options.MaxInFlightBytes), options.RecentRunsMaxBytes);
+        // Joining and leaving are the server's hosted ClusterMembershipService: it joins once the server listens.
         await using var server = await PodCacheServer.StartAsync(options, service, CacheSession.Codecs(), logToConsole: true,
-            cancellationToken).ConfigureAwait(false);
-        var advertised = clusterOptions.HttpBaseUrl ?? AdvertisedUrl(server.BaseAddress, clusterOptions.Host);
-        await service.JoinAsync(advertised, server.Services.GetRequiredService<EntryDataClient>(), StderrLoggerFactory.Instance, cancellationToken).ConfigureAwait(false);
+            cancellationToken, services => services.AddPodCacheClusterMember(service, clusterOptions, StderrLoggerFactory.Instance)).ConfigureAwait(false);
+        var membership = server.Services.GetRequiredService<ClusterMembershipService>();
+        var advertised = membership.Advertised!;
         var member = service.Member!;
         string seeds = clusterOptions.Seeds.Count == 0 ? "a new cluster" : "seeds " + string.Join(", ", clusterOptions.Seeds);
         await stdout.WriteLineAsync(
@@ -97,18 +98,12 @@ internal static class ServeCommand
         }
         await stdout.WriteLineAsync("podcache serve: leaving the cluster").ConfigureAwait(false);
         await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        using (var leave = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            try
-            {
-                await service.LeaveAsync(leave.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                await stdout.WriteLineAsync("podcache serve: leaving took over 30 s; stopping anyway").ConfigureAwait(false);
-            }
-        }
+        // The membership service leaves (shards handed off) before the server stops answering.
         await server.StopAsync().ConfigureAwait(false);
+        if (membership.LeaveTimedOut)
+        {
+            await stdout.WriteLineAsync($"podcache serve: leaving took over {ClusterMembershipService.LeaveTimeout.TotalSeconds:0} s; stopping anyway").ConfigureAwait(false);
+        }
         await stdout.WriteLineAsync("podcache serve: stopped").ConfigureAwait(false);
         return ExitCodes.Ok;
     }
@@ -119,11 +114,4 @@ internal static class ServeCommand
         (stack.Disk is not null ? $", cache directory {stack.Disk.Root}" : "") +
         $"; in-flight budget {ByteSize.Format(options.MaxInFlightBytes)}" +
         (options.ApiToken is null ? "" : "; API token required");
-
-    /// <summary>The URL other members reach this one at: the bound address, or the cluster host when bound to any address.</summary>
-    private static Uri AdvertisedUrl(Uri bound, string clusterHost)
-    {
-        bool any = bound.Host is "0.0.0.0" or "[::]" or "::";
-        return any ? new UriBuilder(bound) { Host = clusterHost }.Uri : bound;
-    }
 }

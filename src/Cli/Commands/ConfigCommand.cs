@@ -60,7 +60,7 @@ internal static class ConfigCommand
         {
             string shown = value switch
             {
-                null when origin.Kind == ConfigurationOriginKind.Default => key.DefaultText ?? "-",
+                null when origin.Kind == ConfigurationOriginKind.Default => (key.DefaultText ?? "-").Replace("`", "", StringComparison.Ordinal),
                 JsonValue v when v.TryGetValue<string>(out var s) => s,
                 null => "null",
                 _ => value.ToJsonString(Indented).ReplaceLineEndings(" "),

@@ -126,9 +126,7 @@ public sealed class CacheConfig
                     if (kv.Value is JsonObject tiers) ReadTiers(tiers, config, errors);
                     else errors.Add($"{p}: must be an object");
                     break;
-                default:
-                    errors.Add($"{p}: unknown key; keys are policy, defaultTiers, machineRamMaxBytes and tiers");
-                    break;
+                // Unknown keys never get here: ConfigurationDocument reports them against ConfigurationReference.
             }
         }
     }
@@ -152,8 +150,7 @@ public sealed class CacheConfig
                 case "ram":
                     foreach (var f in t)
                     {
-                        if (f.Key == "maxBytes") { if (Size(f.Value, $"{p}.maxBytes", errors) is { } b) config.RamMaxBytes = b; }
-                        else errors.Add($"{p}.{f.Key}: unknown key; the ram tier has maxBytes");
+                        if (f.Key == "maxBytes" && Size(f.Value, $"{p}.maxBytes", errors) is { } b) config.RamMaxBytes = b;
                     }
                     break;
                 case "disk":
@@ -173,18 +170,12 @@ public sealed class CacheConfig
                                 if (f.Value is JsonValue lv && lv.TryGetValue<bool>(out var lz)) config.DiskLz4 = lz;
                                 else errors.Add($"{p}.lz4: must be true or false");
                                 break;
-                            default:
-                                errors.Add($"{p}.{f.Key}: unknown key; the disk tier has path, maxBytes and lz4");
-                                break;
                         }
                     }
                     break;
                 case "s3":
                     config.S3 = (JsonObject)t.DeepClone();
                     Tiers.S3.S3TierOptions.Read(t, errors);
-                    break;
-                default:
-                    errors.Add($"{p}: unknown tier; tiers are ram, disk and s3");
                     break;
             }
         }

@@ -27,14 +27,7 @@ internal static class ConfigCommand
         ServeCommand.ParseOptions(a, document);
         if (ClusterSettings.Requested(document.Section("cluster"), _ => []))
         {
-            try
-            {
-                ClusterSettings.Build(document.Section("cluster"), _ => []);
-            }
-            catch (ConfigurationException ex)
-            {
-                throw document.Fail([ex.Message]);
-            }
+            ServeCommand.ClusterOptionsOf(document, _ => []);
         }
         var rows = ConfigurationReference.Keys.Select(k => Row(document, k)).ToList();
         if (format == "json")

@@ -50,6 +50,22 @@ internal static class ServeCommand
         ServerOptions.Read(document, a.Get("api-token") ?? Environment.GetEnvironmentVariable(TokenVariable));
 
     /// <summary>
+    /// The cluster member's settings: the document's <c>cluster</c> section, then the cluster flags. A flag's problem
+    /// names the flag; a section's problem gets the file or variable it came from.
+    /// </summary>
+    internal static ClusterOptions ClusterOptionsOf(ConfigurationDocument document, Func<string, IReadOnlyList<string>> flag)
+    {
+        try
+        {
+            return ClusterSettings.Build(document.Section("cluster"), flag);
+        }
+        catch (ConfigurationException ex)
+        {
+            throw ex.Message.StartsWith("--", StringComparison.Ordinal) ? ex : document.Fail([ex.Message]);
+        }
+    }
+
+    /// <summary>
     /// A cluster member: the HTTP server starts first (so its URL can be advertised for the side channel; <c>/healthz</c>
     /// answers 503 until the member is Up), then the member joins. SIGTERM leaves the cluster gracefully (shards handed
     /// off) before the server stops; a member downed by the cluster exits with 1 so a supervisor restarts it.
@@ -57,16 +73,7 @@ internal static class ServeCommand
     private static async Task<int> ServeClusterAsync(CommandArgs a, PodCache.Runtime.Hosting.PodCacheOptions config, ServerOptions options,
         TextWriter stdout, CancellationToken cancellationToken)
     {
-        ClusterOptions clusterOptions;
-        try
-        {
-            clusterOptions = ClusterSettings.Build(config.Document.Section("cluster"), a.GetAll);
-        }
-        catch (ConfigurationException ex)
-        {
-            // A flag's problem names the flag; a section's problem gets the file or variable it came from.
-            throw ex.Message.StartsWith("--", StringComparison.Ordinal) ? ex : config.Document.Fail([ex.Message]);
-        }
+        var clusterOptions = ClusterOptionsOf(config.Document, a.GetAll);
         await using var service = ClusterRunService.Open(config, clusterOptions, saveRuns: !a.Flag("no-save-runs"), StderrLoggerFactory.Instance,
             a.GetAll("data-root"), new InFlightBudget(options.MaxInFlightBytes), options.RecentRunsMaxBytes);
         // Joining and leaving are the server's hosted ClusterMembershipService: it joins once the server listens.

@@ -126,7 +126,8 @@ internal static class AttrValidator
                         {
                             value = JsonNode.Parse(text);
                         }
-                        catch (System.Text.Json.JsonException ex)
+                        // ArgumentException: a string that is not valid UTF-16 (a lone surrogate) cannot be read as JSON.
+                        catch (Exception ex) when (ex is System.Text.Json.JsonException or ArgumentException)
                         {
                             ctx.Error(name, $"is a string that is not coordinates JSON: {ex.Message}");
                             return null;

@@ -165,6 +165,22 @@ public class TileCompositorNodeTests
     }
 
     [Fact]
+    public void Parse_SourceCoordinatesALoneSurrogateString_IsAPipelineError_NotACrash()
+    {
+        // Found by the pipeline fuzzer (seed 1ehNNxUTmWS8): a string that is not valid UTF-16 cannot be read as JSON.
+        string pipeline = $$$"""
+            {
+              {{{Tile("a", "[[1]]", "[0]", "[0]")}}},
+              "t": {"node": "compositor.TileCompositor", "attrs": {"source_coordinates": "\ud800"}, "inputs": {"sources": ["a"]}}
+            }
+            """;
+
+        var ex = Assert.Throws<PipelineException>(() => Pipeline.Parse(pipeline));
+
+        Assert.Contains(ex.Errors, e => e.Path == "t.attrs.source_coordinates" && e.Message.Contains("not coordinates JSON", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Parse_BadDim_ReportsTheAttrPath()
     {
         string pipeline = $$$"""

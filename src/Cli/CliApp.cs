@@ -18,6 +18,7 @@ internal static class CliApp
         if (bare) args = ["--help"];
         else if (args[0] == "help") args = [.. args.Skip(1), "--help"];
         var result = root.Parse(args);
+        StartupTimings.Mark("command line");
         if (result.Action is ParseErrorAction)
         {
             // An unknown option first: it usually explains the errors after it (a value taken for an argument).

@@ -1,3 +1,7 @@
 using PodCache.Cli;
 
-return await CliApp.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+StartupTimings.Mark("runtime start");
+int code = await CliApp.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
+StartupTimings.Mark("cache closed");
+StartupTimings.Write(Console.Error);
+return code;

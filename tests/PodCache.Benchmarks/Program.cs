@@ -3,7 +3,12 @@ using BenchmarkDotNet.Running;
 
 // Run with: dotnet run -c Release --project tests/PodCache.Benchmarks -- --filter '*'
 // or a subset, e.g. --filter '*RamHit*'. Results land in BenchmarkDotNet.Artifacts/.
+// `--ratios [--cli PODCACHE.DLL --empty EMPTYAPP.DLL]` runs the issue 17 regression guard (Ratios.cs; ratios.sh builds both).
 // `--quick NAME [ITERATIONS]` times one benchmark method with a stopwatch (for profiling sessions, not for reporting).
+if (args.Length > 0 && args[0] == "--ratios")
+{
+    return PodCache.Benchmarks.Ratios.Run(args);
+}
 if (args.Length is 2 or 3 && args[0] == "--quick")
 {
     var type = typeof(PodCache.Benchmarks.BenchConfig).Assembly.GetTypes().First(t => !t.IsAbstract && t.GetMethod(args[1]) is not null);
@@ -13,11 +18,14 @@ if (args.Length is 2 or 3 && args[0] == "--quick")
     int iterations = args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 6;
     for (int i = 0; i < iterations; i++)
     {
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var sw = Stopwatch.StartNew();
         var r = method.Invoke(instance, null);
         if (r is Task t) await t;
-        Console.WriteLine($"{args[1]}: {sw.Elapsed.TotalMilliseconds:F2} ms");
+        double ms = sw.Elapsed.TotalMilliseconds;
+        Console.WriteLine($"{args[1]}: {ms:F2} ms, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1024.0:F0} KB allocated");
     }
-    return;
+    return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(PodCache.Benchmarks.BenchConfig).Assembly).Run(args, new PodCache.Benchmarks.BenchConfig());
+return 0;

@@ -21,14 +21,17 @@ internal static class RunCommand
         // The configuration first: its limits apply to reading the pipeline and coordinates.
         var config = CliConfiguration.Load(a);
         var limits = config.Limits;
+        StartupTimings.Mark("configuration");
         var pipeline = InputFiles.ReadPipeline(pipelinePath, limits);
         var coords = InputFiles.ReadCoordinates(coordsPath, limits);
+        StartupTimings.Mark("pipeline and coordinates");
         string? nodeRef = a.Get("node");
         if (nodeRef is not null && !pipeline.Contains(nodeRef))
         {
             throw new UsageException($"--node '{nodeRef}': {pipelinePath} has no such node; its nodes are {string.Join(", ", pipeline.Nodes.Select(n => n.Ref))}");
         }
         await using var session = CacheSession.Open(config, null, shortLived: true);
+        StartupTimings.Mark("cache opened");
         // Long runs show a progress line on a terminal's stderr (not when redirected, not with --no-progress).
         var progress = plan ? null : ProgressLine.ForTerminal(stderr, a.Flag("no-progress"));
         var runner = session.CreateRunner(progress: progress is null ? null : progress.Update);
@@ -46,6 +49,7 @@ internal static class RunCommand
             // Disposed (the line erased) before anything is printed.
             run = await runner.RunAsync(pipeline, coords, nodeRef, ct).ConfigureAwait(false);
         }
+        StartupTimings.Mark("run");
         if (a.Get("report") is { } report)
         {
             InputFiles.WriteAtomic(report, Encoding.UTF8.GetBytes(run.ToJsonString()));
@@ -64,7 +68,9 @@ internal static class RunCommand
                     .ConfigureAwait(false);
             }
         }
+        StartupTimings.Mark("manifest saved");
         await OutputFormats.WriteAsync(run.Output!, format, a.Get("out"), stdout, () => Summary(run)).ConfigureAwait(false);
+        StartupTimings.Mark("output written");
         return ExitCodes.Ok;
     }
 

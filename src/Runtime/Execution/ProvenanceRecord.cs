@@ -39,25 +39,40 @@ public static class ProvenanceRecord
     {
         ArgumentNullException.ThrowIfNull(keys);
         var pipeline = keys.Pipeline;
-        var subgraph = pipeline.Subgraph(rootRef);
-        var versions = new JsonObject();
-        var types = new JsonObject();
-        var sources = new JsonObject();
-        foreach (var n in pipeline.Nodes)
+        var keep = pipeline.SubgraphRefs(rootRef);
+        // Written straight to UTF-8, in the order and spelling of the JSON object it describes —
+        // {"pipeline": subgraph, "nodeTypes": {ref: type}, "nodeVersions": {type: version}, "sourceVersions": {ref: token}} —
+        // so the bytes (and the key) are what serialising that object gives, without cloning every node's definition.
+        var options = Json.JsonNumbers.WriteOptions;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 + 128 * keep.Count);
+        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true }))
         {
-            if (!subgraph.ContainsKey(n.Ref)) continue;
-            versions[n.Type.Name] = n.Type.Version;
-            types[n.Ref] = n.Type.Name;
-            if (keys.SourceVersion(n.Ref) is { } token) sources[n.Ref] = token;
+            w.WriteStartObject();
+            w.WritePropertyName("pipeline");
+            pipeline.WriteSubgraph(w, rootRef, keep, options);
+            w.WriteStartObject("nodeTypes");
+            foreach (var n in pipeline.Nodes)
+            {
+                if (keep.Contains(n.Ref)) w.WriteString(n.Ref, n.Type.Name);
+            }
+            w.WriteEndObject();
+            // One entry per type, at the place of its first node (as assigning into a JsonObject keeps it).
+            w.WriteStartObject("nodeVersions");
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var n in pipeline.Nodes)
+            {
+                if (keep.Contains(n.Ref) && seen.Add(n.Type.Name)) w.WriteNumber(n.Type.Name, n.Type.Version);
+            }
+            w.WriteEndObject();
+            w.WriteStartObject("sourceVersions");
+            foreach (var n in pipeline.Nodes)
+            {
+                if (keep.Contains(n.Ref) && keys.SourceVersion(n.Ref) is { } token) w.WriteString(n.Ref, token);
+            }
+            w.WriteEndObject();
+            w.WriteEndObject();
         }
-        var record = new JsonObject
-        {
-            ["pipeline"] = subgraph,
-            ["nodeTypes"] = types,
-            ["nodeVersions"] = versions,
-            ["sourceVersions"] = sources,
-        };
-        byte[] bytes = Encoding.UTF8.GetBytes(record.ToJsonString(Json.JsonNumbers.WriteOptions));
+        byte[] bytes = buffer.WrittenSpan.ToArray();
         var key = Key.Hash(KeyPrefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
         return (key, new BinaryValue(PipelineContentType, bytes));
     }

@@ -67,6 +67,36 @@ public sealed class Pipeline
     /// </summary>
     public JsonObject Subgraph(string nodeRef)
     {
+        var keep = SubgraphRefs(nodeRef);
+        var o = new JsonObject();
+        foreach (var n in Nodes)
+        {
+            if (keep.Contains(n.Ref)) o[n.Ref] = n.Definition.DeepClone();
+        }
+        o["podpac_output_node"] = nodeRef;
+        return o;
+    }
+
+    /// <summary>
+    /// Writes what <see cref="Subgraph"/> returns, byte for byte as its <c>ToJsonString(options)</c> would, without
+    /// cloning the definitions: a run's pipeline record is written once per run, over every node.
+    /// </summary>
+    internal void WriteSubgraph(System.Text.Json.Utf8JsonWriter writer, string nodeRef, HashSet<string> keep, System.Text.Json.JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        foreach (var n in Nodes)
+        {
+            if (!keep.Contains(n.Ref)) continue;
+            writer.WritePropertyName(n.Ref);
+            n.Definition.WriteTo(writer, options);
+        }
+        writer.WriteString("podpac_output_node", nodeRef);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The refs of <see cref="Subgraph"/>: <paramref name="nodeRef"/>, its inputs transitively and the nodes their lookups name.</summary>
+    internal HashSet<string> SubgraphRefs(string nodeRef)
+    {
         var keep = new HashSet<string>(StringComparer.Ordinal);
         var stack = new Stack<string>();
         stack.Push(nodeRef);
@@ -92,12 +122,6 @@ public sealed class Pipeline
                 }
             }
         }
-        var o = new JsonObject();
-        foreach (var n in Nodes)
-        {
-            if (keep.Contains(n.Ref)) o[n.Ref] = n.Definition.DeepClone();
-        }
-        o["podpac_output_node"] = nodeRef;
-        return o;
+        return keep;
     }
 }

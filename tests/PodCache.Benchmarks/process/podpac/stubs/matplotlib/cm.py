@@ -1,0 +1,3 @@
+"""Stand-in for matplotlib.cm."""
+def get_cmap(name=None):
+    return name

@@ -1,0 +1,1 @@
+"""Stand-in (OPeNDAP is not used by the benchmark)."""

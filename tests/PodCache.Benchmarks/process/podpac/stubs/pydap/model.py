@@ -1,0 +1,1 @@
+"""Stand-in (not used by the benchmark)."""

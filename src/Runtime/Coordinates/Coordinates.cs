@@ -78,7 +78,7 @@ public sealed class Coordinates : IEquatable<Coordinates>
     /// <summary>The axis named <paramref name="dim"/>.</summary>
     /// <exception cref="KeyNotFoundException">No such dim.</exception>
     public Coordinates1D this[string dim] =>
-        Array.Find(_axes, a => a.Name == dim) ?? throw new KeyNotFoundException($"no dim '{dim}' in the coordinates");
+        IndexOf(dim) is >= 0 and var i ? _axes[i] : throw new KeyNotFoundException($"no dim '{dim}' in the coordinates");
 
     /// <summary>True when the coordinates have <paramref name="dim"/>.</summary>
     public bool Contains(string dim) => IndexOf(dim) >= 0;

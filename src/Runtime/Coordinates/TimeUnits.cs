@@ -112,10 +112,12 @@ internal static class TimeUnits
     /// </summary>
     internal static string? FindUnrepresentable(Coordinates coordinates)
     {
-        foreach (var dim in coordinates.Dims)
+        var axes = coordinates.Axes;
+        for (int i = 0; i < axes.Count; i++)
         {
-            var axis = coordinates[dim];
+            var axis = axes[i];
             if (axis.Unit is not { } unit || axis.Size == 0) continue;
+            string dim = axis.Name;
             (double lo, double hi) = axis is UniformCoordinates1D u ? (Math.Min(u.Start, u.Stop), Math.Max(u.Start, u.Stop)) : (axis.Min, axis.Max);
             double first = ToCount(DateTime.MinValue, unit), last = ToCount(DateTime.MaxValue, unit);
             if (!(lo >= first && hi <= last))

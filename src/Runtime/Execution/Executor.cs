@@ -176,9 +176,9 @@ internal sealed class Executor
                 Interlocked.Decrement(ref pn.Pending);
             }
         }
-        if (Interlocked.Decrement(ref pn.Pending) == 0)
+        if (Interlocked.Decrement(ref pn.Pending) == 0 && !InputsReady(pn))
         {
-            InputsReady(pn, failed: null);
+            Finished(pn);
         }
     }
 
@@ -206,9 +206,10 @@ internal sealed class Executor
     /// </summary>
     private void Finished(PlanNode done)
     {
-        var completed = new Stack<PlanNode>();
-        completed.Push(done);
-        while (completed.TryPop(out var pn))
+        // Failed waiters, allocated only when there is one: a completion without failures costs no stack.
+        Stack<PlanNode>? failed = null;
+        var pn = done;
+        while (true)
         {
             List<PlanNode>? waiters;
             lock (_gate)
@@ -216,27 +217,28 @@ internal sealed class Executor
                 waiters = pn.Waiters;
                 pn.Waiters = null;
             }
-            if (waiters is null)
+            if (waiters is not null)
             {
-                continue;
-            }
-            foreach (var waiter in waiters)
-            {
-                if (Interlocked.Decrement(ref waiter.Pending) != 0)
+                foreach (var waiter in waiters)
                 {
-                    continue;
+                    if (Interlocked.Decrement(ref waiter.Pending) == 0 && !InputsReady(waiter))
+                    {
+                        (failed ??= new Stack<PlanNode>()).Push(waiter);
+                    }
                 }
-                InputsReady(waiter, completed);
+            }
+            if (failed is null || !failed.TryPop(out pn!))
+            {
+                return;
             }
         }
     }
 
     /// <summary>
-    /// All awaited inputs have completed: fail as <c>Task.WhenAll</c> would (all the inputs' exceptions, else canceled),
-    /// or queue the node's job. A failed node goes onto <paramref name="failed"/> to count down its own waiters, or is
-    /// finished here when there is none.
+    /// All awaited inputs have completed: queue the node's job and return true, or fail it as <c>Task.WhenAll</c>
+    /// would (all the inputs' exceptions, else canceled) and return false; the caller then counts down its waiters.
     /// </summary>
-    private void InputsReady(PlanNode pn, Stack<PlanNode>? failed)
+    private bool InputsReady(PlanNode pn)
     {
         List<Exception>? errors = null;
         bool canceled = false;
@@ -255,7 +257,7 @@ internal sealed class Executor
         if (errors is null && !canceled)
         {
             Enqueue(pn);
-            return;
+            return true;
         }
         if (errors is not null)
         {
@@ -265,14 +267,7 @@ internal sealed class Executor
         {
             pn.Completion!.TrySetCanceled();
         }
-        if (failed is null)
-        {
-            Finished(pn);
-        }
-        else
-        {
-            failed.Push(pn);
-        }
+        return false;
     }
 
     private void Enqueue(PlanNode pn)

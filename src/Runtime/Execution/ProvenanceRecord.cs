@@ -72,8 +72,8 @@ public static class ProvenanceRecord
             w.WriteEndObject();
             w.WriteEndObject();
         }
-        byte[] bytes = buffer.WrittenSpan.ToArray();
-        var key = Key.Hash(KeyPrefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+        var bytes = buffer.WrittenMemory;
+        var key = Key.Hash(KeyPrefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.Span)));
         return (key, new BinaryValue(PipelineContentType, bytes));
     }
 

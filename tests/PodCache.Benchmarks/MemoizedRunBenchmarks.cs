@@ -51,6 +51,13 @@ public abstract class MemoizedRunBenchmarks
         return run.Output!;
     }
 
+    /// <summary>A cold run's seconds per node (for <c>--quick ColdNodeSeconds</c>: where the cold run's time goes).</summary>
+    public async Task<string> ColdNodeSeconds()
+    {
+        var run = await new PipelineRunner(TieredCache.InMemory(1L << 30)).RunAsync(Pipeline, Coords);
+        return string.Join(", ", run.Nodes.Values.Select(n => $"{n.Ref} {n.Seconds * 1000:F1} ms"));
+    }
+
     [Benchmark]
     public async Task<DataArray> WarmRam()
     {

@@ -11,10 +11,14 @@ if (args.Length > 0 && args[0] == "--ratios")
 }
 if (args.Length is 2 or 3 && args[0] == "--quick")
 {
-    var type = typeof(PodCache.Benchmarks.BenchConfig).Assembly.GetTypes().First(t => !t.IsAbstract && t.GetMethod(args[1]) is not null);
+    // NAME is a method, or Class.Method when several classes have it.
+    string[] parts = args[1].Split('.');
+    string methodName = parts[^1];
+    var type = typeof(PodCache.Benchmarks.BenchConfig).Assembly.GetTypes()
+        .First(t => !t.IsAbstract && t.GetMethod(methodName) is not null && (parts.Length == 1 || t.Name == parts[0]));
     var instance = Activator.CreateInstance(type)!;
     type.GetMethods().FirstOrDefault(m => m.GetCustomAttributes(typeof(BenchmarkDotNet.Attributes.GlobalSetupAttribute), false).Length > 0)?.Invoke(instance, null);
-    var method = type.GetMethod(args[1])!;
+    var method = type.GetMethod(methodName)!;
     int iterations = args.Length == 3 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 6;
     for (int i = 0; i < iterations; i++)
     {
@@ -22,8 +26,9 @@ if (args.Length is 2 or 3 && args[0] == "--quick")
         var sw = Stopwatch.StartNew();
         var r = method.Invoke(instance, null);
         if (r is Task t) await t;
+        if (r is Task<string> detail) Console.WriteLine(detail.Result);
         double ms = sw.Elapsed.TotalMilliseconds;
-        Console.WriteLine($"{args[1]}: {ms:F2} ms, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1024.0:F0} KB allocated");
+        Console.WriteLine($"{methodName}: {ms:F2} ms, {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1024.0:F0} KB allocated");
     }
     return 0;
 }

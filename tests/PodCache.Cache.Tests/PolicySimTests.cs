@@ -12,6 +12,9 @@ public sealed class PolicySimTests
 {
     private static readonly Lazy<string> SimDll = new(LocateOrBuild);
 
+    // Of the 16 standard cells, how many reach 90% of the offline bound's saved cost (docs/policy-simulator.md).
+    private const int MinCellsNearBound = 7;
+
     [Fact]
     public async Task SelfTest_BundledScarabTrace_MatchesPublishedLruAndBeladyHitRatios()
     {
@@ -60,6 +63,35 @@ public sealed class PolicySimTests
     }
 
     [Fact]
+    public async Task Summary_StandardCells_DefaultPolicyMeetsItsTargets()
+    {
+        // The whole standard table (4 traces × 4 budgets × 8 rows): about 40 s of CPU, ~20 s on two idle cores.
+        var result = await RunAsync(TimeSpan.FromSeconds(600), "--summary", "--json");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        using var json = JsonDocument.Parse(result.Stdout);
+        var cells = json.RootElement.EnumerateArray().ToList();
+        Assert.Equal(16, cells.Count);
+        var nearBound = 0;
+        foreach (var cell in cells)
+        {
+            var name = $"{cell.GetProperty("trace").GetString()} at {cell.GetProperty("budgetPercent").GetDouble()}%";
+            var saved = cell.GetProperty("costSavedRatio").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+            var bound = cell.GetProperty("bound").GetString()!;
+            Assert.Equal(8, saved.Count);
+            foreach (var (policy, value) in saved)
+            {
+                Assert.True(policy == bound || saved["cost-aware"] >= value, $"{name}: cost-aware {saved["cost-aware"]:P3} < {policy} {value:P3}");
+            }
+            if (cell.GetProperty("shareOfBound").GetDouble() >= 0.9)
+            {
+                nearBound++;
+            }
+        }
+        Assert.True(nearBound >= MinCellsNearBound, $"cost-aware reaches 90% of the bound in {nearBound} cells");
+    }
+
+    [Fact]
     public async Task UnknownFormat_ExitsWithUsageError()
     {
         var result = await RunAsync("--trace", "x", "--format", "nope");
@@ -70,7 +102,9 @@ public sealed class PolicySimTests
 
     private sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    private static async Task<Result> RunAsync(params string[] args)
+    private static Task<Result> RunAsync(params string[] args) => RunAsync(TimeSpan.FromSeconds(120), args);
+
+    private static async Task<Result> RunAsync(TimeSpan timeout, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -86,7 +120,7 @@ public sealed class PolicySimTests
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("dotnet did not start");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var cts = new CancellationTokenSource(timeout);
         try
         {
             await process.WaitForExitAsync(cts.Token);
@@ -94,7 +128,7 @@ public sealed class PolicySimTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"PodCache.PolicySim {string.Join(' ', args)} did not finish in 120 s");
+            throw new TimeoutException($"PodCache.PolicySim {string.Join(' ', args)} did not finish in {timeout.TotalSeconds} s");
         }
         return new Result(process.ExitCode, await stdout, await stderr);
     }

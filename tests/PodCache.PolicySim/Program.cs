@@ -31,6 +31,10 @@ internal static class Program
             {
                 return SelfTest.Run(Console.Out);
             }
+            if (options.Summary)
+            {
+                return Summary.Run(options, Console.Out);
+            }
             if (options.PrintSynthetic is { } count)
             {
                 PrintSynthetic(options, count);

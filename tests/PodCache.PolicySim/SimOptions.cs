@@ -12,6 +12,7 @@ internal sealed class SimOptions
                              [--policies NAME,...] [--json | --markdown]
           PodCache.PolicySim --format synthetic [--seed N] [generator settings] [budgets] [--json | --markdown]
           PodCache.PolicySim --print-synthetic N [--seed N] [generator settings]
+          PodCache.PolicySim --summary [--policies NAME,...] [--json]
           PodCache.PolicySim --self-test
 
         Budgets default to 0.1,1,5,20 percent of the trace's working-set bytes. Traces without sizes give every
@@ -22,8 +23,13 @@ internal sealed class SimOptions
         Policies: cost-aware (PodCache's default), lru, lfu, cachey, gds, gdsf, w-tinylfu, and bound (belady when all
         sizes and costs are equal, else fluid-bound; either can be named).
 
+        --summary runs every policy on the three bundled traces and the synthetic one (seed 1) at the default budgets
+        and prints, per cell, cost-aware's cost saved against the best baseline and the bound; then the cells where
+        it trails a baseline and how many cells reach 90% of the bound.
+
         The cost-aware row uses CostAwarePolicyOptions' defaults unless tuned with --cost-aware-half-life-touches N,
-        --cost-aware-half-life-seconds S|none, --cost-aware-cost-floor SECONDS (for experiments).
+        --cost-aware-half-life-per-entry N, --cost-aware-half-life-seconds S|none, --cost-aware-cost-floor SECONDS,
+        --cost-aware-history CELLS (for experiments).
 
         Generator settings (synthetic): --requests N (1000000) --objects N (100000) --zipf A (0.9) --drift P (0.001)
           --size-cost-correlation R (0.5) --one-hit-fraction F (0.25) --ttl-fraction F (0.1)
@@ -48,6 +54,8 @@ internal sealed class SimOptions
     public bool Markdown { get; private set; }
 
     public bool SelfTest { get; private set; }
+
+    public bool Summary { get; private set; }
 
     public bool Help { get; private set; }
 
@@ -127,6 +135,9 @@ internal sealed class SimOptions
                 case "--self-test":
                     o.SelfTest = true;
                     break;
+                case "--summary":
+                    o.Summary = true;
+                    break;
                 case "--print-synthetic":
                     var count = ParseLong(arg, Value(args, ref i));
                     o.PrintSynthetic = count is >= 0 and <= int.MaxValue
@@ -139,6 +150,12 @@ internal sealed class SimOptions
                 case "--cost-aware-half-life-seconds":
                     Tune(o, arg, Value(args, ref i), (c, v) => c.HalfLifeTime =
                         v.Equals("none", StringComparison.OrdinalIgnoreCase) ? null : TimeSpan.FromSeconds(ParseDouble(arg, v)));
+                    break;
+                case "--cost-aware-half-life-per-entry":
+                    Tune(o, arg, Value(args, ref i), (c, v) => c.HalfLifeTouchesPerEntry = ParseDouble(arg, v));
+                    break;
+                case "--cost-aware-history":
+                    Tune(o, arg, Value(args, ref i), (c, v) => c.HistoryCellsPerEntry = ParseDouble(arg, v));
                     break;
                 case "--cost-aware-cost-floor":
                     Tune(o, arg, Value(args, ref i), (c, v) => c.CostFloorSeconds = ParseDouble(arg, v));
@@ -184,6 +201,18 @@ internal sealed class SimOptions
         }
         if (PrintSynthetic is not null)
         {
+            return;
+        }
+        if (Summary)
+        {
+            if (Markdown || TracePath is not null || Format is not null || BudgetBytes.Count > 0 || BudgetPercents.Count > 0)
+            {
+                throw new FormatException("--summary takes no --trace, --format, budgets or --markdown: it runs the standard cells.");
+            }
+            if (Policies.Count > 0 && !Policies.Contains(EvictionPolicies.Default))
+            {
+                throw new FormatException("--summary compares cost-aware with the other rows: --policies must include it.");
+            }
             return;
         }
         if (Format is null)

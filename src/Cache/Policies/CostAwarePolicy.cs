@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PodCache.Cache.Keys;
 
 namespace PodCache.Cache.Policies;
 
@@ -26,6 +27,12 @@ namespace PodCache.Cache.Policies;
 /// was the lowest-priority one (an eviction, or an expiry that would have been one); deleting any other entry
 /// leaves it alone. New and touched entries start above every past victim, so an entry that was popular long
 /// ago but is no longer touched sinks below newcomers and leaves: the cache never freezes.</description></item>
+/// <item><description>An entry that leaves (evicted, expired or deleted) leaves its <c>F</c> in a frequency history, a
+/// count-min sketch sized from the number of entries held (<see cref="CostAwarePolicyOptions.HistoryCellsPerEntry"/>).
+/// When the key is inserted again its <c>F</c> starts from what the history remembers, decayed like any other touch,
+/// instead of from one touch: a result that keeps coming back earns its place, where one-off results (the bulk of
+/// a tier's misses) still start as newcomers and leave first. This is the part of TinyLFU's admission filter that
+/// fits a tier that always stores what it computed.</description></item>
 /// </list>
 /// <para>
 /// In the ordinary (linear) frame at clock τ this is <c>2^(H−τ) = ℓ + cost/size × Σ 2^−(τ−τᵢ)</c>, i.e. GDSF with an
@@ -33,19 +40,23 @@ namespace PodCache.Cache.Policies;
 /// weights grow exponentially and overflow after about a million touches); when the clock passes 2^20
 /// half-lives, every stored value is shifted down by the same amount so precision stays fine for ever.
 /// </para>
-/// <para>All operations are O(log n). Time comes only from the <c>now</c> arguments; clocks that step back are
+/// <para>All operations are O(log n); the history adds O(1) work to inserts and removals (reads do not touch it) and
+/// memory proportional to the most entries held. Time comes only from the <c>now</c> arguments; clocks that step back are
 /// treated as standing still.</para>
 /// </remarks>
 public sealed class CostAwarePolicy : PriorityPolicy
 {
     // Far below where a double's resolution of log2 values matters (2^20 leaves ~2^-32 of resolution), and rare
     // enough that the O(n) shift is free when amortised.
-    internal const double RenormaliseAbove = 1 << 20;
+    // 2^12 rather than more: the frequency history keeps single-precision values, whose resolution at 2^12 is
+    // 2^-11 half-lives.
+    internal const double RenormaliseAbove = 1 << 12;
 
     private readonly double _halfLifeTouches;
     private readonly double _halfLifePerEntry;
     private readonly double _perSecond;
     private readonly double _costFloorSeconds;
+    private readonly FrequencyHistory? _history;
     private double _clock;
     private DateTimeOffset _lastNow;
     private bool _seenNow;
@@ -60,6 +71,21 @@ public sealed class CostAwarePolicy : PriorityPolicy
         _halfLifePerEntry = options.HalfLifeTouchesPerEntry;
         _perSecond = options.HalfLifeTime is { } t ? 1 / t.TotalSeconds : 0;
         _costFloorSeconds = options.CostFloorSeconds;
+        _history = options.HistoryCellsPerEntry > 0 ? new FrequencyHistory(options.HistoryCellsPerEntry) : null;
+    }
+
+    /// <inheritdoc/>
+    private protected override double FirstFrequencyOf(Key key) =>
+        _history is null ? _clock : LogSum2(_history.Estimate(key), _clock);
+
+    /// <inheritdoc/>
+    private protected override void Removed(ScoredEntry entry)
+    {
+        if (_history is not null)
+        {
+            _history.EnsureCapacity(Entries.Count + 1);
+            _history.Record(entry.Key, entry.Frequency);
+        }
     }
 
     /// <inheritdoc/>
@@ -122,6 +148,7 @@ public sealed class CostAwarePolicy : PriorityPolicy
             entry.PendingPriority -= shift;
         }
         Entries.Reheapify();
+        _history?.Shift(shift);
     }
 
     /// <summary><c>log2(2^a + 2^b)</c> without leaving log space.</summary>

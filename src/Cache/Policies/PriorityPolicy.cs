@@ -42,6 +42,14 @@ public abstract class PriorityPolicy : IEvictionPolicy
     /// <summary>The frequency a newly tracked entry starts with.</summary>
     private protected virtual double FirstFrequency => 1;
 
+    /// <summary>The frequency a newly tracked <paramref name="key"/> starts with; <see cref="FirstFrequency"/> by default.</summary>
+    private protected virtual double FirstFrequencyOf(Key key) => FirstFrequency;
+
+    /// <summary>Called once an entry is no longer tracked (evicted, expired or deleted); nothing by default.</summary>
+    private protected virtual void Removed(ScoredEntry entry)
+    {
+    }
+
     /// <summary>
     /// True when a read can only raise an entry's priority, so the heap may re-key it lazily
     /// (<see cref="ScoredEntries.UpdateLazily"/>).
@@ -60,7 +68,7 @@ public abstract class PriorityPolicy : IEvictionPolicy
             Touch(entry, lazily: false);
             return;
         }
-        var frequency = FirstFrequency;
+        var frequency = FirstFrequencyOf(key);
         Entries.Add(key, weight, frequency, Priority(weight, frequency));
     }
 
@@ -77,9 +85,13 @@ public abstract class PriorityPolicy : IEvictionPolicy
     /// <inheritdoc/>
     public void OnRemove(Key key)
     {
-        if (Entries.Remove(key, out var entry, out var wasVictim) && wasVictim)
+        if (Entries.Remove(key, out var entry, out var wasVictim))
         {
-            Inflation = Math.Max(Inflation, entry.Priority);
+            if (wasVictim)
+            {
+                Inflation = Math.Max(Inflation, entry.Priority);
+            }
+            Removed(entry);
         }
     }
 

@@ -209,6 +209,8 @@ public sealed class CostAwarePolicyTests : EvictionPolicyContract
         Assert.Throws<ArgumentOutOfRangeException>(() => options.HalfLifeTime = TimeSpan.Zero);
         Assert.Throws<ArgumentOutOfRangeException>(() => options.CostFloorSeconds = -1);
         Assert.Throws<ArgumentOutOfRangeException>(() => options.CostFloorSeconds = double.NaN);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.HistoryCellsPerEntry = -1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => options.HistoryCellsPerEntry = double.PositiveInfinity);
         options.HalfLifeTime = null;
         Assert.Null(options.HalfLifeTime);
     }
@@ -222,6 +224,27 @@ public sealed class CostAwarePolicyTests : EvictionPolicyContract
         Assert.Equal(300, options.HalfLifeTouchesPerEntry);
         Assert.Equal(TimeSpan.FromDays(7), options.HalfLifeTime);
         Assert.Equal(1e-6, options.CostFloorSeconds);
+        Assert.Equal(16, options.HistoryCellsPerEntry);
+    }
+
+    [Theory]
+    [InlineData(16, new[] { "fresh", "hot" })]
+    [InlineData(0, new[] { "hot", "fresh" })]
+    public void OnInsert_KeyBackAfterEviction_ResumesItsFrequencyFromTheHistory(double history, string[] expected)
+    {
+        var policy = new CostAwarePolicy(new CostAwarePolicyOptions { HalfLifeTime = null, HistoryCellsPerEntry = history });
+        policy.OnInsert(K("hot"), 1000, 1, T0);
+        for (var i = 0; i < 20; i++)
+        {
+            policy.OnAccess(K("hot"), T0);
+        }
+        policy.OnRemove(K("hot"));
+
+        policy.OnInsert(K("hot"), 1000, 1, T0);
+        policy.OnInsert(K("fresh"), 1000, 1, T0);
+
+        // Remembered, hot's 21 earlier touches outweigh fresh's later one; forgotten, hot is simply the older entry.
+        Assert.Equal(expected, Drain(policy, "hot", "fresh"));
     }
 
     [Fact]

@@ -31,7 +31,9 @@ internal sealed class Executor
     private readonly int _maxPumps;
     // The pumps run on this block: TPL Dataflow bounds them by the degree of parallelism and schedules them on the
     // pool. A pump is posted only when a slot is free and more than one node is ready, not once per node.
-    private readonly ActionBlock<bool> _pumpBlock;
+    // Typed over object, not a value type: the shared framework's ReadyToRun image holds the block's code shared by
+    // every reference type, where an instantiation over bool is JIT-compiled (about 50 methods) in every process.
+    private readonly ActionBlock<object> _pumpBlock;
     private int _pumps;
 
     private readonly NodeKeys _keys;
@@ -67,7 +69,7 @@ internal sealed class Executor
         _cancellationToken = cancellationToken;
         _maxPumps = maxDegreeOfParallelism;
         _pipelineRecord = new(() => ProvenanceRecord.PipelineRecord(plan.Root.Node.Ref, plan.Keys));
-        _pumpBlock = new ActionBlock<bool>(_ => PumpAsync(), new ExecutionDataflowBlockOptions
+        _pumpBlock = new ActionBlock<object>(_ => PumpAsync(), new ExecutionDataflowBlockOptions
         {
             MaxDegreeOfParallelism = maxDegreeOfParallelism,
             EnsureOrdered = false,
@@ -315,7 +317,7 @@ internal sealed class Executor
             {
                 // The slot is taken: the block (same degree of parallelism) has room for it, now or as the pump
                 // that just gave its slot back finishes.
-                if (!_pumpBlock.Post(true))
+                if (!_pumpBlock.Post(this))
                 {
                     Interlocked.Decrement(ref _pumps);
                 }

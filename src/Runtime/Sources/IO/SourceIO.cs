@@ -26,6 +26,7 @@ public sealed class SourceIO : IDisposable
         Logger = logger;
         Time = time ?? TimeProvider.System;
         _client = new Lazy<HttpClient>(CreateClient, LazyThreadSafetyMode.ExecutionAndPublication);
+        _s3 = [new(() => CreateS3(false), LazyThreadSafetyMode.ExecutionAndPublication), new(() => CreateS3(true), LazyThreadSafetyMode.ExecutionAndPublication)];
     }
 
     /// <summary>HTTP settings.</summary>
@@ -41,7 +42,9 @@ public sealed class SourceIO : IDisposable
     internal TimeProvider Time { get; }
 
     private readonly Lazy<HttpClient> _client;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<bool, Lazy<Amazon.S3.IAmazonS3>> _s3 = new();
+    // The S3 clients, signed [0] and anonymous [1], each made on first use (two fields, not a dictionary keyed by bool:
+    // an instantiation over a value type is JIT-compiled at every process start).
+    private readonly Lazy<Amazon.S3.IAmazonS3>[] _s3;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Name, string Value)[]> _headers =
         new(StringComparer.OrdinalIgnoreCase);
 
@@ -54,7 +57,7 @@ public sealed class SourceIO : IDisposable
         {
             SourceScheme.File => new FileByteSource(uri),
             SourceScheme.Http => new HttpByteSource(this, uri),
-            _ => new S3ByteSource(uri, _s3.GetOrAdd(anonymous, anon => new Lazy<Amazon.S3.IAmazonS3>(() => CreateS3(anon))).Value),
+            _ => new S3ByteSource(uri, _s3[anonymous ? 1 : 0].Value),
         };
     }
 
@@ -177,7 +180,7 @@ public sealed class SourceIO : IDisposable
         {
             _client.Value.Dispose();
         }
-        foreach (var s3 in _s3.Values)
+        foreach (var s3 in _s3)
         {
             if (s3.IsValueCreated)
             {

@@ -139,7 +139,8 @@ public sealed class DiskTier : ICacheTier
         {
             using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
             long length = RandomAccess.GetLength(handle);
-            entry = EntryFormat.Read(new EntryFileReadStream(handle, length), length, _codecs, key);
+            using var stream = new EntryFileReadStream(handle, length);
+            entry = EntryFormat.Read(stream, length, _codecs, key);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 
 namespace PodCache.Cache.Tiers.Disk;
@@ -62,9 +63,10 @@ internal sealed class EntryFileReadStream : Stream
         }
         // A small file is read whole by its first small read (the trailer), so its header and payload need no more calls.
         long start = _length <= WindowBytes ? 0 : _position;
-        _window ??= new byte[(int)Math.Min(WindowBytes, _length)];
+        // Pooled: a fresh 16 KiB per hit would be most of what a hit allocates besides the value.
+        _window ??= ArrayPool<byte>.Shared.Rent(WindowBytes);
         _windowStart = start;
-        _windowLength = RandomAccess.Read(_handle, _window.AsSpan(0, (int)Math.Min(_window.Length, _length - start)), start);
+        _windowLength = RandomAccess.Read(_handle, _window.AsSpan(0, (int)Math.Min(WindowBytes, _length - start)), start);
         if (_windowLength == 0 || _position >= _windowStart + _windowLength)
         {
             // The file shrank under us: the entry's checks report it as truncated.
@@ -83,6 +85,17 @@ internal sealed class EntryFileReadStream : Stream
             _ => throw new ArgumentOutOfRangeException(nameof(origin)),
         };
         return _position;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && _window is { } w)
+        {
+            _window = null;
+            _windowLength = 0;
+            ArrayPool<byte>.Shared.Return(w);
+        }
+        base.Dispose(disposing);
     }
 
     public override void Flush() { }

@@ -32,7 +32,6 @@ internal sealed class HashingReadStream : Stream
     {
         if (_remaining <= 0) return 0;
         if (buffer.Length > _remaining) buffer = buffer[..(int)_remaining];
-        if (buffer.Length >= 2 * ChunkBytes) return ReadOverlapped(buffer);
         // Hash what was just read while it is still in the (last-level) CPU cache: a 64 MB read hashed afterwards is a
         // second trip through main memory. Chunks of a few MiB keep the reads few; callers that read exactly (every
         // codec) loop over them.
@@ -42,48 +41,6 @@ internal sealed class HashingReadStream : Stream
         _hash.Append(buffer[..n]);
         _remaining -= n;
         return n;
-    }
-
-    /// <summary>
-    /// Fills a large <paramref name="buffer"/> chunk by chunk, hashing each chunk on a worker while the next one is read,
-    /// so a large payload costs about the longer of reading and hashing rather than their sum. The hash still sees the
-    /// chunks in order, one at a time.
-    /// </summary>
-    private unsafe int ReadOverlapped(Span<byte> buffer)
-    {
-        int done = 0;
-        fixed (byte* start = buffer)
-        {
-            nint at = (nint)start;
-            Task? hashing = null;
-            try
-            {
-                while (done < buffer.Length)
-                {
-                    int n = _inner.Read(buffer.Slice(done, Math.Min(ChunkBytes, buffer.Length - done)));
-                    if (n == 0) throw new EndOfStreamException("entry payload ended early");
-                    hashing?.GetAwaiter().GetResult();
-                    nint chunk = at + done;
-                    hashing = Task.Run(() => _hash.Append(new ReadOnlySpan<byte>((void*)chunk, n)));
-                    done += n;
-                    _remaining -= n;
-                }
-                hashing?.GetAwaiter().GetResult();
-            }
-            catch
-            {
-                // The worker reads pinned memory: never leave the fixed block while it runs.
-                try
-                {
-                    hashing?.Wait();
-                }
-                catch (AggregateException)
-                {
-                }
-                throw;
-            }
-        }
-        return done;
     }
 
     /// <summary>Reads (and hashes) whatever the decoder left unread, so the checksum covers every byte.</summary>

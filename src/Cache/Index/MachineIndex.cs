@@ -7,7 +7,8 @@ namespace PodCache.Cache.Index;
 /// <summary>
 /// The machine index: one SQLite database (WAL) in the cache directory that every process sharing the directory uses
 /// for entry metadata and access statistics, byte accounting, leases (cross-process single-flight) and per-process
-/// RAM usage with heartbeats. Thread-safe; each call is one short transaction.
+/// RAM usage with heartbeats. Thread-safe; each call is one short transaction. Access statistics and counters are
+/// recorded in memory and written in batches (see <see cref="RecordAccess"/>).
 /// </summary>
 public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords, IDisposable
 {
@@ -85,6 +86,12 @@ public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            // Whatever this process asks next (victims by recency, a row's hits, the counters) must see the hits it
+            // recorded, as when every hit was written at once.
+            if (Volatile.Read(ref _pending) > 0)
+            {
+                TryFlushStatisticsLocked();
+            }
             return f();
         }
     }
@@ -165,11 +172,6 @@ public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords
     /// <summary>Removes an entry's row; true when there was one.</summary>
     public bool Remove(Key key, string tier) => Locked(() =>
         Cmd(_db, null, "DELETE FROM entries WHERE key=$k AND tier=$t", ("$k", key.ToString()), ("$t", tier)).ExecuteNonQuery() > 0);
-
-    /// <summary>Counts a read of an entry.</summary>
-    public void RecordAccess(Key key, string tier) => Locked(() =>
-        Cmd(_db, null, "UPDATE entries SET hits=hits+1, last_access=$now WHERE key=$k AND tier=$t",
-            ("$now", Now), ("$k", key.ToString()), ("$t", tier)).ExecuteNonQuery());
 
     /// <summary>The row of an entry, or null.</summary>
     public IndexEntry? Get(Key key, string tier) => Locked(() =>
@@ -317,11 +319,6 @@ public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords
         return sum;
     });
 
-    /// <summary>Adds to a named counter (hits, misses, corrupt entries...).</summary>
-    public void Count(string name, long delta = 1) => Locked(() =>
-        Cmd(_db, null, "INSERT INTO counters(name, value) VALUES($n, $d) ON CONFLICT(name) DO UPDATE SET value=value+$d",
-            ("$n", name), ("$d", delta)).ExecuteNonQuery());
-
     /// <summary>All counters.</summary>
     public IReadOnlyDictionary<string, long> Counters() => Locked(() =>
     {
@@ -387,13 +384,16 @@ public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords
     }
 
     /// <inheritdoc/>
+    /// <remarks>Writes the statistics still pending first (see <see cref="RecordAccess"/>).</remarks>
     public void Dispose()
     {
         lock (_gate)
         {
             if (_disposed) return;
+            TryFlushStatisticsLocked();
             _disposed = true;
             _db.Dispose();
         }
+        DisposeFlushTimer();
     }
 }

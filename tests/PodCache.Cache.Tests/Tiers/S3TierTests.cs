@@ -313,6 +313,9 @@ public sealed class S3TierTests : CacheTierContract
 
         Assert.True(tier.IsUnavailable);
         Assert.Equal(1, tier.ErrorCount); // the first failure; the rest were skipped without a request
+        // Counters are batched: written on the timer, a full batch, the next index call or dispose. Another connection
+        // (another process) reads them once written.
+        _owned.OfType<MachineIndex>().Last().FlushStatistics();
         using var index = new MachineIndex(dir);
         var counters = index.Counters();
         Assert.Equal(1, counters["s3.errors"]);

@@ -19,6 +19,7 @@ namespace PodCache.Cache.Tiers.Disk;
 public sealed class DiskTier : ICacheTier
 {
     private const int BufferSize = 1 << 20;
+    private const int WriteBufferSize = 16 * 1024;
     private readonly DiskTierOptions _options;
     private readonly MachineIndex _index;
     private readonly ValueCodecs _codecs;
@@ -136,15 +137,10 @@ public sealed class DiskTier : ICacheTier
         CacheEntry entry;
         try
         {
-            using var fs = new FileStream(path, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                BufferSize = BufferSize,
-                Options = FileOptions.SequentialScan,
-            });
-            entry = EntryFormat.Read(fs, fs.Length, _codecs, key);
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+            long length = RandomAccess.GetLength(handle);
+            using var stream = new EntryFileReadStream(handle, length);
+            entry = EntryFormat.Read(stream, length, _codecs, key);
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -319,7 +315,9 @@ public sealed class DiskTier : ICacheTier
                 Mode = FileMode.CreateNew,
                 Access = FileAccess.Write,
                 Share = FileShare.None,
-                BufferSize = BufferSize,
+                // Far smaller than the hashing writer's chunks, so the payload goes from the value to the kernel without a
+                // second copy through this buffer; it still gathers the prefix, header and codec metadata into one write.
+                BufferSize = WriteBufferSize,
             }))
             {
                 written = EntryFormat.Write(fs, entry, codec, _options.Lz4);

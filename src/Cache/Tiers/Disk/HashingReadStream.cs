@@ -24,7 +24,7 @@ internal sealed class HashingReadStream : Stream
     public override long Length => _length;
     public override long Position { get => _length - _remaining; set => throw new NotSupportedException(); }
 
-    private const int ChunkBytes = 256 * 1024;
+    private const int ChunkBytes = 4 << 20;
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -32,8 +32,9 @@ internal sealed class HashingReadStream : Stream
     {
         if (_remaining <= 0) return 0;
         if (buffer.Length > _remaining) buffer = buffer[..(int)_remaining];
-        // Hash what was just read while it is still in the CPU caches: a 64 MB read hashed afterwards is a second trip
-        // through main memory. Callers that read exactly (every codec) loop over the chunks.
+        // Hash what was just read while it is still in the (last-level) CPU cache: a 64 MB read hashed afterwards is a
+        // second trip through main memory. Chunks of a few MiB keep the reads few; callers that read exactly (every
+        // codec) loop over them.
         if (buffer.Length > ChunkBytes) buffer = buffer[..ChunkBytes];
         int n = _inner.Read(buffer);
         if (n == 0) throw new EndOfStreamException("entry payload ended early");

@@ -15,18 +15,28 @@ public sealed class Blob(long size) : ICacheValue
     public long SizeBytes { get; } = size;
 }
 
-/// <summary>RAM hit path: get of a present key, against BitFaster and MemoryCache.</summary>
+/// <summary>
+/// RAM hit path: get of a present key (10,000 keys cycled with a prime stride, so every get is of another key than
+/// the last), against BitFaster and MemoryCache, on 1 and 2 threads. Each invocation is <see cref="Ops"/> gets per
+/// thread, so the reported time is per get and per thread, and one invocation is long enough for a stopwatch
+/// (<c>--quick RamHitBenchmarks.PodCacheRamLru</c>). With 2 threads both threads read the same cache at once.
+/// </summary>
 [MemoryDiagnoser]
 public class RamHitBenchmarks
 {
     private const int Keys = 10_000;
+    private const int Ops = 1 << 16;
     private Key[] _keys = null!;
     private RamTier _lru = null!;
     private RamTier _costAware = null!;
     private FastConcurrentLru<Key, Blob> _fast = null!;
     private ConcurrentLfu<Key, Blob> _lfu = null!;
     private MemoryCache _memory = null!;
-    private int _i;
+    private TwoThreads _threads = null!;
+
+    /// <summary>Threads reading at once.</summary>
+    [Params(1, 2)]
+    public int Threads { get; set; } = 1;
 
     [GlobalSetup]
     public void Setup()
@@ -47,25 +57,78 @@ public class RamHitBenchmarks
             _lfu.AddOrUpdate(k, b);
             _memory.Set(k, b, new MemoryCacheEntryOptions { Size = 1000 });
         }
+        _threads = new TwoThreads();
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _memory.Dispose();
+    public void Cleanup()
+    {
+        _memory.Dispose();
+        _threads.Dispose();
+    }
 
-    private Key Next() => _keys[(_i = (_i + 7919) % Keys)];
+    // One struct per cache, so the loop is specialised and the get inlined: no delegate call per get.
+    private interface IGet
+    {
+        bool Get(Key key);
+    }
 
-    [Benchmark(Baseline = true)]
-    public Blob? FastConcurrentLru() => _fast.TryGet(Next(), out var v) ? v : null;
+    private readonly struct FastGet(FastConcurrentLru<Key, Blob> c) : IGet
+    {
+        public bool Get(Key key) => c.TryGet(key, out _);
+    }
 
-    [Benchmark]
-    public Blob? ConcurrentLfu() => _lfu.TryGet(Next(), out var v) ? v : null;
+    private readonly struct LfuGet(ConcurrentLfu<Key, Blob> c) : IGet
+    {
+        public bool Get(Key key) => c.TryGet(key, out _);
+    }
 
-    [Benchmark]
-    public object? MemoryCacheSized() => _memory.TryGetValue(Next(), out var v) ? v : null;
+    private readonly struct MemoryGet(MemoryCache c) : IGet
+    {
+        public bool Get(Key key) => c.TryGetValue(key, out _);
+    }
 
-    [Benchmark]
-    public ICacheValue? PodCacheRamLru() => _lru.TryGetAsync(Next()).Result?.Value;
+    private readonly struct PodGet(RamTier c) : IGet
+    {
+        public bool Get(Key key) => c.TryGetAsync(key).Result is not null;
+    }
 
-    [Benchmark]
-    public ICacheValue? PodCacheRamCostAware() => _costAware.TryGetAsync(Next()).Result?.Value;
+    private int Loop<T>(T cache, int start) where T : struct, IGet
+    {
+        var keys = _keys;
+        int hits = 0, i = start;
+        for (int n = 0; n < Ops; n++)
+        {
+            i += 7919;
+            if (i >= Keys) i -= Keys;
+            if (cache.Get(keys[i])) hits++;
+        }
+        return hits;
+    }
+
+    private int Run<T>(T cache) where T : struct, IGet
+    {
+        if (Threads == 1)
+        {
+            return Loop(cache, 0);
+        }
+        int other = 0;
+        _threads.Run(() => Loop(cache, 0), () => other = Loop(cache, Keys / 2), out int mine);
+        return mine + other;
+    }
+
+    [Benchmark(Baseline = true, OperationsPerInvoke = Ops)]
+    public int FastConcurrentLru() => Run(new FastGet(_fast));
+
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public int ConcurrentLfu() => Run(new LfuGet(_lfu));
+
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public int MemoryCacheSized() => Run(new MemoryGet(_memory));
+
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public int PodCacheRamLru() => Run(new PodGet(_lru));
+
+    [Benchmark(OperationsPerInvoke = Ops)]
+    public int PodCacheRamCostAware() => Run(new PodGet(_costAware));
 }

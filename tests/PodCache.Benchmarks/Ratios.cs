@@ -32,10 +32,13 @@ internal static class Ratios
         var rows = new List<Row>();
         double Mean(string type, string method, string? param = null) => MeanOf(summaries, type, method, param);
 
-        rows.Add(new("RAM hit, 1 thread: PodCache cost-aware / FastConcurrentLru",
-            Mean("RamHitBenchmarks", "PodCacheRamCostAware") / Mean("RamHitBenchmarks", "FastConcurrentLru"), 2.2, true, "x"));
-        rows.Add(new("RAM hit, 1 thread: PodCache cost-aware / MemoryCache",
-            Mean("RamHitBenchmarks", "PodCacheRamCostAware") / Mean("RamHitBenchmarks", "MemoryCacheSized"), 1.0, true, "x"));
+        foreach (string threads in new[] { "1", "2" })
+        {
+            rows.Add(new($"RAM hit, {threads} thread(s): PodCache cost-aware / FastConcurrentLru",
+                Mean("RamHitBenchmarks", "PodCacheRamCostAware", threads) / Mean("RamHitBenchmarks", "FastConcurrentLru", threads), 2.2, true, "x"));
+            rows.Add(new($"RAM hit, {threads} thread(s): PodCache cost-aware / MemoryCache",
+                Mean("RamHitBenchmarks", "PodCacheRamCostAware", threads) / Mean("RamHitBenchmarks", "MemoryCacheSized", threads), 1.0, true, "x"));
+        }
         foreach (string threads in new[] { "1", "2" })
         {
             rows.Add(new($"Zipf get-or-add, {threads} thread(s): PodCache cost-aware / FastConcurrentLru",

@@ -77,13 +77,8 @@ public sealed class CacheyPolicy : PriorityPolicy
     }
 
     /// <inheritdoc/>
-    public override void OnAccess(Key key, DateTimeOffset now)
-    {
-        if (Entries.TryGet(key, out var entry))
-        {
-            Entries.Update(entry, Priority(entry.Weight, Touch(key)));
-        }
-    }
+    private protected override void OnAccess(ScoredEntry entry, DateTimeOffset now) =>
+        Entries.Update(entry, Priority(entry.Weight, Touch(entry.Key)));
 
     /// <inheritdoc/>
     private protected override double Weight(long sizeBytes, double costSeconds) =>

@@ -3,7 +3,7 @@ using PodCache.Cache.Keys;
 namespace PodCache.Cache.Policies;
 
 /// <summary>Least recently used first.</summary>
-public sealed class LruPolicy : IEvictionPolicy
+public sealed class LruPolicy : IEvictionPolicy, IAccessHandles
 {
     private readonly LinkedList<Key> _order = new();
     private readonly Dictionary<Key, LinkedListNode<Key>> _nodes = new();
@@ -34,6 +34,18 @@ public sealed class LruPolicy : IEvictionPolicy
             _order.Remove(node);
             _order.AddLast(node);
         }
+    }
+
+    /// <inheritdoc/>
+    object? IAccessHandles.HandleOf(Key key) => _nodes.GetValueOrDefault(key);
+
+    /// <inheritdoc/>
+    void IAccessHandles.OnAccess(object handle, DateTimeOffset now)
+    {
+        var node = (LinkedListNode<Key>)handle;
+        System.Diagnostics.Debug.Assert(node.List == _order, "a handle used after its key was removed");
+        _order.Remove(node);
+        _order.AddLast(node);
     }
 
     /// <inheritdoc/>

@@ -16,7 +16,7 @@ namespace PodCache.Cache.Policies;
 /// into their priority. All operations are O(log n). Only this assembly can derive from it.
 /// </para>
 /// </remarks>
-public abstract class PriorityPolicy : IEvictionPolicy
+public abstract class PriorityPolicy : IEvictionPolicy, IAccessHandles
 {
     /// <summary>Creates the policy.</summary>
     /// <param name="name">The configuration name.</param>
@@ -73,13 +73,30 @@ public abstract class PriorityPolicy : IEvictionPolicy
     }
 
     /// <inheritdoc/>
-    public virtual void OnAccess(Key key, DateTimeOffset now)
+    public void OnAccess(Key key, DateTimeOffset now)
     {
         if (Entries.TryGet(key, out var entry))
         {
-            Advance(now);
-            Touch(entry, ReadsOnlyRaisePriority);
+            OnAccess(entry, now);
         }
+    }
+
+    /// <inheritdoc/>
+    object? IAccessHandles.HandleOf(Key key) => Entries.TryGet(key, out var entry) ? entry : null;
+
+    /// <inheritdoc/>
+    void IAccessHandles.OnAccess(object handle, DateTimeOffset now)
+    {
+        var entry = (ScoredEntry)handle;
+        System.Diagnostics.Debug.Assert(Entries.TryGet(entry.Key, out var tracked) && tracked == entry, "a handle used after its key was removed");
+        OnAccess(entry, now);
+    }
+
+    /// <summary>A read of the tracked <paramref name="entry"/>: advances the clock and touches it by default.</summary>
+    private protected virtual void OnAccess(ScoredEntry entry, DateTimeOffset now)
+    {
+        Advance(now);
+        Touch(entry, ReadsOnlyRaisePriority);
     }
 
     /// <inheritdoc/>

@@ -10,32 +10,50 @@ namespace PodCache.Cache.Tiers.Ram;
 /// An entry larger than the whole budget is not admitted.
 /// </summary>
 /// <remarks>
-/// The hit path takes no lock: a hit bumps the entry's pending-access count and, the first time since the last drain,
-/// queues the entry. The queue is replayed into the eviction policy in batches, under the lock, by whichever thread
-/// finds it long enough (or by the next write). So the policy sees every access, slightly late, and readers never
-/// wait for each other or for writers (the approach of Caffeine and BitFaster's ConcurrentLfu).
+/// <para>
+/// The hit path takes no lock and touches no shared cache line: a hit adds the entry's slot to a lossy striped ring
+/// buffer of reads (<see cref="AccessBuffer{T}"/>, one compare-and-swap on the calling thread's stripe). The reads are
+/// replayed into the eviction policy in batches, under the lock, by whichever reader finds its stripe full (if the
+/// lock is free) or by the next write, eviction or trim. So readers never wait for each other or for writers, and the
+/// policy sees the reads slightly late (the approach of Caffeine and BitFaster's ConcurrentLfu).
+/// </para>
+/// <para>
+/// A read is dropped, never recorded for the policy, when its stripe is still full after a drain was attempted (another
+/// thread held the lock) or when other threads kept adding to the same stripes at the same instant. Only concurrent
+/// readers can meet either case: one thread's reads are all replayed, in order. Hit counts are exact either way (a
+/// dropped read is counted apart). Reads of an entry that was replaced or has left the tier before the replay are
+/// ignored (the slot's <c>Removed</c> flag, set under the lock).
+/// </para>
 /// </remarks>
 public sealed class RamTier : ICacheTier
 {
-    private const int DrainThreshold = 64;
-    private const int MaxReplayedAccesses = 16;
-
     private readonly ConcurrentDictionary<Key, Slot> _entries = new();
-    private readonly ConcurrentQueue<Slot> _accessed = new();
+    private readonly AccessBuffer<Slot> _reads = AccessBuffer<Slot>.ForProcessors();
+    private readonly Slot?[] _drained;
     private readonly IEvictionPolicy _policy;
+    private readonly IAccessHandles? _handles;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly Budgets.IBudgetScope? _scope;
-    private readonly StripedCounter _hits = new(), _misses = new();
-    private int _queued;
+    // Hits are the reads added to the buffer plus these; misses are rarer than hits and pay for their own counter.
+    private readonly StripedCounter _unrecordedHits = new(), _misses = new();
     private long _bytes;
     private long _evictions, _expirations;
 
+    // What a hit and a replay need, copied out of the entry: a hit touches the slot and not the entry's further cache
+    // lines (the caller reads the value), and the replay touches only the slot (it runs 100+ hits later, when the
+    // entry may have left the CPU's caches).
     private sealed class Slot(CacheEntry entry)
     {
         public readonly CacheEntry Entry = entry;
-        public int PendingAccesses;
-        public int Queued;
+        public readonly long ExpiresUtcTicks = entry.Expires?.UtcTicks ?? long.MaxValue;
+        public readonly Key Key = entry.Key;
+
+        // The policy's record of the entry (IAccessHandles), set once under the lock before the slot is published.
+        public object? PolicyHandle;
+
+        // Set under the lock when the slot leaves the dictionary; read under the lock by the replay.
+        public bool Removed;
     }
 
     /// <summary>Creates a RAM tier.</summary>
@@ -49,7 +67,9 @@ public sealed class RamTier : ICacheTier
         _scope = scope;
         MaxBytes = maxBytes;
         _policy = policy ?? new LruPolicy();
+        _handles = _policy as IAccessHandles;
         _time = time ?? TimeProvider.System;
+        _drained = new Slot?[_reads.Capacity];
     }
 
     /// <summary>Raised (outside the tier's lock) for each entry evicted to respect the budget.</summary>
@@ -69,16 +89,17 @@ public sealed class RamTier : ICacheTier
     {
         if (_entries.TryGetValue(key, out var slot))
         {
-            var e = slot.Entry;
-            if (e.Expires is { } x && _time.GetUtcNow() >= x)
+            if (slot.ExpiresUtcTicks != long.MaxValue && _time.GetUtcNow().UtcTicks >= slot.ExpiresUtcTicks)
             {
                 RemoveSlot(key, slot, expired: true);
             }
             else
             {
-                RecordAccess(slot);
-                _hits.Increment();
-                entry = e;
+                if (!_reads.TryAdd(slot, out bool full))
+                {
+                    RecordRefused(slot, full);
+                }
+                entry = slot.Entry;
                 return true;
             }
         }
@@ -91,23 +112,10 @@ public sealed class RamTier : ICacheTier
     public ValueTask<CacheEntry?> TryGetAsync(Key key, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(TryGet(key, out var e) ? e : null);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void RecordAccess(Slot slot)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordRefused(Slot slot, bool full)
     {
-        Interlocked.Increment(ref slot.PendingAccesses);
-        if (Volatile.Read(ref slot.Queued) == 0 && Interlocked.Exchange(ref slot.Queued, 1) == 0)
-        {
-            _accessed.Enqueue(slot);
-            if (Interlocked.Increment(ref _queued) >= DrainThreshold)
-            {
-                TryDrain();
-            }
-        }
-    }
-
-    private void TryDrain()
-    {
-        if (_gate.TryEnter())
+        if (full && _gate.TryEnter())
         {
             try
             {
@@ -117,28 +125,38 @@ public sealed class RamTier : ICacheTier
             {
                 _gate.Exit();
             }
+            if (_reads.TryAdd(slot, out _))
+            {
+                return;
+            }
         }
+        _unrecordedHits.Increment();
     }
 
     private void DrainLocked()
     {
-        if (Volatile.Read(ref _queued) == 0)
+        int n = _reads.Drain(_drained);
+        if (n == 0)
         {
             return;
         }
         var now = _time.GetUtcNow();
-        while (_accessed.TryDequeue(out var slot))
+        for (int i = 0; i < n; i++)
         {
-            Interlocked.Decrement(ref _queued);
-            Volatile.Write(ref slot.Queued, 0);
-            int n = Interlocked.Exchange(ref slot.PendingAccesses, 0);
-            // Only the slot still in the tier counts: a replaced or evicted entry's accesses are dropped.
-            if (_entries.TryGetValue(slot.Entry.Key, out var current) && ReferenceEquals(current, slot))
+            var slot = _drained[i]!;
+            // Drop the reference at once: a drained slot must not keep an evicted value alive.
+            _drained[i] = null;
+            if (slot.Removed)
             {
-                for (int i = 0; i < Math.Min(n, MaxReplayedAccesses); i++)
-                {
-                    _policy.OnAccess(slot.Entry.Key, now);
-                }
+                continue;
+            }
+            if (slot.PolicyHandle is { } handle)
+            {
+                _handles!.OnAccess(handle, now);
+            }
+            else
+            {
+                _policy.OnAccess(slot.Key, now);
             }
         }
     }
@@ -162,14 +180,16 @@ public sealed class RamTier : ICacheTier
             DrainLocked();
             if (_entries.TryRemove(entry.Key, out var old))
             {
+                old.Removed = true;
                 _bytes -= old.Entry.SizeBytes;
                 _policy.OnRemove(entry.Key);
             }
             // Make room first, so the budget holds even while the new entry is being added.
             EvictLocked(limit - entry.SizeBytes, ref evicted);
-            _entries[entry.Key] = new Slot(entry);
-            _bytes += entry.SizeBytes;
             _policy.OnInsert(entry.Key, entry.SizeBytes, entry.ComputeSeconds, _time.GetUtcNow());
+            var slot = new Slot(entry) { PolicyHandle = _handles?.HandleOf(entry.Key) };
+            _entries[entry.Key] = slot;
+            _bytes += entry.SizeBytes;
         }
         RaiseEvicted(evicted);
         return ValueTask.CompletedTask;
@@ -201,6 +221,7 @@ public sealed class RamTier : ICacheTier
             _policy.OnRemove(victimKey);
             if (_entries.TryRemove(victimKey, out var victim))
             {
+                victim.Removed = true;
                 _bytes -= victim.Entry.SizeBytes;
                 _evictions++;
                 (evicted ??= []).Add(victim.Entry);
@@ -233,6 +254,7 @@ public sealed class RamTier : ICacheTier
             {
                 return false;
             }
+            slot.Removed = true;
             _bytes -= slot.Entry.SizeBytes;
             _policy.OnRemove(key);
             if (expired)
@@ -248,7 +270,7 @@ public sealed class RamTier : ICacheTier
     {
         lock (_gate)
         {
-            return new TierStatistics(Name, _entries.Count, _bytes, MaxBytes, _hits.Value, _misses.Value, _evictions, _expirations);
+            return new TierStatistics(Name, _entries.Count, _bytes, MaxBytes, _reads.Added + _unrecordedHits.Value, _misses.Value, _evictions, _expirations);
         }
     }
 }

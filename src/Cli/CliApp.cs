@@ -12,6 +12,13 @@ internal static class CliApp
 {
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken = default)
     {
+#if PODCACHE_NATIVE
+        if (args.Length > 0 && NativeBuild.NotHere(args[0]) is { } notHere)
+        {
+            await stderr.WriteLineAsync("error: " + notHere).ConfigureAwait(false);
+            return ExitCodes.InvalidInput;
+        }
+#endif
         var root = CommandTree.Build();
         // `podcache` alone prints the usage but is not a successful command; `podcache help [COMMAND]` is --help.
         bool bare = args.Length == 0;

@@ -4,7 +4,7 @@ namespace PodCache.Cli;
 
 /// <summary>
 /// What System.CommandLine parsed for one command, read by option name (without dashes) so the commands keep one way
-/// of reading their options and the cluster settings can be read by <see cref="PodCache.Cluster.ClusterSettings.FlagNames"/>.
+/// of reading their options and the cluster settings can be read by <c>PodCache.Cluster.ClusterSettings.FlagNames</c>.
 /// </summary>
 internal sealed class CommandArgs
 {

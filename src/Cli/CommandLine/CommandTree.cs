@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
 using PodCache.Cli.Commands;
+#if !PODCACHE_NATIVE
 using PodCache.Cluster;
+#endif
 using static PodCache.Cli.CommandLine.CliOptions;
 
 namespace PodCache.Cli.CommandLine;
@@ -20,10 +22,18 @@ internal static class CommandTree
     {
         var examples = new Dictionary<Command, string[]>();
         // HelpName: the help says podcache under a test host or `dotnet podcache.dll` too.
+#if PODCACHE_NATIVE
+        var root = new RootCommand($"{NativeBuild.Name} — the one-shot podcache commands, compiled ahead of time (serve, loadtest and config: "
+            + "the podcache tool). Exit codes: 0 ok, 2 invalid input, 1 other failure.")
+        {
+            HelpName = NativeBuild.Name,
+        };
+#else
         var root = new RootCommand("podcache — memoizing PODPAC pipeline runtime. Exit codes: 0 ok, 2 invalid input, 1 other failure.")
         {
             HelpName = "podcache",
         };
+#endif
         examples[root] = ["podcache run pipeline.json --coords coords.json --format summary", "podcache run --help"];
 
         Command Add(Command parent, string name, string description, string[] example, Handler handler, params Symbol[] symbols)
@@ -128,6 +138,7 @@ internal static class CommandTree
             Format("text for people (the default) or json", OutputFormats.TextOrJson),
             Flag("--podpac", "every PODPAC 4 class with what PodCache does with it"));
 
+#if !PODCACHE_NATIVE
         Add(root, "config", "The effective configuration: every key, its value and where it came from (file, environment, flag or default).",
             ["podcache config", "podcache config --config podcache.json --format json", "PODCACHE__CACHE__POLICY=lru podcache config"],
             (a, o, _, _) => ConfigCommand.ExecuteAsync(a, o),
@@ -154,6 +165,7 @@ internal static class CommandTree
             Flag("--no-save-runs", "the started servers do not save runs"),
             JsonOrText()[0], JsonOrText()[1]);
 
+#endif
         foreach (var option in root.Options)
         {
             if (option is HelpOption { Action: HelpAction help } helpOption) helpOption.Action = new ExampleHelpAction(help, examples);
@@ -162,6 +174,7 @@ internal static class CommandTree
         return root;
     }
 
+#if !PODCACHE_NATIVE
     /// <summary><c>serve</c>'s own options and the cluster member's.</summary>
     internal static IEnumerable<Option> ServeOptions()
     {
@@ -199,4 +212,5 @@ internal static class CommandTree
         "advertise-url" => "the HTTP URL other members reach this one at",
         _ => "a cluster setting",
     };
+#endif
 }

@@ -172,7 +172,7 @@ internal static class CacheCommand
             var arr = new JsonArray();
             foreach (var r in rows)
             {
-                arr.Add(new JsonObject
+                arr.Add((JsonNode)new JsonObject
                 {
                     ["key"] = r.Key.ToString(),
                     ["bytes"] = r.Bytes,

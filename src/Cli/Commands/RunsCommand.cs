@@ -27,7 +27,7 @@ internal static class RunsCommand
             var arr = new JsonArray();
             foreach (var r in runs)
             {
-                arr.Add(new JsonObject
+                arr.Add((JsonNode)new JsonObject
                 {
                     ["runId"] = r.RunId,
                     ["started"] = r.Started.ToString("O", CultureInfo.InvariantCulture),

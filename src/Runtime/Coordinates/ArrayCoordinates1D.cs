@@ -41,7 +41,7 @@ public sealed class ArrayCoordinates1D : Coordinates1D
         var arr = new JsonArray();
         foreach (var v in _values)
         {
-            arr.Add(Unit is { } u ? JsonValue.Create(TimeUnits.FormatNative(v, u)) : JsonValue.Create(v));
+            arr.Add((JsonNode?)(Unit is { } u ? JsonValue.Create(TimeUnits.FormatNative(v, u)) : JsonValue.Create(v)));
         }
         return new JsonObject { ["name"] = Name, ["values"] = arr };
     }
@@ -51,7 +51,7 @@ public sealed class ArrayCoordinates1D : Coordinates1D
         var arr = new JsonArray();
         foreach (var v in _values)
         {
-            arr.Add(JsonValue.Create(v));
+            arr.Add((JsonNode)JsonValue.Create(v));
         }
         var o = new JsonObject { ["name"] = Name, ["values"] = arr };
         if (Unit is { } u)

@@ -139,7 +139,7 @@ public sealed class Coordinates : IEquatable<Coordinates>
         var arr = new JsonArray();
         foreach (var a in _axes)
         {
-            arr.Add(a.ToCanonicalJson());
+            arr.Add((JsonNode)a.ToCanonicalJson());
         }
         return new JsonObject { ["axes"] = arr, ["crs"] = Crs };
     }
@@ -211,7 +211,7 @@ public sealed class Coordinates : IEquatable<Coordinates>
         var arr = new JsonArray();
         foreach (var a in _axes)
         {
-            arr.Add(a.ToCanonicalJson());
+            arr.Add((JsonNode)a.ToCanonicalJson());
         }
         return new JsonObject { ["coords"] = arr, ["crs"] = CrsNames.Canonical(Crs) };
     }

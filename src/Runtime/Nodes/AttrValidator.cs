@@ -106,7 +106,7 @@ internal static class AttrValidator
                             ctx.Error($"{name}[{i}]", $"must be a number, not {JsonNumbers.Describe(nl[i])}");
                             return null;
                         }
-                        res.Add(JsonValue.Create(x));
+                        res.Add((JsonNode)JsonValue.Create(x));
                     }
                     return res;
                 }
@@ -211,7 +211,7 @@ internal static class AttrValidator
         ctx.SetArray(name, flat, shape.ToArray());
         // The key holds the values and shape, not the JSON spelling of the nesting.
         var vals = new JsonArray();
-        foreach (var x in flat) vals.Add(JsonValue.Create(x));
+        foreach (var x in flat) vals.Add((JsonNode)JsonValue.Create(x));
         return new JsonObject { ["shape"] = new JsonArray(shape.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()), ["values"] = vals };
     }
 

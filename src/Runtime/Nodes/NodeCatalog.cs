@@ -17,12 +17,12 @@ public static class NodeCatalog
         var nodes = new JsonArray();
         foreach (var t in registry.Types.OrderBy(t => t.Name, StringComparer.Ordinal))
         {
-            nodes.Add(Describe(t));
+            nodes.Add((JsonNode)Describe(t));
         }
         var unsupported = new JsonArray();
         foreach (var u in registry.UnsupportedTypes.OrderBy(u => u.Name, StringComparer.Ordinal))
         {
-            unsupported.Add(new JsonObject
+            unsupported.Add((JsonNode)new JsonObject
             {
                 ["node"] = u.Name,
                 ["aliases"] = new JsonArray(u.Aliases.Select(a => (JsonNode)a).ToArray()),
@@ -42,7 +42,7 @@ public static class NodeCatalog
             {
                 o["reason"] = reason;
             }
-            podpac.Add(o);
+            podpac.Add((JsonNode)o);
         }
         return new JsonObject { ["nodes"] = nodes, ["unsupported"] = unsupported, ["podpac"] = podpac };
     }
@@ -120,7 +120,7 @@ public static class NodeCatalog
             {
                 o["choices"] = new JsonArray(choices.Select(c => (JsonNode)c).ToArray());
             }
-            attrs.Add(o);
+            attrs.Add((JsonNode)o);
         }
         var json = new JsonObject
         {

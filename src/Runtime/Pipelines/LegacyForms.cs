@@ -93,9 +93,9 @@ internal static class LegacyForms
     /// <summary>A ref or list of refs as JSON, for the conversion shown; anything else (it may hold NaN) as "...".</summary>
     private static string Show(JsonNode? value) => value switch
     {
-        _ when JsonNumbers.TryGetString(value, out var s) => System.Text.Json.JsonSerializer.Serialize(s),
+        _ when JsonNumbers.TryGetString(value, out var s) => JsonValue.Create(s).ToJsonString(),
         JsonArray a when a.All(x => JsonNumbers.TryGetString(x, out _)) =>
-            "[" + string.Join(",", a.Select(x => System.Text.Json.JsonSerializer.Serialize(x!.GetValue<string>()))) + "]",
+            "[" + string.Join(",", a.Select(x => JsonValue.Create(x!.GetValue<string>()).ToJsonString())) + "]",
         _ => "...",
     };
 }

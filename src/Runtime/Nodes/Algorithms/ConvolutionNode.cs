@@ -87,7 +87,7 @@ internal sealed class ConvolutionNode : Node
         }
         // The key holds the values and the shape, like every other numeric array attr.
         var keyValues = new JsonArray();
-        foreach (var v in values) keyValues.Add(JsonValue.Create(v));
+        foreach (var v in values) keyValues.Add((JsonNode)JsonValue.Create(v));
         ctx.Attrs["kernel"] = new JsonObject
         {
             ["shape"] = new JsonArray(shape.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),

@@ -10,8 +10,9 @@ namespace PodCache.Benchmarks;
 /// <summary>
 /// The regression guard of issue 17: a short run of the benchmarks behind each performance target, printed as one table
 /// of ratios against the targets (each ratio from two rows of the same run, so a noisy machine moves both). About five
-/// minutes on two cores: <c>dotnet run -c Release --project tests/PodCache.Benchmarks -- --ratios [--cli PODCACHE.DLL --empty EMPTYAPP.DLL]</c>
-/// (<c>ratios.sh</c> builds both and passes them). Exit code 1 when a target is missed, so a script can gate on it.
+/// minutes on two cores: <c>dotnet run -c Release --project tests/PodCache.Benchmarks -- --ratios [--cli PODCACHE.DLL --empty EMPTYAPP.DLL]
+/// [--native PODCACHE-NATIVE] [--process-only]</c> (<c>ratios.sh</c> builds them and passes them; <c>--process-only</c> times
+/// the whole processes alone, in a minute). Exit code 1 when a target is missed, so a script can gate on it.
 /// </summary>
 internal static class Ratios
 {
@@ -25,10 +26,39 @@ internal static class Ratios
     {
         string? cli = Option(args, "--cli");
         string? empty = Option(args, "--empty");
+        string? native = Option(args, "--native");
+        bool processOnly = args.Contains("--process-only");
         int processRuns = int.Parse(Option(args, "--process-runs") ?? "15", CultureInfo.InvariantCulture);
         var config = new QuickConfig();
         var types = new[] { typeof(RamHitBenchmarks), typeof(RamZipfBenchmarks), typeof(DiskTierBenchmarks), typeof(ExecutorBenchmarks), typeof(PipelineBenchmarks) };
-        var summaries = BenchmarkRunner.Run(types, config);
+        List<Row> rows = processOnly ? [] : BenchmarkRows(BenchmarkRunner.Run(types, config));
+        if (cli is not null && empty is not null)
+        {
+            rows.AddRange(ProcessRows(cli, empty, native, processRuns));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"## Ratios against the issue 17 targets ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()})");
+        Console.WriteLine();
+        Console.WriteLine("| target | measured | bound | met |");
+        Console.WriteLine("|---|---:|---:|---|");
+        foreach (var r in rows)
+        {
+            string cmp = r.LowerIsBetter ? "≤" : "≥";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Value:0.###}{r.Unit} | {cmp} {r.Bound:0.##}{r.Unit} | {(r.Met ? "yes" : "**no**")} |"));
+        }
+        if (cli is null || empty is null)
+        {
+            Console.WriteLine("| whole process (`podcache run` from disk / `dotnet EmptyApp.dll`) | not measured: pass --cli and --empty, or use ratios.sh | ≤ 2.5x | |");
+        }
+        Console.WriteLine();
+        Console.WriteLine("The eviction policy and cluster targets have their own commands: see docs/benchmarks.md, \"Regression guard\".");
+        return rows.All(r => r.Met) ? 0 : 1;
+    }
+
+    /// <summary>The rows of the in-process benchmarks.</summary>
+    private static List<Row> BenchmarkRows(Summary[] summaries)
+    {
         var rows = new List<Row>();
         double Mean(string type, string method, string? param = null) => MeanOf(summaries, type, method, param);
 
@@ -60,28 +90,7 @@ internal static class Ratios
             (Mean("ExecutorBenchmarks", "PodCacheFanIn") - Mean("ExecutorBenchmarks", "DirectFanIn")) / 1000 / 1000, 3.0, true, " µs"));
         rows.Add(new("801 x 1401 pipeline cold / plain C# loops",
             Mean("PipelineBenchmarks", "Cold") / Mean("PipelineBenchmarks", "PlainLoops"), 1.5, true, "x"));
-        if (cli is not null && empty is not null)
-        {
-            rows.Add(ProcessRow(cli, empty, processRuns));
-        }
-
-        Console.WriteLine();
-        Console.WriteLine($"## Ratios against the issue 17 targets ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, load average {LoadAverage()})");
-        Console.WriteLine();
-        Console.WriteLine("| target | measured | bound | met |");
-        Console.WriteLine("|---|---:|---:|---|");
-        foreach (var r in rows)
-        {
-            string cmp = r.LowerIsBetter ? "≤" : "≥";
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Target} | {r.Value:0.###}{r.Unit} | {cmp} {r.Bound:0.##}{r.Unit} | {(r.Met ? "yes" : "**no**")} |"));
-        }
-        if (cli is null || empty is null)
-        {
-            Console.WriteLine("| whole process (`podcache run` from disk / `dotnet EmptyApp.dll`) | not measured: pass --cli and --empty, or use ratios.sh | ≤ 2.5x | |");
-        }
-        Console.WriteLine();
-        Console.WriteLine("The eviction policy and cluster targets have their own commands: see docs/benchmarks.md, \"Regression guard\".");
-        return rows.All(r => r.Met) ? 0 : 1;
+        return rows;
     }
 
     /// <summary>The mean in nanoseconds of one benchmark of one class (and parameter value, for parameterised classes).</summary>
@@ -96,10 +105,11 @@ internal static class Ratios
     }
 
     /// <summary>
-    /// A warm <c>podcache run</c> of process/pipeline.json (801 x 1401) against <c>dotnet EmptyApp.dll</c>, interleaved,
-    /// <paramref name="runs"/> each after three warm-ups: the mean of each.
+    /// A warm <c>podcache run</c> of process/pipeline.json (801 x 1401) against <c>dotnet EmptyApp.dll</c>, and the same
+    /// run of <paramref name="native"/> (podcache-native) when given, interleaved, <paramref name="runs"/> each after three
+    /// warm-ups over one warm cache: the mean of each.
     /// </summary>
-    private static Row ProcessRow(string cli, string empty, int runs)
+    private static IEnumerable<Row> ProcessRows(string cli, string empty, string? native, int runs)
     {
         string dir = Path.Combine(AppContext.BaseDirectory, "process");
         if (!File.Exists(Path.Combine(dir, "pipeline.json")))
@@ -109,20 +119,29 @@ internal static class Ratios
         string cache = Directory.CreateTempSubdirectory("podcache-ratios-").FullName;
         try
         {
-            string[] run = [cli, "run", Path.Combine(dir, "pipeline.json"), "--coords", Path.Combine(dir, "coords.json"), "--format", "summary", "--cache-dir", cache, "--no-progress"];
+            string[] runArgs = ["run", Path.Combine(dir, "pipeline.json"), "--coords", Path.Combine(dir, "coords.json"), "--format", "summary", "--cache-dir", cache, "--no-progress"];
+            string[] run = [cli, .. runArgs];
             for (int i = 0; i < 3; i++)
             {
-                Time(run);
-                Time([empty]);
+                Time("dotnet", run);
+                Time("dotnet", [empty]);
+                if (native is not null) Time(native, runArgs);
             }
-            double podcache = 0, hello = 0;
+            double podcache = 0, hello = 0, aot = 0;
             for (int i = 0; i < runs; i++)
             {
-                hello += Time([empty]);
-                podcache += Time(run);
+                hello += Time("dotnet", [empty]);
+                podcache += Time("dotnet", run);
+                if (native is not null) aot += Time(native, runArgs);
             }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"whole process: podcache run {podcache / runs:F1} ms, dotnet EmptyApp.dll {hello / runs:F1} ms (means of {runs})"));
-            return new("whole process: warm `podcache run` / `dotnet EmptyApp.dll`", podcache / hello, 2.5, true, "x");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"whole process: podcache run {podcache / runs:F1} ms, {(native is null ? "" : $"podcache-native run {aot / runs:F1} ms, ")}dotnet EmptyApp.dll {hello / runs:F1} ms (means of {runs})"));
+            var rows = new List<Row> { new("whole process: warm `podcache run` / `dotnet EmptyApp.dll`", podcache / hello, 2.5, true, "x") };
+            if (native is not null)
+            {
+                rows.Add(new("whole process: warm `podcache-native run` / `dotnet EmptyApp.dll`", aot / hello, 2.5, true, "x"));
+            }
+            return rows;
         }
         finally
         {
@@ -130,10 +149,10 @@ internal static class Ratios
         }
     }
 
-    /// <summary>Runs <c>dotnet ARGS</c> to completion and returns its wall time in milliseconds; a failure stops the run.</summary>
-    private static double Time(string[] args)
+    /// <summary>Runs <c>FILE ARGS</c> to completion and returns its wall time in milliseconds; a failure stops the run.</summary>
+    private static double Time(string file, string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string a in args) psi.ArgumentList.Add(a);
         long t0 = Stopwatch.GetTimestamp();
         using var p = Process.Start(psi)!;
@@ -144,7 +163,7 @@ internal static class Ratios
         _ = stdout.Result;
         if (p.ExitCode != 0)
         {
-            throw new InvalidOperationException($"dotnet {string.Join(' ', args)} exited with {p.ExitCode}: {stderr.Trim()}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {p.ExitCode}: {stderr.Trim()}");
         }
         return ms;
     }

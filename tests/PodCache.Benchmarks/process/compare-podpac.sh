@@ -25,10 +25,17 @@ if ! "$py" -c "import numpy, scipy, xarray, traitlets, pint, pyproj, psutil, six
 fi
 dotnet build "$root/src/Cli" -c Release -nologo -v quiet >/dev/null
 dotnet build EmptyApp -c Release -nologo -v quiet -o /tmp/podcache-emptyapp >/dev/null
+# podcache-native too, when clang is there to link it (apt-get install clang zlib1g-dev).
+names=(empty podcache podpac)
+if command -v clang >/dev/null; then
+  dotnet publish "$root/src/Cli/Native" -c Release -nologo -v quiet -o /tmp/podcache-native >/dev/null
+  names=(empty podcache native podpac)
+fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cli="$root/src/Cli/bin/Release/net10.0/podcache.dll"
 podcache=(dotnet "$cli" run pipeline.json --coords coords.json --format summary --cache-dir "$work/podcache" --no-progress)
+native=(/tmp/podcache-native/podcache-native run pipeline.json --coords coords.json --format summary --cache-dir "$work/podcache" --no-progress)
 # PYTHONPATH: PODPAC's source and stand-ins for what Debian does not package (lazy_import) or the run never uses
 # (matplotlib, pydap).
 podpac=(env "PYTHONPATH=$PODPAC_SRC:$here/podpac/stubs" "$py" -W ignore "$here/podpac/evaluate.py" pipeline.json coords.json "$work/podpac")
@@ -37,9 +44,9 @@ echo "warming both caches" >&2
 "${podcache[@]}" | sed -n 2p >&2
 "${podpac[@]}" 2>/dev/null >&2
 declare -A total best
-for name in empty podcache podpac; do total[$name]=0; best[$name]=999999; done
+for name in "${names[@]}"; do total[$name]=0; best[$name]=999999; done
 for _ in $(seq "$runs"); do
-  for name in empty podcache podpac; do
+  for name in "${names[@]}"; do
     declare -n cmd=$name
     t0=$(date +%s%N); "${cmd[@]}" >/dev/null 2>&1; t1=$(date +%s%N)
     ms=$(( (t1 - t0) / 1000000 ))
@@ -48,6 +55,10 @@ for _ in $(seq "$runs"); do
 done
 mean() { echo $(( ${total[$1]} / runs )); }
 printf 'load average %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
-for name in empty podcache podpac; do printf '%-9s mean %6d ms  best %6d ms  (%d runs)\n' "$name" "$(mean $name)" "${best[$name]}" "$runs"; done
+for name in "${names[@]}"; do printf '%-9s mean %6d ms  best %6d ms  (%d runs)\n' "$name" "$(mean $name)" "${best[$name]}" "$runs"; done
 awk -v e="$(mean empty)" -v c="$(mean podcache)" -v p="$(mean podpac)" \
   'BEGIN { printf "podcache run = %.2fx dotnet EmptyApp; PODPAC = %.1fx podcache run (means)\n", c / e, p / c }'
+if [ -n "${total[native]:-}" ]; then
+  awk -v e="$(mean empty)" -v c="$(mean native)" -v p="$(mean podpac)" \
+    'BEGIN { printf "podcache-native run = %.2fx dotnet EmptyApp; PODPAC = %.1fx podcache-native run (means)\n", c / e, p / c }'
+fi

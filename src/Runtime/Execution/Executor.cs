@@ -159,8 +159,9 @@ internal sealed class Executor
         }
         lock (_gate)
         {
+            // InitialInputs names distinct slots.
             pn.RequestedSlots.Clear();
-            pn.RequestedSlots.UnionWith(slots);
+            pn.RequestedSlots.AddRange(slots);
         }
         WhenInputsReady(pn, inputs, toStart);
     }
@@ -401,8 +402,7 @@ internal sealed class Executor
             if (pn.AskRemote)
             {
                 pn.AskRemote = false;
-                var remote = await _remote!.TryEvaluateAsync(pn.ResultKey, () => EvaluationRequest.Create(pn.Node.Ref, pn.Request, _keys),
-                    _cancellationToken).ConfigureAwait(false);
+                var remote = await AskRemoteAsync(pn).ConfigureAwait(false);
                 if (remote is not null)
                 {
                     pn.Status = remote.Status;
@@ -418,7 +418,7 @@ internal sealed class Executor
                 return;
             }
             var node = pn.Node;
-            var inputs = new Dictionary<string, DataArray>(pn.Inputs.Count, StringComparer.Ordinal);
+            var inputs = new Dictionary<string, DataArray>(pn.RequestedSlots.Count, StringComparer.Ordinal);
             lock (_gate)
             {
                 foreach (var slot in pn.RequestedSlots)
@@ -441,33 +441,19 @@ internal sealed class Executor
             {
                 lock (_gate)
                 {
-                    pn.RequestedSlots.Add(next);
+                    if (!pn.RequestedSlots.Contains(next))
+                    {
+                        pn.RequestedSlots.Add(next);
+                    }
                 }
                 var toStart = new Stack<PlanNode>();
                 WhenInputsReady(pn, [pn.Inputs[next]], toStart);
                 StartAll(toStart);
                 return;
             }
-            var outcome = await _cache.GetOrComputeAsync(pn.ResultKey, async _ =>
-            {
-                if (node.Cache.Enabled)
-                {
-                    await StorePipelineRecordAsync().ConfigureAwait(false);
-                }
-                try
-                {
-                    return (await node.Implementation.EvaluateAsync(context).ConfigureAwait(false)).TransposeToRequest(pn.Request);
-                }
-                catch (NodeEvaluationException ex)
-                {
-                    throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
-                }
-                catch (PodCache.Runtime.Sources.IO.SourceException ex)
-                {
-                    // Never cached: the failure travels up, and nothing built on the failed read is stored.
-                    throw SourceFailures.AtNode(node.Ref, ex, node.SourceAttr);
-                }
-            }, node.Cache.Enabled ? WithProvenance(pn) : node.Cache, _cancellationToken).ConfigureAwait(false);
+            var computation = new Computation(this, pn, context);
+            var outcome = await _cache.GetOrComputeAsync(pn.ResultKey, computation.EvaluateAsync,
+                node.Cache.Enabled ? WithProvenance(pn, computation) : node.Cache, _cancellationToken).ConfigureAwait(false);
             pn.Status = outcome.Status;
             pn.Seconds = outcome.ComputeSeconds;
             if (outcome.Status == CacheStatus.Computed && _catalog is not null && node.Cache.Enabled
@@ -502,7 +488,7 @@ internal sealed class Executor
         }
     }
 
-    private EntryOptions WithProvenance(PlanNode pn)
+    private static EntryOptions WithProvenance(PlanNode pn, Computation computation)
     {
         var o = pn.Node.Cache;
         return new EntryOptions
@@ -510,9 +496,44 @@ internal sealed class Executor
             Enabled = o.Enabled,
             Tiers = o.Tiers,
             Expires = o.Expires,
-            ProvenanceFactory = () => ProvenanceRecord.Create(pn.Node.Ref, pn.Request, _keys, _pipelineRecord.Value.Key)
-                .ToJsonString(Json.JsonNumbers.WriteOptions),
+            ProvenanceFactory = computation.Provenance,
         };
+    }
+
+    private ValueTask<RemoteEvaluation?> AskRemoteAsync(PlanNode pn) =>
+        _remote!.TryEvaluateAsync(pn.ResultKey, () => EvaluationRequest.Create(pn.Node.Ref, pn.Request, _keys), _cancellationToken);
+
+    /// <summary>
+    /// One node's computation: the cache's factory and the entry's provenance factory, as methods of one object (no
+    /// closures hoisted into every job of <see cref="RunJobAsync"/>).
+    /// </summary>
+    private sealed class Computation(Executor executor, PlanNode pn, NodeContext context)
+    {
+        public async ValueTask<DataArray> EvaluateAsync(CancellationToken cancellationToken)
+        {
+            var node = pn.Node;
+            if (node.Cache.Enabled)
+            {
+                await executor.StorePipelineRecordAsync().ConfigureAwait(false);
+            }
+            try
+            {
+                return (await node.Implementation.EvaluateAsync(context).ConfigureAwait(false)).TransposeToRequest(pn.Request);
+            }
+            catch (NodeEvaluationException ex)
+            {
+                throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
+            }
+            catch (PodCache.Runtime.Sources.IO.SourceException ex)
+            {
+                // Never cached: the failure travels up, and nothing built on the failed read is stored.
+                throw SourceFailures.AtNode(node.Ref, ex, node.SourceAttr);
+            }
+        }
+
+        public string? Provenance() =>
+            ProvenanceRecord.Create(pn.Node.Ref, pn.Request, executor._keys, executor._pipelineRecord.Value.Key)
+                .ToJsonString(Json.JsonNumbers.WriteOptions);
     }
 
     /// <summary>

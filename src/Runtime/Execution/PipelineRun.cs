@@ -29,7 +29,7 @@ public sealed class PipelineRun
         Seconds = seconds;
         IsPlan = predicted;
         RunId = NewRunId(started);
-        var nodes = new Dictionary<string, NodeRunInfo>(StringComparer.Ordinal);
+        var nodes = new Dictionary<string, NodeRunInfo>(plan.ByRef.Count, StringComparer.Ordinal);
         // Manifest order: the pipeline's document order.
         foreach (var pnode in pipeline.Nodes)
         {

@@ -58,30 +58,60 @@ internal sealed class Plan
         {
             var pn = queue.Dequeue();
             var node = pn.Node;
-            IReadOnlyDictionary<string, Coordinates> requests;
-            try
+            var inputs = node.Inputs;
+            // Null when the node asks every input for its own request (Node's default), without the call's table.
+            IReadOnlyDictionary<string, Coordinates>? requests = null;
+            if (PlansOwnInputs(node.Implementation))
             {
-                requests = node.Implementation.PlanInputs(pn.Request, node.Slots, slot => InputNode(pipeline, node, slot));
-            }
-            catch (NodeEvaluationException ex)
-            {
-                throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
-            }
-            foreach (var input in node.Inputs)
-            {
-                for (int i = 0; i < input.Slots.Count; i++)
+                try
                 {
-                    var slot = input.Slots[i];
-                    pn.Inputs[slot] = plan.Get(pipeline[input.Refs[i]], requests[slot], queue);
+                    requests = node.Implementation.PlanInputs(pn.Request, node.Slots, slot => InputNode(pipeline, node, slot));
+                }
+                catch (NodeEvaluationException ex)
+                {
+                    throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
+                }
+            }
+            for (int j = 0; j < inputs.Count; j++)
+            {
+                var input = inputs[j];
+                var slots = input.Slots;
+                var refs = input.Refs;
+                for (int i = 0; i < slots.Count; i++)
+                {
+                    var slot = slots[i];
+                    pn.Inputs[slot] = plan.Get(pipeline[refs[i]], requests is null ? pn.Request : requests[slot], queue);
                 }
             }
         }
+        var requestKey = request.Key;
         foreach (var (r, list) in plan.AllByRef)
         {
-            plan.ByRef[r] = list.FirstOrDefault(p => p.Request.Key == request.Key) ?? list[0];
+            var primary = list[0];
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (list[i].Request.Key == requestKey)
+                {
+                    primary = list[i];
+                    break;
+                }
+            }
+            plan.ByRef[r] = primary;
         }
         return plan;
     }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> OwnPlanInputs = new();
+
+    /// <summary>
+    /// False when <paramref name="node"/>'s type inherits both <see cref="Node.PlanInputs(Coordinates, IReadOnlyList{string})"/>
+    /// overloads from <see cref="Node"/>, which ask every input for the node's own request: planning then skips the call
+    /// (and the table and closure it costs per node). Decided once per type.
+    /// </summary>
+    private static bool PlansOwnInputs(Node node) => OwnPlanInputs.GetOrAdd(node.GetType(), static type =>
+        type.GetMethod(nameof(Node.PlanInputs), [typeof(Coordinates), typeof(IReadOnlyList<string>)])?.DeclaringType != typeof(Node)
+        || type.GetMethod(nameof(Node.PlanInputs), [typeof(Coordinates), typeof(IReadOnlyList<string>), typeof(Func<string, Node>)])?.DeclaringType
+            != typeof(Node));
 
     private static Node InputNode(Pipeline pipeline, PipelineNode node, string slot)
     {
@@ -300,7 +330,7 @@ internal sealed class Plan
             {
                 continue;
             }
-            foreach (var child in pn.Inputs.Values)
+            foreach (var (_, child) in pn.Inputs)
             {
                 if (!child.Needed)
                 {

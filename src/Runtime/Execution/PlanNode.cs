@@ -43,10 +43,13 @@ internal sealed class PlanNode
 
     public CacheStatus Status { get; set; } = CacheStatus.Pruned;
 
-    /// <summary>The input slots requested so far (created when the node is first scheduled to compute).</summary>
-    public HashSet<string> RequestedSlots => _requestedSlots ??= new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>
+    /// The input slots requested so far, each once, in the order requested (created when the node is first scheduled to
+    /// compute). A list: nodes have few slots, and a 1,000-input fan-in adds them all at once.
+    /// </summary>
+    public List<string> RequestedSlots => _requestedSlots ??= new List<string>(Node.Slots.Count);
 
-    private HashSet<string>? _requestedSlots;
+    private List<string>? _requestedSlots;
 
     /// <summary>Nodes counting down on this one's completion (one entry per input slot it feeds); null once completed.</summary>
     public List<PlanNode>? Waiters { get; set; }

@@ -60,9 +60,14 @@ internal sealed class ArithmeticNode : Node
 
     public override DataArray Evaluate(NodeContext context)
     {
-        var inputs = context.Slots.Select(context.Input).ToArray();
+        var slots = context.Slots;
+        var inputs = new DataArray[slots.Count];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            inputs[i] = context.Input(slots[i]);
+        }
         var output = inputs.Length == 0 ? context.Request : Alignment.OutputCoordinates(inputs, context.Request);
-        var aligned = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var aligned = new Dictionary<string, double[]>(inputs.Length, StringComparer.Ordinal);
         for (int i = 0; i < inputs.Length; i++)
         {
             aligned[context.Slots[i]] = Alignment.Broadcast(inputs[i], output);

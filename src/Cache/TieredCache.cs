@@ -160,6 +160,16 @@ public sealed class TieredCache : IMemoCache
                 local.End(key, flight);
             }
         }
+        return await ShareFlightAsync(key, factory, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Computes through <see cref="ISingleFlight.RunAsync{T}"/>: joining a flight in progress, or leading one across
+    /// processes. Apart from <see cref="GetOrComputeAsync{T}"/> so that its closure is not allocated on every call.
+    /// </summary>
+    private async Task<CacheOutcome<T>> ShareFlightAsync<T>(Key key, Func<CancellationToken, ValueTask<T>> factory,
+        EntryOptions options, CancellationToken cancellationToken) where T : ICacheValue
+    {
         var (shared, leader) = await _singleFlight.RunAsync(key,
             () => ComputeAsync(key, factory, options, cancellationToken).AsTask()).ConfigureAwait(false);
         // A caller that joined another's computation got the live object from this process's memory.

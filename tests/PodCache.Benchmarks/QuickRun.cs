@@ -39,6 +39,8 @@ internal static class QuickRun
         var times = targets.Select(_ => new List<double>()).ToList();
         var cpuTimes = targets.Select(_ => new List<double>()).ToList();
         var allocated = targets.Select(_ => new List<double>()).ToList();
+        var collections = targets.Select(_ => new long[3]).ToList();
+        var paused = targets.Select(_ => TimeSpan.Zero).ToList();
         for (int i = 0; i < iterations; i++)
         {
             for (int t = 0; t < targets.Count; t++)
@@ -47,6 +49,8 @@ internal static class QuickRun
                 target.IterationSetup?.Invoke(target.Instance, null);
                 // Every thread's allocations (a run's pumps are pool threads), precise: the count is exact.
                 long bytes0 = GC.GetTotalAllocatedBytes(precise: true);
+                int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+                var pause0 = GC.GetTotalPauseDuration();
                 var cpu0 = ThreadCpuClock.Nanoseconds();
                 var sw = Stopwatch.StartNew();
                 var r = target.Method.Invoke(target.Instance, null);
@@ -54,6 +58,10 @@ internal static class QuickRun
                 sw.Stop();
                 var cpu = ThreadCpuClock.Nanoseconds() - cpu0;
                 allocated[t].Add(GC.GetTotalAllocatedBytes(precise: true) - bytes0);
+                collections[t][0] += GC.CollectionCount(0) - gen0;
+                collections[t][1] += GC.CollectionCount(1) - gen1;
+                collections[t][2] += GC.CollectionCount(2) - gen2;
+                paused[t] += GC.GetTotalPauseDuration() - pause0;
                 times[t].Add(sw.Elapsed.TotalMilliseconds);
                 if (cpu is { } c)
                 {
@@ -75,7 +83,10 @@ internal static class QuickRun
             Console.WriteLine("median allocated per invocation, all threads:");
             for (int t = 0; t < targets.Count; t++)
             {
-                Console.WriteLine($"  {targets[t].Name}: {Median(allocated[t]) / 1024:F1} KB");
+                // Collections of each generation (a gen1 collection counts as gen0 too), per invocation.
+                var c = collections[t];
+                Console.WriteLine(FormattableString.Invariant(
+                    $"  {targets[t].Name}: {Median(allocated[t]) / 1024:F1} KB; GCs per invocation gen0 {(double)c[0] / iterations:F2}, gen1 {(double)c[1] / iterations:F2}, gen2 {(double)c[2] / iterations:F2}; GC pauses {paused[t].TotalMilliseconds / iterations:F3} ms"));
             }
         }
 

@@ -23,7 +23,7 @@ internal sealed class Executor
 {
     private readonly IMemoCache _cache;
     private readonly CancellationToken _cancellationToken;
-    // Guards each plan node's Completion, Waiters and RequestedSlots.
+    // Guards each plan node's Completion, Waiter, MoreWaiters and RequestedSlots.
     private readonly Lock _gate = new();
 
     private readonly Lock _readyGate = new();
@@ -109,14 +109,26 @@ internal sealed class Executor
                 {
                     return true;
                 }
-                (input.Waiters ??= []).Add(waiter);
+                AddWaiterLocked(input, waiter);
                 return false;
             }
             input.Completion = new TaskCompletionSource<DataArray>(TaskCreationOptions.RunContinuationsAsynchronously);
-            (input.Waiters ??= []).Add(waiter);
+            AddWaiterLocked(input, waiter);
         }
         toStart.Push(input);
         return false;
+    }
+
+    private static void AddWaiterLocked(PlanNode input, PlanNode waiter)
+    {
+        if (input.Waiter is null)
+        {
+            input.Waiter = waiter;
+        }
+        else
+        {
+            (input.MoreWaiters ??= []).Add(waiter);
+        }
     }
 
     /// <summary>Starts every node on the stack (and the inputs they request) without recursing once per node.</summary>
@@ -214,26 +226,38 @@ internal sealed class Executor
         var pn = done;
         while (true)
         {
-            List<PlanNode>? waiters;
+            PlanNode? first;
+            List<PlanNode>? more;
             lock (_gate)
             {
-                waiters = pn.Waiters;
-                pn.Waiters = null;
+                first = pn.Waiter;
+                more = pn.MoreWaiters;
+                pn.Waiter = null;
+                pn.MoreWaiters = null;
             }
-            if (waiters is not null)
+            if (first is not null)
             {
-                foreach (var waiter in waiters)
+                CountDown(first, ref failed);
+            }
+            if (more is not null)
+            {
+                foreach (var waiter in more)
                 {
-                    if (Interlocked.Decrement(ref waiter.Pending) == 0 && !InputsReady(waiter))
-                    {
-                        (failed ??= new Stack<PlanNode>()).Push(waiter);
-                    }
+                    CountDown(waiter, ref failed);
                 }
             }
             if (failed is null || !failed.TryPop(out pn!))
             {
                 return;
             }
+        }
+    }
+
+    private void CountDown(PlanNode waiter, ref Stack<PlanNode>? failed)
+    {
+        if (Interlocked.Decrement(ref waiter.Pending) == 0 && !InputsReady(waiter))
+        {
+            (failed ??= new Stack<PlanNode>()).Push(waiter);
         }
     }
 
@@ -418,13 +442,10 @@ internal sealed class Executor
                 return;
             }
             var node = pn.Node;
-            var inputs = new Dictionary<string, DataArray>(pn.RequestedSlots.Count, StringComparer.Ordinal);
+            IReadOnlyDictionary<string, DataArray> inputs;
             lock (_gate)
             {
-                foreach (var slot in pn.RequestedSlots)
-                {
-                    inputs[slot] = pn.Inputs[slot].Completion!.Task.Result;
-                }
+                inputs = pn.RequestedSlots.Count == node.Slots.Count ? new AllInputs(pn) : RequestedInputs(pn);
             }
             var context = new NodeContext(pn.Request, inputs, node.Slots, node.Ref, _cancellationToken, _sources, _activity,
                 node.Sources.Count > 0 ? _keys.SourceVersion(node.Ref) : null);
@@ -486,6 +507,50 @@ internal sealed class Executor
         catch (IOException)
         {
         }
+    }
+
+    /// <summary>The results of the requested slots (a node that asks for its inputs one by one); under the gate.</summary>
+    private static Dictionary<string, DataArray> RequestedInputs(PlanNode pn)
+    {
+        var inputs = new Dictionary<string, DataArray>(pn.RequestedSlots.Count, StringComparer.Ordinal);
+        foreach (var slot in pn.RequestedSlots)
+        {
+            inputs[slot] = pn.Inputs[slot].Completion!.Task.Result;
+        }
+        return inputs;
+    }
+
+    /// <summary>
+    /// Every slot's result, read from the inputs' completions instead of copied into a table per node: once a node's job
+    /// runs, every slot it requested has completed successfully, and a completed task's result never changes.
+    /// </summary>
+    private sealed class AllInputs(PlanNode pn) : IReadOnlyDictionary<string, DataArray>
+    {
+        public DataArray this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
+
+        public IEnumerable<string> Keys => pn.Node.Slots;
+
+        public IEnumerable<DataArray> Values => pn.Node.Slots.Select(s => this[s]);
+
+        public int Count => pn.Node.Slots.Count;
+
+        public bool ContainsKey(string key) => pn.Inputs.ContainsKey(key);
+
+        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out DataArray value)
+        {
+            if (pn.Inputs.TryGetValue(key, out var input))
+            {
+                value = input.Completion!.Task.Result;
+                return true;
+            }
+            value = null;
+            return false;
+        }
+
+        public IEnumerator<KeyValuePair<string, DataArray>> GetEnumerator() =>
+            pn.Node.Slots.Select(s => KeyValuePair.Create(s, this[s])).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private static EntryOptions WithProvenance(PlanNode pn, Computation computation)
@@ -554,7 +619,9 @@ internal sealed class Executor
             foreach (var pn in _plan.Nodes)
             {
                 if (!pn.Needed || !pn.Node.Cache.Enabled) continue;
-                foreach (var t in pn.Node.Cache.Tiers ?? configured) tiers.Add(t);
+                // Indexed: a boxed enumerator per node otherwise.
+                var names = pn.Node.Cache.Tiers ?? configured;
+                for (int i = 0; i < names.Count; i++) tiers.Add(names[i]);
             }
             var (key, value) = _pipelineRecord.Value;
             await _cache.PutAsync(key, value, new EntryOptions { Tiers = configured.Where(tiers.Contains).ToArray() },

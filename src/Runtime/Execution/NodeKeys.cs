@@ -54,7 +54,7 @@ public sealed class NodeKeys
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal) { nodeRef };
+        var seen = new HashSet<string>(pipeline.Nodes.Count, StringComparer.Ordinal) { nodeRef };
         var pending = new Stack<string>();
         pending.Push(nodeRef);
         var sourceNodes = new List<PipelineNode>();

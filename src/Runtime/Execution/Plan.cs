@@ -24,7 +24,6 @@ internal sealed class Plan
         _byKey = new Dictionary<Key, PlanNode>(n);
         Nodes = new List<PlanNode>(n);
         ByRef = new Dictionary<string, PlanNode>(n, StringComparer.Ordinal);
-        AllByRef = new Dictionary<string, List<PlanNode>>(n, StringComparer.Ordinal);
     }
 
     public Pipeline Pipeline { get; }
@@ -39,8 +38,7 @@ internal sealed class Plan
     /// <summary>For each ref, its primary evaluation: the one at the request's coordinates if any, else the first planned.</summary>
     public Dictionary<string, PlanNode> ByRef { get; }
 
-    /// <summary>Every evaluation of each ref.</summary>
-    public Dictionary<string, List<PlanNode>> AllByRef { get; }
+    private Key _requestKey;
 
     public static Plan Build(Pipeline pipeline, NodeKeys keys, string rootRef, Coordinates request, RuntimeLimits? limits = null)
     {
@@ -51,7 +49,7 @@ internal sealed class Plan
             throw new PipelineException("coords",
                 $"{RuntimeLimits.DescribeCells(requested)} ({string.Join(" x ", request.Shape)}); a request may have at most {limits.MaxCellsPerRequest:N0} (limits.maxCellsPerRequest)");
         }
-        var plan = new Plan(pipeline, keys) { _limits = limits };
+        var plan = new Plan(pipeline, keys) { _limits = limits, _requestKey = request.Key };
         var queue = new Queue<PlanNode>();
         plan.Root = plan.Get(pipeline[rootRef], request, queue);
         while (queue.Count > 0)
@@ -63,14 +61,7 @@ internal sealed class Plan
             IReadOnlyDictionary<string, Coordinates>? requests = null;
             if (PlansOwnInputs(node.Implementation))
             {
-                try
-                {
-                    requests = node.Implementation.PlanInputs(pn.Request, node.Slots, slot => InputNode(pipeline, node, slot));
-                }
-                catch (NodeEvaluationException ex)
-                {
-                    throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
-                }
+                requests = PlanInputs(pipeline, node, pn.Request);
             }
             for (int j = 0; j < inputs.Count; j++)
             {
@@ -83,20 +74,6 @@ internal sealed class Plan
                     pn.Inputs[slot] = plan.Get(pipeline[refs[i]], requests is null ? pn.Request : requests[slot], queue);
                 }
             }
-        }
-        var requestKey = request.Key;
-        foreach (var (r, list) in plan.AllByRef)
-        {
-            var primary = list[0];
-            for (int i = 0; i < list.Count; i++)
-            {
-                if (list[i].Request.Key == requestKey)
-                {
-                    primary = list[i];
-                    break;
-                }
-            }
-            plan.ByRef[r] = primary;
         }
         return plan;
     }
@@ -112,6 +89,19 @@ internal sealed class Plan
         type.GetMethod(nameof(Node.PlanInputs), [typeof(Coordinates), typeof(IReadOnlyList<string>)])?.DeclaringType != typeof(Node)
         || type.GetMethod(nameof(Node.PlanInputs), [typeof(Coordinates), typeof(IReadOnlyList<string>), typeof(Func<string, Node>)])?.DeclaringType
             != typeof(Node));
+
+    /// <summary>What <paramref name="node"/> asks its inputs for (apart from Build: its closure is per node).</summary>
+    private static IReadOnlyDictionary<string, Coordinates> PlanInputs(Pipeline pipeline, PipelineNode node, Coordinates request)
+    {
+        try
+        {
+            return node.Implementation.PlanInputs(request, node.Slots, slot => InputNode(pipeline, node, slot));
+        }
+        catch (NodeEvaluationException ex)
+        {
+            throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
+        }
+    }
 
     private static Node InputNode(Pipeline pipeline, PipelineNode node, string slot)
     {
@@ -296,13 +286,17 @@ internal sealed class Plan
         return pn;
     }
 
+    /// <summary>
+    /// Keeps <see cref="ByRef"/> as it goes: the first evaluation of a ref planned, replaced once by the first one at the
+    /// request's coordinates (what picking from every evaluation in planning order gives, without a list per ref).
+    /// </summary>
     private void AddByRef(string r, PlanNode pn)
     {
-        if (!AllByRef.TryGetValue(r, out var list))
+        ref var primary = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ByRef, r, out bool exists);
+        if (!exists || (primary!.Request.Key != _requestKey && pn.Request.Key == _requestKey))
         {
-            AllByRef[r] = list = new List<PlanNode>(1);
+            primary = pn;
         }
-        list.Add(pn);
     }
 
     /// <summary>

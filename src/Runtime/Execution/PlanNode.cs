@@ -51,8 +51,14 @@ internal sealed class PlanNode
 
     private List<string>? _requestedSlots;
 
-    /// <summary>Nodes counting down on this one's completion (one entry per input slot it feeds); null once completed.</summary>
-    public List<PlanNode>? Waiters { get; set; }
+    /// <summary>
+    /// The first node counting down on this one's completion; the rest (one entry per input slot fed) are in
+    /// <see cref="MoreWaiters"/>. Both null once completed. Most nodes feed one slot: no list for them.
+    /// </summary>
+    public PlanNode? Waiter { get; set; }
+
+    /// <summary>The waiters after <see cref="Waiter"/>, in the order they registered.</summary>
+    public List<PlanNode>? MoreWaiters { get; set; }
 
     /// <summary>The inputs the node's next job waits for.</summary>
     public PlanNode[] Awaiting { get; set; } = [];

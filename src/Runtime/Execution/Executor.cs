@@ -167,13 +167,12 @@ internal sealed class Executor
         var inputs = new PlanNode[slots.Count];
         for (int i = 0; i < inputs.Length; i++)
         {
-            inputs[i] = pn.Inputs[slots[i]];
+            inputs[i] = pn.Input(slots[i]);
         }
         lock (_gate)
         {
-            // InitialInputs names distinct slots.
-            pn.RequestedSlots.Clear();
-            pn.RequestedSlots.AddRange(slots);
+            // InitialInputs names distinct slots; its list is kept as it is (see PlanNode.RequestedSlots).
+            pn.RequestedSlots = slots;
         }
         WhenInputsReady(pn, inputs, toStart);
     }
@@ -462,13 +461,13 @@ internal sealed class Executor
             {
                 lock (_gate)
                 {
-                    if (!pn.RequestedSlots.Contains(next))
+                    if (!pn.RequestedSlots.Contains(next, StringComparer.Ordinal))
                     {
-                        pn.RequestedSlots.Add(next);
+                        pn.RequestedSlots = [.. pn.RequestedSlots, next];
                     }
                 }
                 var toStart = new Stack<PlanNode>();
-                WhenInputsReady(pn, [pn.Inputs[next]], toStart);
+                WhenInputsReady(pn, [pn.Input(next)], toStart);
                 StartAll(toStart);
                 return;
             }
@@ -515,7 +514,7 @@ internal sealed class Executor
         var inputs = new Dictionary<string, DataArray>(pn.RequestedSlots.Count, StringComparer.Ordinal);
         foreach (var slot in pn.RequestedSlots)
         {
-            inputs[slot] = pn.Inputs[slot].Completion!.Task.Result;
+            inputs[slot] = pn.Input(slot).Completion!.Task.Result;
         }
         return inputs;
     }
@@ -534,11 +533,11 @@ internal sealed class Executor
 
         public int Count => pn.Node.Slots.Count;
 
-        public bool ContainsKey(string key) => pn.Inputs.ContainsKey(key);
+        public bool ContainsKey(string key) => pn.TryGetInput(key, out _);
 
         public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out DataArray value)
         {
-            if (pn.Inputs.TryGetValue(key, out var input))
+            if (pn.TryGetInput(key, out var input))
             {
                 value = input.Completion!.Task.Result;
                 return true;

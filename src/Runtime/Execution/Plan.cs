@@ -57,6 +57,7 @@ internal sealed class Plan
             var pn = queue.Dequeue();
             var node = pn.Node;
             var inputs = node.Inputs;
+            int k = 0;
             // Null when the node asks every input for its own request (Node's default), without the call's table.
             IReadOnlyDictionary<string, Coordinates>? requests = null;
             if (PlansOwnInputs(node.Implementation))
@@ -71,7 +72,8 @@ internal sealed class Plan
                 for (int i = 0; i < slots.Count; i++)
                 {
                     var slot = slots[i];
-                    pn.Inputs[slot] = plan.Get(pipeline[refs[i]], requests is null ? pn.Request : requests[slot], queue);
+                    // Node.Slots is every input's slots in order: the k-th slot is this one.
+                    pn.InputNodes[k++] = plan.Get(pipeline[refs[i]], requests is null ? pn.Request : requests[slot], queue);
                 }
             }
         }
@@ -236,9 +238,11 @@ internal sealed class Plan
                 offsets = o;
                 root = false;
             }
-            foreach (var (slot, child) in small.Inputs)
+            var slots = small.Node.Slots;
+            for (int i = 0; i < slots.Count; i++)
             {
-                if (!big.Inputs.TryGetValue(slot, out var bigChild))
+                var child = small.InputNodes[i];
+                if (!big.TryGetInput(slots[i], out var bigChild))
                 {
                     return false;
                 }
@@ -324,7 +328,7 @@ internal sealed class Plan
             {
                 continue;
             }
-            foreach (var (_, child) in pn.Inputs)
+            foreach (var child in pn.InputNodes)
             {
                 if (!child.Needed)
                 {

@@ -14,7 +14,7 @@ internal sealed class PlanNode
         NodeKey = nodeKey;
         ResultKey = resultKey;
         Refs = new List<string>(1) { node.Ref };
-        Inputs = new Dictionary<string, PlanNode>(node.Slots.Count, StringComparer.Ordinal);
+        InputNodes = node.Slots.Count == 0 ? [] : new PlanNode[node.Slots.Count];
     }
 
     public PipelineNode Node { get; }
@@ -27,7 +27,22 @@ internal sealed class PlanNode
 
     public Key ResultKey { get; }
 
-    public Dictionary<string, PlanNode> Inputs { get; }
+    /// <summary>The evaluation feeding each input slot, in <see cref="PipelineNode.Slots"/> order (all set by the plan).</summary>
+    /// <remarks>An array, not a table by slot name: one per planned node, and most nodes have one or two slots.</remarks>
+    public PlanNode[] InputNodes { get; }
+
+    /// <summary>The evaluation feeding <paramref name="slot"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The node has no such slot.</exception>
+    public PlanNode Input(string slot) =>
+        TryGetInput(slot, out var input) ? input : throw new KeyNotFoundException($"node '{Node.Ref}' has no input slot '{slot}'");
+
+    /// <summary>The evaluation feeding <paramref name="slot"/>, when the node has that slot.</summary>
+    public bool TryGetInput(string slot, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PlanNode? input)
+    {
+        int i = Node.SlotIndex(slot);
+        input = i < 0 ? null : InputNodes[i];
+        return input is not null;
+    }
 
     /// <summary>Tier holding the result at plan time, if any.</summary>
     public string? ProbeTier { get; set; }
@@ -43,13 +58,10 @@ internal sealed class PlanNode
 
     public CacheStatus Status { get; set; } = CacheStatus.Pruned;
 
-    /// <summary>
-    /// The input slots requested so far, each once, in the order requested (created when the node is first scheduled to
-    /// compute). A list: nodes have few slots, and a 1,000-input fan-in adds them all at once.
-    /// </summary>
-    public List<string> RequestedSlots => _requestedSlots ??= new List<string>(Node.Slots.Count);
-
-    private List<string>? _requestedSlots;
+    /// <summary>The input slots requested so far, each once, in the order requested (set when the node is first scheduled to compute).</summary>
+    /// <remarks>Usually the list <see cref="Nodes.Node.InitialInputs"/> returned (the node's own slots), shared, not copied;
+    /// replaced by a longer copy when the node asks for one more.</remarks>
+    public IReadOnlyList<string> RequestedSlots { get; set; } = [];
 
     /// <summary>
     /// The first node counting down on this one's completion; the rest (one entry per input slot fed) are in

@@ -164,10 +164,19 @@ internal sealed class Executor
     private void ScheduleCompute(PlanNode pn, Stack<PlanNode> toStart)
     {
         var slots = pn.Node.Implementation.InitialInputs(pn.Node.Slots);
-        var inputs = new PlanNode[slots.Count];
-        for (int i = 0; i < inputs.Length; i++)
+        PlanNode[] inputs;
+        if (ReferenceEquals(slots, pn.Node.Slots))
         {
-            inputs[i] = pn.Input(slots[i]);
+            // Every slot, in slot order (Node's default): the plan's array, which nothing writes once planned.
+            inputs = pn.InputNodes;
+        }
+        else
+        {
+            inputs = new PlanNode[slots.Count];
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                inputs[i] = pn.Input(slots[i]);
+            }
         }
         lock (_gate)
         {
@@ -606,6 +615,11 @@ internal sealed class Executor
     /// </summary>
     private Task StorePipelineRecordAsync()
     {
+        // Asked before every computed entry: once stored, no lock.
+        if (Volatile.Read(ref _pipelineRecordStored) is { IsCompletedSuccessfully: true } stored)
+        {
+            return stored;
+        }
         lock (_readyGate)
         {
             return _pipelineRecordStored ??= StoreAsync();

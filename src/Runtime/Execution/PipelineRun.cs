@@ -23,7 +23,7 @@ public sealed class PipelineRun
         _runner = runner;
         Pipeline = pipeline;
         Coordinates = coordinates;
-        OutputRef = plan.Root.Refs[0];
+        OutputRef = plan.Root.Node.Ref;
         _output = output;
         Started = started;
         Seconds = seconds;

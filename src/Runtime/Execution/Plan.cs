@@ -275,9 +275,8 @@ internal sealed class Plan
         var resultKey = NodeKeys.ResultKey(nodeKey, request.Key);
         if (_byKey.TryGetValue(resultKey, out var existing))
         {
-            if (!existing.Refs.Contains(node.Ref))
+            if (existing.AddRef(node.Ref))
             {
-                existing.Refs.Add(node.Ref);
                 AddByRef(node.Ref, existing);
             }
             return existing;

@@ -13,13 +13,26 @@ internal sealed class PlanNode
         Request = request;
         NodeKey = nodeKey;
         ResultKey = resultKey;
-        Refs = new List<string>(1) { node.Ref };
         InputNodes = node.Slots.Count == 0 ? [] : new PlanNode[node.Slots.Count];
     }
 
     public PipelineNode Node { get; }
 
-    public List<string> Refs { get; }
+    /// <summary>
+    /// Records that <paramref name="nodeRef"/> also resolves to this evaluation; false when it was known (the node's own
+    /// ref, or added before). A list only for the rare evaluation that several refs share.
+    /// </summary>
+    public bool AddRef(string nodeRef)
+    {
+        if (nodeRef == Node.Ref || (_otherRefs?.Contains(nodeRef) ?? false))
+        {
+            return false;
+        }
+        (_otherRefs ??= []).Add(nodeRef);
+        return true;
+    }
+
+    private List<string>? _otherRefs;
 
     public Coordinates Request { get; }
 

@@ -35,7 +35,14 @@ public sealed class Pipeline
     /// The last run's pipeline record of this (immutable) pipeline, kept by <c>ProvenanceRecord.PipelineRecord</c> so
     /// that running it again writes and hashes only what can differ between runs: the source version tokens.
     /// </summary>
-    internal object? PipelineRecordCache { get; set; }
+    internal object? PipelineRecordCache
+    {
+        // Published whole (an immutable record) and read by runs on any thread.
+        get => Volatile.Read(ref _pipelineRecordCache);
+        set => Volatile.Write(ref _pipelineRecordCache, value);
+    }
+
+    private object? _pipelineRecordCache;
 
     /// <summary>The node with ref <paramref name="nodeRef"/>.</summary>
     /// <exception cref="KeyNotFoundException">No such ref.</exception>

@@ -83,8 +83,13 @@ public sealed class PipelineNode
             }
             return -1;
         }
-        // A wide fan-in: a table, built once per (immutable) node; a race builds it twice, harmlessly.
-        var index = _slotIndex ??= BuildSlotIndex(slots);
+        // A wide fan-in: a table, built once per (immutable) node and published whole; a race builds it twice, harmlessly.
+        var index = Volatile.Read(ref _slotIndex);
+        if (index is null)
+        {
+            index = BuildSlotIndex(slots);
+            Volatile.Write(ref _slotIndex, index);
+        }
         return index.TryGetValue(slot, out int found) ? found : -1;
     }
 

@@ -5,8 +5,8 @@ using System.Security.Cryptography;
 namespace PodCache.Cache.Keys;
 
 /// <summary>
-/// SHA-256 of the short texts keys hash (100-400 bytes, two per planned node). On Linux it calls libcrypto's
-/// <c>SHA256_Init</c>, <c>SHA256_Update</c> and <c>SHA256_Final</c> directly, over a context on the stack; elsewhere, or
+/// SHA-256 of the short texts keys hash (100-400 bytes, two per planned node). On Linux, up to 4 KiB, it calls libcrypto's
+/// <c>SHA256_Init</c>, <c>SHA256_Update</c> and <c>SHA256_Final</c> directly, over a context on the stack; otherwise, or
 /// when that library or those symbols are missing or fail a known-answer check at load,
 /// <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/>. The digest is the same either way: only the path differs.
 /// </summary>
@@ -22,6 +22,10 @@ internal static unsafe class Sha256
     // OpenSSL's SHA256_CTX is 112 bytes (eight state words, the bit count, a 64-byte block, two counters); room to spare.
     private const int ContextBytes = 256;
 
+    // Longer inputs take the BCL: a call without a GC transition must stay short (4 KiB hash in a few microseconds),
+    // and past a few blocks the EVP set-up no longer matters.
+    private const int MaxNativeBytes = 4096;
+
     private static readonly Native? Functions = Load();
 
     /// <summary>True when hashes go straight to libcrypto (for tests and diagnostics).</summary>
@@ -31,7 +35,7 @@ internal static unsafe class Sha256
     public static void HashData(ReadOnlySpan<byte> data, Span<byte> digest)
     {
         Debug.Assert(digest.Length >= 32);
-        if (Functions is not { } f)
+        if (Functions is not { } f || data.Length > MaxNativeBytes)
         {
             SHA256.HashData(data, digest);
             return;

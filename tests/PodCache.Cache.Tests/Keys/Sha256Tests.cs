@@ -21,6 +21,19 @@ public class Sha256Tests
     }
 
     [Fact]
+    public void HashData_PastTheNativeLimit_SameDigestAsBcl()
+    {
+        var data = new byte[100_000];
+        new Random(23).NextBytes(data);
+        var actual = new byte[32];
+        foreach (int n in new[] { 4095, 4096, 4097, 100_000 })
+        {
+            Sha256.HashData(data.AsSpan(0, n), actual);
+            Assert.Equal(SHA256.HashData(data.AsSpan(0, n)), actual);
+        }
+    }
+
+    [Fact]
     public void IsNative_OnLinux_True()
     {
         // .NET on Linux needs OpenSSL's libcrypto itself, so the fast path is always there; elsewhere the BCL hashes.

@@ -7,7 +7,8 @@ namespace PodCache.Benchmarks;
 
 /// <summary>
 /// <c>--quick NAME[,NAME...] [ITERATIONS] [Param=Value...]</c>: times benchmark methods with a stopwatch, without
-/// BenchmarkDotNet. A NAME is <c>Method</c> (the first class that has it) or <c>Class.Method</c>; <c>Param=Value</c>
+/// BenchmarkDotNet. A NAME is <c>Method</c> (the first class with that [Benchmark]) or <c>Class.Method</c> (any public
+/// method, such as a helper that splits a benchmark's cost); <c>Param=Value</c>
 /// sets a <c>[Params]</c> property (e.g. <c>Threads=2</c>). With several names, the methods run interleaved, one
 /// invocation each per round, and the median per-operation time of each is printed with its ratio to the first —
 /// a ratio from one run, e.g. <c>--quick RamHitBenchmarks.FastConcurrentLru,RamHitBenchmarks.PodCacheRamLru 20 Threads=2</c>.
@@ -37,18 +38,30 @@ internal static class QuickRun
         var targets = names.Select(name => Resolve(name, parameters, instances)).ToList();
         var times = targets.Select(_ => new List<double>()).ToList();
         var cpuTimes = targets.Select(_ => new List<double>()).ToList();
+        var allocated = targets.Select(_ => new List<double>()).ToList();
+        var collections = targets.Select(_ => new long[3]).ToList();
+        var paused = targets.Select(_ => TimeSpan.Zero).ToList();
         for (int i = 0; i < iterations; i++)
         {
             for (int t = 0; t < targets.Count; t++)
             {
                 var target = targets[t];
                 target.IterationSetup?.Invoke(target.Instance, null);
+                // Every thread's allocations (a run's pumps are pool threads), precise: the count is exact.
+                long bytes0 = GC.GetTotalAllocatedBytes(precise: true);
+                int gen0 = GC.CollectionCount(0), gen1 = GC.CollectionCount(1), gen2 = GC.CollectionCount(2);
+                var pause0 = GC.GetTotalPauseDuration();
                 var cpu0 = ThreadCpuClock.Nanoseconds();
                 var sw = Stopwatch.StartNew();
                 var r = target.Method.Invoke(target.Instance, null);
                 if (r is Task task) await task;
                 sw.Stop();
                 var cpu = ThreadCpuClock.Nanoseconds() - cpu0;
+                allocated[t].Add(GC.GetTotalAllocatedBytes(precise: true) - bytes0);
+                collections[t][0] += GC.CollectionCount(0) - gen0;
+                collections[t][1] += GC.CollectionCount(1) - gen1;
+                collections[t][2] += GC.CollectionCount(2) - gen2;
+                paused[t] += GC.GetTotalPauseDuration() - pause0;
                 times[t].Add(sw.Elapsed.TotalMilliseconds);
                 if (cpu is { } c)
                 {
@@ -66,6 +79,14 @@ internal static class QuickRun
             {
                 // Only the calling thread's CPU: the right measure for one thread, a partial one for several.
                 Summarise("calling thread's CPU time (not waiting for a core)", cpuTimes);
+            }
+            Console.WriteLine("median allocated per invocation, all threads:");
+            for (int t = 0; t < targets.Count; t++)
+            {
+                // Collections of each generation (a gen1 collection counts as gen0 too), per invocation.
+                var c = collections[t];
+                Console.WriteLine(FormattableString.Invariant(
+                    $"  {targets[t].Name}: {Median(allocated[t]) / 1024:F1} KB; GCs per invocation gen0 {(double)c[0] / iterations:F2}, gen1 {(double)c[1] / iterations:F2}, gen2 {(double)c[2] / iterations:F2}; GC pauses {paused[t].TotalMilliseconds / iterations:F3} ms"));
             }
         }
 
@@ -88,7 +109,7 @@ internal static class QuickRun
         var methodName = dot < 0 ? name : name[(dot + 1)..];
         var type = typeof(QuickRun).Assembly.GetTypes().First(t => !t.IsAbstract && t.IsPublic
             && (typeName is null || t.Name == typeName || t.FullName == typeName)
-            && t.GetMethod(methodName) is { } m && m.GetCustomAttribute<BenchmarkAttribute>() is not null);
+            && t.GetMethod(methodName) is { } m && (typeName is not null || m.GetCustomAttribute<BenchmarkAttribute>() is not null));
         var method = type.GetMethod(methodName)!;
         if (!instances.TryGetValue(type, out var instance))
         {
@@ -108,7 +129,8 @@ internal static class QuickRun
             Find<GlobalSetupAttribute>(type)?.Invoke(instance, null);
             instances[type] = instance;
         }
-        int ops = method.GetCustomAttribute<BenchmarkAttribute>()!.OperationsPerInvoke;
+        // A helper without [Benchmark] (e.g. ExecutorBenchmarks.KeysOnly, which splits a benchmark's cost) is one op.
+        int ops = method.GetCustomAttribute<BenchmarkAttribute>()?.OperationsPerInvoke ?? 1;
         return new Target($"{type.Name}.{methodName}", instance, method, Find<IterationSetupAttribute>(type), Math.Max(ops, 1));
     }
 

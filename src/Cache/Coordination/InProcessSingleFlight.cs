@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using PodCache.Cache.Keys;
 
 namespace PodCache.Cache.Coordination;
@@ -27,34 +28,65 @@ public sealed class InProcessSingleFlight : ISingleFlight
                 await existing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 continue;
             }
-            // Create the task cold so that it is published before any of its work runs.
-            var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_inFlight.TryAdd(key, tcs.Task))
+            if (!TryLead<T>(key, out var flight))
             {
                 continue;
             }
             try
             {
                 var value = await work().ConfigureAwait(false);
-                tcs.SetResult(value);
+                flight.SetResult(value);
                 return (value, true);
-            }
-            catch (OperationCanceledException oce)
-            {
-                tcs.SetCanceled(oce.CancellationToken);
-                throw;
             }
             catch (Exception ex)
             {
-                tcs.SetException(ex);
+                Fail(flight, ex);
                 throw;
             }
             finally
             {
-                _inFlight.TryRemove(new KeyValuePair<Key, Task>(key, tcs.Task));
-                // Nobody may be waiting: observe the exception so it is not reported as unobserved.
-                _ = tcs.Task.Exception;
+                End(key, flight);
             }
         }
+    }
+
+    /// <summary>
+    /// Publishes a flight for <paramref name="key"/> and makes the caller its leader, unless one is in flight already
+    /// (then false: join it through <see cref="RunAsync{T}"/>). The leader completes the flight (<c>SetResult</c> or
+    /// <see cref="Fail{T}"/>) and then calls <see cref="End{T}"/>. For <see cref="TieredCache"/>'s leader path, which
+    /// runs its work inline instead of through a delegate and a task per key.
+    /// </summary>
+    internal bool TryLead<T>(Key key, [NotNullWhen(true)] out TaskCompletionSource<T>? flight)
+    {
+        // Published before any of the work runs, so a caller arriving meanwhile joins it.
+        var tcs = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (_inFlight.TryAdd(key, tcs.Task))
+        {
+            flight = tcs;
+            return true;
+        }
+        flight = null;
+        return false;
+    }
+
+    /// <summary>Completes a flight whose work failed, as the leader saw it (canceled or faulted).</summary>
+    internal static void Fail<T>(TaskCompletionSource<T> flight, Exception ex)
+    {
+        if (ex is OperationCanceledException oce)
+        {
+            flight.SetCanceled(oce.CancellationToken);
+        }
+        else
+        {
+            flight.SetException(ex);
+        }
+    }
+
+    /// <summary>Retires a completed flight.</summary>
+    internal void End<T>(Key key, TaskCompletionSource<T> flight)
+    {
+        _inFlight.TryRemove(new KeyValuePair<Key, Task>(key, flight.Task));
+        // Nobody may be waiting: observe the exception so it is not reported as unobserved.
+        _ = flight.Task.Exception;
     }
 }

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace PodCache.Cache.Keys;
@@ -44,7 +43,7 @@ public readonly struct Key : IEquatable<Key>, IComparable<Key>, ISpanFormattable
     public static Key Hash(ReadOnlySpan<byte> data)
     {
         Span<byte> digest = stackalloc byte[32];
-        SHA256.HashData(data, digest);
+        Sha256.HashData(data, digest);
         return FromDigest(digest);
     }
 

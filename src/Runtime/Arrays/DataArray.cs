@@ -170,12 +170,39 @@ public sealed class DataArray : ICacheValue
     public DataArray TransposeToRequest(Coordinates request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (HasDimsOf(request))
+        if (HasDimsOf(request) || IsInRequestOrder(request))
         {
             return this;
         }
         var order = request.Dims.Where(Coordinates.Contains).Concat(Dims.Where(d => !request.Contains(d))).ToArray();
         return Transpose(order);
+    }
+
+    /// <summary>
+    /// True when the order <see cref="TransposeToRequest"/> would build (the request's dims this array has, in the
+    /// request's order, then its others in its own order) is already this array's: the transpose would return it as it is.
+    /// Checked without building the order (every node's output passes here).
+    /// </summary>
+    private bool IsInRequestOrder(Coordinates request)
+    {
+        var mine = Dims;
+        var theirs = request.Dims;
+        int k = 0;
+        for (int i = 0; i < theirs.Count; i++)
+        {
+            if (Coordinates.Contains(theirs[i]) && (k >= mine.Count || mine[k++] != theirs[i]))
+            {
+                return false;
+            }
+        }
+        for (int i = 0; i < mine.Count; i++)
+        {
+            if (!request.Contains(mine[i]) && (k >= mine.Count || mine[k++] != mine[i]))
+            {
+                return false;
+            }
+        }
+        return k == mine.Count;
     }
 
     /// <summary>True when the dims are exactly the request's, in its order (the common case: nothing to transpose).</summary>

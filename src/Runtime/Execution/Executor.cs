@@ -23,7 +23,7 @@ internal sealed class Executor
 {
     private readonly IMemoCache _cache;
     private readonly CancellationToken _cancellationToken;
-    // Guards each plan node's Completion, Waiters and RequestedSlots.
+    // Guards each plan node's Completion, Waiter, MoreWaiters and RequestedSlots.
     private readonly Lock _gate = new();
 
     private readonly Lock _readyGate = new();
@@ -109,14 +109,26 @@ internal sealed class Executor
                 {
                     return true;
                 }
-                (input.Waiters ??= []).Add(waiter);
+                AddWaiterLocked(input, waiter);
                 return false;
             }
             input.Completion = new TaskCompletionSource<DataArray>(TaskCreationOptions.RunContinuationsAsynchronously);
-            (input.Waiters ??= []).Add(waiter);
+            AddWaiterLocked(input, waiter);
         }
         toStart.Push(input);
         return false;
+    }
+
+    private static void AddWaiterLocked(PlanNode input, PlanNode waiter)
+    {
+        if (input.Waiter is null)
+        {
+            input.Waiter = waiter;
+        }
+        else
+        {
+            (input.MoreWaiters ??= []).Add(waiter);
+        }
     }
 
     /// <summary>Starts every node on the stack (and the inputs they request) without recursing once per node.</summary>
@@ -152,15 +164,24 @@ internal sealed class Executor
     private void ScheduleCompute(PlanNode pn, Stack<PlanNode> toStart)
     {
         var slots = pn.Node.Implementation.InitialInputs(pn.Node.Slots);
-        var inputs = new PlanNode[slots.Count];
-        for (int i = 0; i < inputs.Length; i++)
+        PlanNode[] inputs;
+        if (ReferenceEquals(slots, pn.Node.Slots))
         {
-            inputs[i] = pn.Inputs[slots[i]];
+            // Every slot, in slot order (Node's default): the plan's array, which nothing writes once planned.
+            inputs = pn.InputNodes;
+        }
+        else
+        {
+            inputs = new PlanNode[slots.Count];
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                inputs[i] = pn.Input(slots[i]);
+            }
         }
         lock (_gate)
         {
-            pn.RequestedSlots.Clear();
-            pn.RequestedSlots.UnionWith(slots);
+            // InitialInputs names distinct slots; its list is kept as it is (see PlanNode.RequestedSlots).
+            pn.RequestedSlots = slots;
         }
         WhenInputsReady(pn, inputs, toStart);
     }
@@ -213,26 +234,38 @@ internal sealed class Executor
         var pn = done;
         while (true)
         {
-            List<PlanNode>? waiters;
+            PlanNode? first;
+            List<PlanNode>? more;
             lock (_gate)
             {
-                waiters = pn.Waiters;
-                pn.Waiters = null;
+                first = pn.Waiter;
+                more = pn.MoreWaiters;
+                pn.Waiter = null;
+                pn.MoreWaiters = null;
             }
-            if (waiters is not null)
+            if (first is not null)
             {
-                foreach (var waiter in waiters)
+                CountDown(first, ref failed);
+            }
+            if (more is not null)
+            {
+                foreach (var waiter in more)
                 {
-                    if (Interlocked.Decrement(ref waiter.Pending) == 0 && !InputsReady(waiter))
-                    {
-                        (failed ??= new Stack<PlanNode>()).Push(waiter);
-                    }
+                    CountDown(waiter, ref failed);
                 }
             }
             if (failed is null || !failed.TryPop(out pn!))
             {
                 return;
             }
+        }
+    }
+
+    private void CountDown(PlanNode waiter, ref Stack<PlanNode>? failed)
+    {
+        if (Interlocked.Decrement(ref waiter.Pending) == 0 && !InputsReady(waiter))
+        {
+            (failed ??= new Stack<PlanNode>()).Push(waiter);
         }
     }
 
@@ -401,8 +434,7 @@ internal sealed class Executor
             if (pn.AskRemote)
             {
                 pn.AskRemote = false;
-                var remote = await _remote!.TryEvaluateAsync(pn.ResultKey, () => EvaluationRequest.Create(pn.Node.Ref, pn.Request, _keys),
-                    _cancellationToken).ConfigureAwait(false);
+                var remote = await AskRemoteAsync(pn).ConfigureAwait(false);
                 if (remote is not null)
                 {
                     pn.Status = remote.Status;
@@ -418,13 +450,10 @@ internal sealed class Executor
                 return;
             }
             var node = pn.Node;
-            var inputs = new Dictionary<string, DataArray>(pn.Inputs.Count, StringComparer.Ordinal);
+            IReadOnlyDictionary<string, DataArray> inputs;
             lock (_gate)
             {
-                foreach (var slot in pn.RequestedSlots)
-                {
-                    inputs[slot] = pn.Inputs[slot].Completion!.Task.Result;
-                }
+                inputs = pn.RequestedSlots.Count == node.Slots.Count ? new AllInputs(pn) : RequestedInputs(pn);
             }
             var context = new NodeContext(pn.Request, inputs, node.Slots, node.Ref, _cancellationToken, _sources, _activity,
                 node.Sources.Count > 0 ? _keys.SourceVersion(node.Ref) : null);
@@ -441,33 +470,19 @@ internal sealed class Executor
             {
                 lock (_gate)
                 {
-                    pn.RequestedSlots.Add(next);
+                    if (!pn.RequestedSlots.Contains(next, StringComparer.Ordinal))
+                    {
+                        pn.RequestedSlots = [.. pn.RequestedSlots, next];
+                    }
                 }
                 var toStart = new Stack<PlanNode>();
-                WhenInputsReady(pn, [pn.Inputs[next]], toStart);
+                WhenInputsReady(pn, [pn.Input(next)], toStart);
                 StartAll(toStart);
                 return;
             }
-            var outcome = await _cache.GetOrComputeAsync(pn.ResultKey, async _ =>
-            {
-                if (node.Cache.Enabled)
-                {
-                    await StorePipelineRecordAsync().ConfigureAwait(false);
-                }
-                try
-                {
-                    return (await node.Implementation.EvaluateAsync(context).ConfigureAwait(false)).TransposeToRequest(pn.Request);
-                }
-                catch (NodeEvaluationException ex)
-                {
-                    throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
-                }
-                catch (PodCache.Runtime.Sources.IO.SourceException ex)
-                {
-                    // Never cached: the failure travels up, and nothing built on the failed read is stored.
-                    throw SourceFailures.AtNode(node.Ref, ex, node.SourceAttr);
-                }
-            }, node.Cache.Enabled ? WithProvenance(pn) : node.Cache, _cancellationToken).ConfigureAwait(false);
+            var computation = new Computation(this, pn, context);
+            var outcome = await _cache.GetOrComputeAsync(pn.ResultKey, computation.EvaluateAsync,
+                node.Cache.Enabled ? WithProvenance(pn, computation) : node.Cache, _cancellationToken).ConfigureAwait(false);
             pn.Status = outcome.Status;
             pn.Seconds = outcome.ComputeSeconds;
             if (outcome.Status == CacheStatus.Computed && _catalog is not null && node.Cache.Enabled
@@ -502,7 +517,51 @@ internal sealed class Executor
         }
     }
 
-    private EntryOptions WithProvenance(PlanNode pn)
+    /// <summary>The results of the requested slots (a node that asks for its inputs one by one); under the gate.</summary>
+    private static Dictionary<string, DataArray> RequestedInputs(PlanNode pn)
+    {
+        var inputs = new Dictionary<string, DataArray>(pn.RequestedSlots.Count, StringComparer.Ordinal);
+        foreach (var slot in pn.RequestedSlots)
+        {
+            inputs[slot] = pn.Input(slot).Completion!.Task.Result;
+        }
+        return inputs;
+    }
+
+    /// <summary>
+    /// Every slot's result, read from the inputs' completions instead of copied into a table per node: once a node's job
+    /// runs, every slot it requested has completed successfully, and a completed task's result never changes.
+    /// </summary>
+    private sealed class AllInputs(PlanNode pn) : IReadOnlyDictionary<string, DataArray>
+    {
+        public DataArray this[string key] => TryGetValue(key, out var value) ? value : throw new KeyNotFoundException(key);
+
+        public IEnumerable<string> Keys => pn.Node.Slots;
+
+        public IEnumerable<DataArray> Values => pn.Node.Slots.Select(s => this[s]);
+
+        public int Count => pn.Node.Slots.Count;
+
+        public bool ContainsKey(string key) => pn.TryGetInput(key, out _);
+
+        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out DataArray value)
+        {
+            if (pn.TryGetInput(key, out var input))
+            {
+                value = input.Completion!.Task.Result;
+                return true;
+            }
+            value = null;
+            return false;
+        }
+
+        public IEnumerator<KeyValuePair<string, DataArray>> GetEnumerator() =>
+            pn.Node.Slots.Select(s => KeyValuePair.Create(s, this[s])).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    private static EntryOptions WithProvenance(PlanNode pn, Computation computation)
     {
         var o = pn.Node.Cache;
         return new EntryOptions
@@ -510,9 +569,44 @@ internal sealed class Executor
             Enabled = o.Enabled,
             Tiers = o.Tiers,
             Expires = o.Expires,
-            ProvenanceFactory = () => ProvenanceRecord.Create(pn.Node.Ref, pn.Request, _keys, _pipelineRecord.Value.Key)
-                .ToJsonString(Json.JsonNumbers.WriteOptions),
+            ProvenanceFactory = computation.Provenance,
         };
+    }
+
+    private ValueTask<RemoteEvaluation?> AskRemoteAsync(PlanNode pn) =>
+        _remote!.TryEvaluateAsync(pn.ResultKey, () => EvaluationRequest.Create(pn.Node.Ref, pn.Request, _keys), _cancellationToken);
+
+    /// <summary>
+    /// One node's computation: the cache's factory and the entry's provenance factory, as methods of one object (no
+    /// closures hoisted into every job of <see cref="RunJobAsync"/>).
+    /// </summary>
+    private sealed class Computation(Executor executor, PlanNode pn, NodeContext context)
+    {
+        public async ValueTask<DataArray> EvaluateAsync(CancellationToken cancellationToken)
+        {
+            var node = pn.Node;
+            if (node.Cache.Enabled)
+            {
+                await executor.StorePipelineRecordAsync().ConfigureAwait(false);
+            }
+            try
+            {
+                return (await node.Implementation.EvaluateAsync(context).ConfigureAwait(false)).TransposeToRequest(pn.Request);
+            }
+            catch (NodeEvaluationException ex)
+            {
+                throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
+            }
+            catch (PodCache.Runtime.Sources.IO.SourceException ex)
+            {
+                // Never cached: the failure travels up, and nothing built on the failed read is stored.
+                throw SourceFailures.AtNode(node.Ref, ex, node.SourceAttr);
+            }
+        }
+
+        public string? Provenance() =>
+            ProvenanceRecord.Create(pn.Node.Ref, pn.Request, executor._keys, executor._pipelineRecord.Value.Key)
+                .ToJsonString(Json.JsonNumbers.WriteOptions);
     }
 
     /// <summary>
@@ -521,6 +615,11 @@ internal sealed class Executor
     /// </summary>
     private Task StorePipelineRecordAsync()
     {
+        // Asked before every computed entry: once stored, no lock.
+        if (Volatile.Read(ref _pipelineRecordStored) is { IsCompletedSuccessfully: true } stored)
+        {
+            return stored;
+        }
         lock (_readyGate)
         {
             return _pipelineRecordStored ??= StoreAsync();
@@ -533,7 +632,9 @@ internal sealed class Executor
             foreach (var pn in _plan.Nodes)
             {
                 if (!pn.Needed || !pn.Node.Cache.Enabled) continue;
-                foreach (var t in pn.Node.Cache.Tiers ?? configured) tiers.Add(t);
+                // Indexed: a boxed enumerator per node otherwise.
+                var names = pn.Node.Cache.Tiers ?? configured;
+                for (int i = 0; i < names.Count; i++) tiers.Add(names[i]);
             }
             var (key, value) = _pipelineRecord.Value;
             await _cache.PutAsync(key, value, new EntryOptions { Tiers = configured.Where(tiers.Contains).ToArray() },

@@ -27,9 +27,15 @@ public sealed class NodeKeys
         ArgumentNullException.ThrowIfNull(pipeline);
         _pipeline = pipeline;
         _keys = new Dictionary<string, Key>(pipeline.Nodes.Count, StringComparer.Ordinal);
-        _sources = resolved is null
-            ? new Dictionary<string, string?>(pipeline.Nodes.Count, StringComparer.Ordinal)
-            : new Dictionary<string, string?>(resolved, StringComparer.Ordinal);
+        // Every node's token is looked up (and remembered) while its key is computed: size for all of them at once.
+        _sources = new Dictionary<string, string?>(Math.Max(pipeline.Nodes.Count, resolved?.Count ?? 0), StringComparer.Ordinal);
+        if (resolved is not null)
+        {
+            foreach (var (r, token) in resolved)
+            {
+                _sources[r] = token;
+            }
+        }
     }
 
     /// <summary>
@@ -48,7 +54,7 @@ public sealed class NodeKeys
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var result = new Dictionary<string, string?>(StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal) { nodeRef };
+        var seen = new HashSet<string>(pipeline.Nodes.Count, StringComparer.Ordinal) { nodeRef };
         var pending = new Stack<string>();
         pending.Push(nodeRef);
         var sourceNodes = new List<PipelineNode>();
@@ -63,13 +69,16 @@ public sealed class NodeKeys
             {
                 sourceNodes.Add(node);
             }
-            foreach (var input in node.Inputs)
+            // Indexed: a boxed enumerator per node and input otherwise.
+            var inputs = node.Inputs;
+            for (int j = 0; j < inputs.Count; j++)
             {
-                foreach (var inputRef in input.Refs)
+                var refs = inputs[j].Refs;
+                for (int i = 0; i < refs.Count; i++)
                 {
-                    if (seen.Add(inputRef))
+                    if (seen.Add(refs[i]))
                     {
-                        pending.Push(inputRef);
+                        pending.Push(refs[i]);
                     }
                 }
             }

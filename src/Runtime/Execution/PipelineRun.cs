@@ -23,13 +23,13 @@ public sealed class PipelineRun
         _runner = runner;
         Pipeline = pipeline;
         Coordinates = coordinates;
-        OutputRef = plan.Root.Refs[0];
+        OutputRef = plan.Root.Node.Ref;
         _output = output;
         Started = started;
         Seconds = seconds;
         IsPlan = predicted;
         RunId = NewRunId(started);
-        var nodes = new Dictionary<string, NodeRunInfo>(StringComparer.Ordinal);
+        var nodes = new Dictionary<string, NodeRunInfo>(plan.ByRef.Count, StringComparer.Ordinal);
         // Manifest order: the pipeline's document order.
         foreach (var pnode in pipeline.Nodes)
         {

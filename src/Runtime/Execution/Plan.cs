@@ -24,7 +24,6 @@ internal sealed class Plan
         _byKey = new Dictionary<Key, PlanNode>(n);
         Nodes = new List<PlanNode>(n);
         ByRef = new Dictionary<string, PlanNode>(n, StringComparer.Ordinal);
-        AllByRef = new Dictionary<string, List<PlanNode>>(n, StringComparer.Ordinal);
     }
 
     public Pipeline Pipeline { get; }
@@ -39,8 +38,7 @@ internal sealed class Plan
     /// <summary>For each ref, its primary evaluation: the one at the request's coordinates if any, else the first planned.</summary>
     public Dictionary<string, PlanNode> ByRef { get; }
 
-    /// <summary>Every evaluation of each ref.</summary>
-    public Dictionary<string, List<PlanNode>> AllByRef { get; }
+    private Key _requestKey;
 
     public static Plan Build(Pipeline pipeline, NodeKeys keys, string rootRef, Coordinates request, RuntimeLimits? limits = null)
     {
@@ -51,36 +49,72 @@ internal sealed class Plan
             throw new PipelineException("coords",
                 $"{RuntimeLimits.DescribeCells(requested)} ({string.Join(" x ", request.Shape)}); a request may have at most {limits.MaxCellsPerRequest:N0} (limits.maxCellsPerRequest)");
         }
-        var plan = new Plan(pipeline, keys) { _limits = limits };
+        var plan = new Plan(pipeline, keys) { _limits = limits, _requestKey = request.Key };
         var queue = new Queue<PlanNode>();
         plan.Root = plan.Get(pipeline[rootRef], request, queue);
         while (queue.Count > 0)
         {
             var pn = queue.Dequeue();
             var node = pn.Node;
-            IReadOnlyDictionary<string, Coordinates> requests;
-            try
+            var inputs = node.Inputs;
+            int k = 0;
+            // Null when the node asks every input for its own request (Node's default), without the call's table.
+            IReadOnlyDictionary<string, Coordinates>? requests = null;
+            if (PlansOwnInputs(node.Implementation))
             {
-                requests = node.Implementation.PlanInputs(pn.Request, node.Slots, slot => InputNode(pipeline, node, slot));
+                requests = PlanInputs(pipeline, node, pn.Request);
             }
-            catch (NodeEvaluationException ex)
+            for (int j = 0; j < inputs.Count; j++)
             {
-                throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
-            }
-            foreach (var input in node.Inputs)
-            {
-                for (int i = 0; i < input.Slots.Count; i++)
+                var input = inputs[j];
+                var slots = input.Slots;
+                var refs = input.Refs;
+                for (int i = 0; i < slots.Count; i++)
                 {
-                    var slot = input.Slots[i];
-                    pn.Inputs[slot] = plan.Get(pipeline[input.Refs[i]], requests[slot], queue);
+                    var slot = slots[i];
+                    // Node.Slots is every input's slots in order: the k-th slot is this one.
+                    pn.InputNodes[k++] = plan.Get(pipeline[refs[i]], requests is null ? pn.Request : requests[slot], queue);
                 }
             }
         }
-        foreach (var (r, list) in plan.AllByRef)
-        {
-            plan.ByRef[r] = list.FirstOrDefault(p => p.Request.Key == request.Key) ?? list[0];
-        }
         return plan;
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, bool> OwnPlanInputs = new();
+
+    /// <summary>
+    /// False when <paramref name="node"/>'s type inherits both <see cref="Node.PlanInputs(Coordinates, IReadOnlyList{string})"/>
+    /// overloads from <see cref="Node"/>, which ask every input for the node's own request: planning then skips the call
+    /// (and the table and closure it costs per node). Decided once per type.
+    /// </summary>
+    private static bool PlansOwnInputs(Node node)
+    {
+        var type = node.GetType();
+        if (!OwnPlanInputs.TryGetValue(type, out bool own))
+        {
+            own = OverridesPlanInputs(type);
+            OwnPlanInputs.TryAdd(type, own);
+        }
+        return own;
+    }
+
+    private static bool OverridesPlanInputs([System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(
+        System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods)] Type type) =>
+        type.GetMethod(nameof(Node.PlanInputs), [typeof(Coordinates), typeof(IReadOnlyList<string>)])?.DeclaringType != typeof(Node)
+        || type.GetMethod(nameof(Node.PlanInputs), [typeof(Coordinates), typeof(IReadOnlyList<string>), typeof(Func<string, Node>)])?.DeclaringType
+            != typeof(Node);
+
+    /// <summary>What <paramref name="node"/> asks its inputs for (apart from Build: its closure is per node).</summary>
+    private static IReadOnlyDictionary<string, Coordinates> PlanInputs(Pipeline pipeline, PipelineNode node, Coordinates request)
+    {
+        try
+        {
+            return node.Implementation.PlanInputs(request, node.Slots, slot => InputNode(pipeline, node, slot));
+        }
+        catch (NodeEvaluationException ex)
+        {
+            throw new PipelineException([PipelineError.InPipeline(node.Ref, ex.Message)]);
+        }
     }
 
     private static Node InputNode(Pipeline pipeline, PipelineNode node, string slot)
@@ -216,9 +250,11 @@ internal sealed class Plan
                 offsets = o;
                 root = false;
             }
-            foreach (var (slot, child) in small.Inputs)
+            var slots = small.Node.Slots;
+            for (int i = 0; i < slots.Count; i++)
             {
-                if (!big.Inputs.TryGetValue(slot, out var bigChild))
+                var child = small.InputNodes[i];
+                if (!big.TryGetInput(slots[i], out var bigChild))
                 {
                     return false;
                 }
@@ -251,9 +287,8 @@ internal sealed class Plan
         var resultKey = NodeKeys.ResultKey(nodeKey, request.Key);
         if (_byKey.TryGetValue(resultKey, out var existing))
         {
-            if (!existing.Refs.Contains(node.Ref))
+            if (existing.AddRef(node.Ref))
             {
-                existing.Refs.Add(node.Ref);
                 AddByRef(node.Ref, existing);
             }
             return existing;
@@ -266,13 +301,17 @@ internal sealed class Plan
         return pn;
     }
 
+    /// <summary>
+    /// Keeps <see cref="ByRef"/> as it goes: the first evaluation of a ref planned, replaced once by the first one at the
+    /// request's coordinates (what picking from every evaluation in planning order gives, without a list per ref).
+    /// </summary>
     private void AddByRef(string r, PlanNode pn)
     {
-        if (!AllByRef.TryGetValue(r, out var list))
+        ref var primary = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(ByRef, r, out bool exists);
+        if (!exists || (primary!.Request.Key != _requestKey && pn.Request.Key == _requestKey))
         {
-            AllByRef[r] = list = new List<PlanNode>(1);
+            primary = pn;
         }
-        list.Add(pn);
     }
 
     /// <summary>
@@ -300,7 +339,7 @@ internal sealed class Plan
             {
                 continue;
             }
-            foreach (var child in pn.Inputs.Values)
+            foreach (var child in pn.InputNodes)
             {
                 if (!child.Needed)
                 {

@@ -13,13 +13,26 @@ internal sealed class PlanNode
         Request = request;
         NodeKey = nodeKey;
         ResultKey = resultKey;
-        Refs = new List<string>(1) { node.Ref };
-        Inputs = new Dictionary<string, PlanNode>(node.Slots.Count, StringComparer.Ordinal);
+        InputNodes = node.Slots.Count == 0 ? [] : new PlanNode[node.Slots.Count];
     }
 
     public PipelineNode Node { get; }
 
-    public List<string> Refs { get; }
+    /// <summary>
+    /// Records that <paramref name="nodeRef"/> also resolves to this evaluation; false when it was known (the node's own
+    /// ref, or added before). A list only for the rare evaluation that several refs share.
+    /// </summary>
+    public bool AddRef(string nodeRef)
+    {
+        if (nodeRef == Node.Ref || (_otherRefs?.Contains(nodeRef) ?? false))
+        {
+            return false;
+        }
+        (_otherRefs ??= []).Add(nodeRef);
+        return true;
+    }
+
+    private List<string>? _otherRefs;
 
     public Coordinates Request { get; }
 
@@ -27,7 +40,22 @@ internal sealed class PlanNode
 
     public Key ResultKey { get; }
 
-    public Dictionary<string, PlanNode> Inputs { get; }
+    /// <summary>The evaluation feeding each input slot, in <see cref="PipelineNode.Slots"/> order (all set by the plan).</summary>
+    /// <remarks>An array, not a table by slot name: one per planned node, and most nodes have one or two slots.</remarks>
+    public PlanNode[] InputNodes { get; }
+
+    /// <summary>The evaluation feeding <paramref name="slot"/>.</summary>
+    /// <exception cref="KeyNotFoundException">The node has no such slot.</exception>
+    public PlanNode Input(string slot) =>
+        TryGetInput(slot, out var input) ? input : throw new KeyNotFoundException($"node '{Node.Ref}' has no input slot '{slot}'");
+
+    /// <summary>The evaluation feeding <paramref name="slot"/>, when the node has that slot.</summary>
+    public bool TryGetInput(string slot, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PlanNode? input)
+    {
+        int i = Node.SlotIndex(slot);
+        input = i < 0 ? null : InputNodes[i];
+        return input is not null;
+    }
 
     /// <summary>Tier holding the result at plan time, if any.</summary>
     public string? ProbeTier { get; set; }
@@ -43,13 +71,19 @@ internal sealed class PlanNode
 
     public CacheStatus Status { get; set; } = CacheStatus.Pruned;
 
-    /// <summary>The input slots requested so far (created when the node is first scheduled to compute).</summary>
-    public HashSet<string> RequestedSlots => _requestedSlots ??= new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>The input slots requested so far, each once, in the order requested (set when the node is first scheduled to compute).</summary>
+    /// <remarks>Usually the list <see cref="Nodes.Node.InitialInputs"/> returned (the node's own slots), shared, not copied;
+    /// replaced by a longer copy when the node asks for one more.</remarks>
+    public IReadOnlyList<string> RequestedSlots { get; set; } = [];
 
-    private HashSet<string>? _requestedSlots;
+    /// <summary>
+    /// The first node counting down on this one's completion; the rest (one entry per input slot fed) are in
+    /// <see cref="MoreWaiters"/>. Both null once completed. Most nodes feed one slot: no list for them.
+    /// </summary>
+    public PlanNode? Waiter { get; set; }
 
-    /// <summary>Nodes counting down on this one's completion (one entry per input slot it feeds); null once completed.</summary>
-    public List<PlanNode>? Waiters { get; set; }
+    /// <summary>The waiters after <see cref="Waiter"/>, in the order they registered.</summary>
+    public List<PlanNode>? MoreWaiters { get; set; }
 
     /// <summary>The inputs the node's next job waits for.</summary>
     public PlanNode[] Awaiting { get; set; } = [];

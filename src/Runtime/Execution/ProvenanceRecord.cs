@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -39,42 +40,88 @@ public static class ProvenanceRecord
     {
         ArgumentNullException.ThrowIfNull(keys);
         var pipeline = keys.Pipeline;
-        var keep = pipeline.SubgraphRefs(rootRef);
         // Written straight to UTF-8, in the order and spelling of the JSON object it describes —
         // {"pipeline": subgraph, "nodeTypes": {ref: type}, "nodeVersions": {type: version}, "sourceVersions": {ref: token}} —
         // so the bytes (and the key) are what serialising that object gives, without cloning every node's definition.
+        // Everything before "sourceVersions" depends on the pipeline and root only: kept with the pipeline, as is the
+        // last record, which a run with the same tokens (every run of a pipeline without sources) takes as it is.
+        var cached = pipeline.PipelineRecordCache as CachedPipelineRecord;
+        if (cached is null || cached.RootRef != rootRef)
+        {
+            cached = CachedPipelineRecord.Start(pipeline, rootRef);
+        }
+        var tokens = new List<(string Ref, string Token)>();
+        foreach (var r in cached.Kept)
+        {
+            if (keys.SourceVersion(r) is { } token) tokens.Add((r, token));
+        }
+        if (cached.Record is { } record && cached.Tokens.AsSpan().SequenceEqual(CollectionsMarshal.AsSpan(tokens)))
+        {
+            return record;
+        }
         var options = Json.JsonNumbers.WriteOptions;
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 + 128 * keep.Count);
-        using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true }))
+        var tail = new System.Buffers.ArrayBufferWriter<byte>(64 + 64 * tokens.Count);
+        using (var w = new Utf8JsonWriter(tail, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true }))
         {
             w.WriteStartObject();
-            w.WritePropertyName("pipeline");
-            pipeline.WriteSubgraph(w, rootRef, keep, options);
-            w.WriteStartObject("nodeTypes");
-            foreach (var n in pipeline.Nodes)
-            {
-                if (keep.Contains(n.Ref)) w.WriteString(n.Ref, n.Type.Name);
-            }
-            w.WriteEndObject();
-            // One entry per type, at the place of its first node (as assigning into a JsonObject keeps it).
-            w.WriteStartObject("nodeVersions");
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var n in pipeline.Nodes)
-            {
-                if (keep.Contains(n.Ref) && seen.Add(n.Type.Name)) w.WriteNumber(n.Type.Name, n.Type.Version);
-            }
-            w.WriteEndObject();
             w.WriteStartObject("sourceVersions");
-            foreach (var n in pipeline.Nodes)
+            foreach (var (r, token) in tokens)
             {
-                if (keep.Contains(n.Ref) && keys.SourceVersion(n.Ref) is { } token) w.WriteString(n.Ref, token);
+                w.WriteString(r, token);
             }
             w.WriteEndObject();
             w.WriteEndObject();
         }
-        var bytes = buffer.WrittenMemory;
-        var key = Key.Hash(KeyPrefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes.Span)));
-        return (key, new BinaryValue(PipelineContentType, bytes));
+        // The head ends where "nodeVersions" closes; the tail (without its opening brace) continues the same object.
+        var head = cached.Head;
+        var bytes = new byte[head.Length + tail.WrittenCount];
+        head.CopyTo(bytes, 0);
+        bytes[head.Length] = (byte)',';
+        tail.WrittenSpan[1..].CopyTo(bytes.AsSpan(head.Length + 1));
+        var key = Key.Hash(KeyPrefix + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+        var result = (key, new BinaryValue(PipelineContentType, bytes));
+        pipeline.PipelineRecordCache = new CachedPipelineRecord(rootRef, cached.Kept, head, [.. tokens], result);
+        return result;
+    }
+
+    /// <summary>What <see cref="PipelineRecord"/> keeps with a pipeline (immutable: runs share it across threads).</summary>
+    private sealed record CachedPipelineRecord(string RootRef, string[] Kept, byte[] Head, (string Ref, string Token)[] Tokens,
+        (Key Key, BinaryValue Value)? Record)
+    {
+        /// <summary>The subgraph's refs in document order, and the record up to (not including) "sourceVersions".</summary>
+        public static CachedPipelineRecord Start(Pipelines.Pipeline pipeline, string rootRef)
+        {
+            var keep = pipeline.SubgraphRefs(rootRef);
+            var kept = new List<string>(keep.Count);
+            foreach (var n in pipeline.Nodes)
+            {
+                if (keep.Contains(n.Ref)) kept.Add(n.Ref);
+            }
+            var options = Json.JsonNumbers.WriteOptions;
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(256 + 128 * keep.Count);
+            using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options.Encoder, SkipValidation = true }))
+            {
+                w.WriteStartObject();
+                w.WritePropertyName("pipeline");
+                pipeline.WriteSubgraph(w, rootRef, keep, options);
+                w.WriteStartObject("nodeTypes");
+                foreach (var r in kept)
+                {
+                    w.WriteString(r, pipeline[r].Type.Name);
+                }
+                w.WriteEndObject();
+                // One entry per type, at the place of its first node (as assigning into a JsonObject keeps it).
+                w.WriteStartObject("nodeVersions");
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var r in kept)
+                {
+                    var type = pipeline[r].Type;
+                    if (seen.Add(type.Name)) w.WriteNumber(type.Name, type.Version);
+                }
+                w.WriteEndObject();
+            }
+            return new CachedPipelineRecord(rootRef, [.. kept], buffer.WrittenSpan.ToArray(), [], null);
+        }
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public sealed record RunMemoryEstimate(long Bytes, long Cells, int Nodes)
         {
             if (!pn.Needed || pn.ProbeTier == TierNames.Ram) continue;
             nodes++;
-            long arrays = pn.ProbeTier is null ? 1 + pn.Inputs.Count : 1;
+            long arrays = pn.ProbeTier is null ? 1 + pn.InputNodes.Length : 1;
             long nodeCells = CellsOf(pn.Request);
             cells = SaturatingAdd(cells, nodeCells > long.MaxValue / arrays ? long.MaxValue : nodeCells * arrays);
         }

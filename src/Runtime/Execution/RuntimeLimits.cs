@@ -139,7 +139,16 @@ public sealed class RuntimeLimits
     public static long Cells(Coordinates coordinates)
     {
         ArgumentNullException.ThrowIfNull(coordinates);
-        return SaturatingProduct(coordinates.Shape.Select(s => (long)s));
+        // Asked once per planned node: no shape array, no iterator.
+        var axes = coordinates.Axes;
+        long n = 1;
+        for (int i = 0; i < axes.Count; i++)
+        {
+            long s = axes[i].Size;
+            if (s <= 0) return 0;
+            n = n > long.MaxValue / s ? long.MaxValue : n * s;
+        }
+        return n;
     }
 
     /// <summary>"N points", or "more than 2^63 points" when <paramref name="cells"/> saturated.</summary>

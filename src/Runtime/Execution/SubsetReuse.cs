@@ -28,9 +28,11 @@ internal static class SubsetReuse
         {
             return false;
         }
-        foreach (var a in request.Axes)
+        // Asked once per planned node: indexed, so no boxed enumerator.
+        var axes = request.Axes;
+        for (int i = 0; i < axes.Count; i++)
         {
-            if (a is not UniformCoordinates1D || a.Size <= 0)
+            if (axes[i] is not UniformCoordinates1D || axes[i].Size <= 0)
             {
                 return false;
             }

@@ -4,6 +4,9 @@ namespace PodCache.Runtime.Nodes;
 /// A configured node instance: plans what it needs from its inputs and computes its output.
 /// Implementations are immutable and thread-safe; one instance may evaluate many requests at once.
 /// </summary>
+// Public methods of every node type stay visible to reflection in a trimmed or native build: planning asks whether a
+// type overrides PlanInputs (Plan.PlansOwnInputs).
+[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicMethods)]
 public abstract class Node
 {
     /// <summary>

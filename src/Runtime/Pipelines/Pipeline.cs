@@ -31,6 +31,19 @@ public sealed class Pipeline
     /// <summary>The pipeline JSON as given (with <c>podpac_output_node</c> set).</summary>
     public JsonObject Definition { get; }
 
+    /// <summary>
+    /// The last run's pipeline record of this (immutable) pipeline, kept by <c>ProvenanceRecord.PipelineRecord</c> so
+    /// that running it again writes and hashes only what can differ between runs: the source version tokens.
+    /// </summary>
+    internal object? PipelineRecordCache
+    {
+        // Published whole (an immutable record) and read by runs on any thread.
+        get => Volatile.Read(ref _pipelineRecordCache);
+        set => Volatile.Write(ref _pipelineRecordCache, value);
+    }
+
+    private object? _pipelineRecordCache;
+
     /// <summary>The node with ref <paramref name="nodeRef"/>.</summary>
     /// <exception cref="KeyNotFoundException">No such ref.</exception>
     public PipelineNode this[string nodeRef] =>

@@ -71,6 +71,40 @@ public sealed class PipelineNode
         throw new KeyNotFoundException($"node '{Ref}' has no input slot '{slot}'");
     }
 
+    /// <summary>The index of <paramref name="slot"/> in <see cref="Slots"/>, or -1.</summary>
+    internal int SlotIndex(string slot)
+    {
+        var slots = Slots;
+        if (slots.Count <= 8)
+        {
+            for (int i = 0; i < slots.Count; i++)
+            {
+                if (string.Equals(slots[i], slot, StringComparison.Ordinal)) return i;
+            }
+            return -1;
+        }
+        // A wide fan-in: a table, built once per (immutable) node and published whole; a race builds it twice, harmlessly.
+        var index = Volatile.Read(ref _slotIndex);
+        if (index is null)
+        {
+            index = BuildSlotIndex(slots);
+            Volatile.Write(ref _slotIndex, index);
+        }
+        return index.TryGetValue(slot, out int found) ? found : -1;
+    }
+
+    private Dictionary<string, int>? _slotIndex;
+
+    private static Dictionary<string, int> BuildSlotIndex(IReadOnlyList<string> slots)
+    {
+        var index = new Dictionary<string, int>(slots.Count, StringComparer.Ordinal);
+        for (int i = 0; i < slots.Count; i++)
+        {
+            index.TryAdd(slots[i], i);
+        }
+        return index;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Ref} ({Type.Name})";
 }

@@ -20,9 +20,11 @@ internal static class Alignment
         }
         foreach (var a in inputs)
         {
-            foreach (var d in a.Dims)
+            // Indexed: a wide fan-in would box an enumerator per input.
+            var inputDims = a.Dims;
+            for (int i = 0; i < inputDims.Count; i++)
             {
-                if (!dims.Contains(d)) dims.Add(d);
+                if (!dims.Contains(inputDims[i])) dims.Add(inputDims[i]);
             }
         }
         var axes = new List<Coordinates1D>(dims.Count);

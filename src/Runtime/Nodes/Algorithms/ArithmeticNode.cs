@@ -14,8 +14,16 @@ internal sealed class ArithmeticNode : Node
         ["eqn", "params", "inputs", "output", "outputs", "units", "style", "cache_ctrl", "cache_output", "force_eval", "dtype"];
 
     private readonly ArithmeticExpression _expression;
+    // The slots the node was built with, and for each of the expression's variables its index among them.
+    private readonly string[] _slots;
+    private readonly int[] _variableSlots;
 
-    private ArithmeticNode(ArithmeticExpression expression) => _expression = expression;
+    private ArithmeticNode(ArithmeticExpression expression, string[] slots)
+    {
+        _expression = expression;
+        _slots = slots;
+        _variableSlots = expression.Variables.Select(v => Array.IndexOf(slots, v)).ToArray();
+    }
 
     public static NodeType Type { get; } = new(
         "algorithm.Arithmetic",
@@ -49,7 +57,8 @@ internal sealed class ArithmeticNode : Node
         try
         {
             string text = PythonFormat.Substitute(eqn, parameters);
-            return new ArithmeticNode(ArithmeticExpression.Parse(text, ctx.Slots.ToArray()));
+            var slots = ctx.Slots.ToArray();
+            return new ArithmeticNode(ArithmeticExpression.Parse(text, slots), slots);
         }
         catch (ExpressionException ex)
         {
@@ -60,15 +69,50 @@ internal sealed class ArithmeticNode : Node
 
     public override DataArray Evaluate(NodeContext context)
     {
-        var inputs = context.Slots.Select(context.Input).ToArray();
-        var output = inputs.Length == 0 ? context.Request : Alignment.OutputCoordinates(inputs, context.Request);
-        var aligned = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var slots = context.Slots;
+        var inputs = new DataArray[slots.Count];
         for (int i = 0; i < inputs.Length; i++)
         {
-            aligned[context.Slots[i]] = Alignment.Broadcast(inputs[i], output);
+            inputs[i] = context.Input(slots[i]);
+        }
+        var output = inputs.Length == 0 ? context.Request : Alignment.OutputCoordinates(inputs, context.Request);
+        var aligned = new double[inputs.Length][];
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            aligned[i] = Alignment.Broadcast(inputs[i], output);
         }
         var result = GC.AllocateUninitializedArray<double>(checked((int)output.Size));
-        _expression.Evaluate(aligned, result);
+        if (HasBuildSlots(slots))
+        {
+            _expression.Evaluate(aligned, _variableSlots, result);
+        }
+        else
+        {
+            var bySlot = new Dictionary<string, double[]>(inputs.Length, StringComparer.Ordinal);
+            for (int i = 0; i < inputs.Length; i++)
+            {
+                bySlot[slots[i]] = aligned[i];
+            }
+            _expression.Evaluate(bySlot, result);
+        }
         return new DataArray(output, result).TransposeToRequest(context.Request);
+    }
+
+    /// <summary>True when the context's slots are the ones the node was built with (always, from a pipeline).</summary>
+    private bool HasBuildSlots(IReadOnlyList<string> slots)
+    {
+        if (slots.Count != _slots.Length)
+        {
+            return false;
+        }
+        for (int i = 0; i < _variableSlots.Length; i++)
+        {
+            int s = _variableSlots[i];
+            if (s < 0 || !string.Equals(slots[s], _slots[s], StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 }

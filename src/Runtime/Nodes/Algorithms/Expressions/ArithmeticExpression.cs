@@ -75,25 +75,52 @@ internal sealed class ArithmeticExpression
         var arrays = new double[_variables.Length][];
         for (var i = 0; i < _variables.Length; i++)
         {
-            if (!inputs.TryGetValue(_variables[i], out var array) || array is null)
-            {
-                throw new ArgumentException($"no input array for variable '{_variables[i]}'", nameof(inputs));
-            }
-
-            if (array.Length != output.Length)
-            {
-                throw new ArgumentException(
-                    $"input '{_variables[i]}' has {array.Length} elements but the output has {output.Length}", nameof(inputs));
-            }
-
-            if (output.Overlaps(array))
-            {
-                throw new ArgumentException($"the output overlaps input '{_variables[i]}'", nameof(output));
-            }
-
-            arrays[i] = array;
+            inputs.TryGetValue(_variables[i], out var array);
+            arrays[i] = Checked(i, array, output);
         }
 
+        EvaluateCore(arrays, output);
+    }
+
+    /// <summary>
+    /// As <see cref="Evaluate(IReadOnlyDictionary{string, double[]}, Span{double})"/>, with the inputs given in slot
+    /// order: variable <c>i</c> (of <see cref="Variables"/>) is <c>bySlot[variableSlots[i]]</c>. No table per evaluation.
+    /// </summary>
+    internal void Evaluate(ReadOnlySpan<double[]> bySlot, ReadOnlySpan<int> variableSlots, Span<double> output)
+    {
+        Debug.Assert(variableSlots.Length == _variables.Length);
+        var arrays = new double[_variables.Length][];
+        for (var i = 0; i < _variables.Length; i++)
+        {
+            arrays[i] = Checked(i, bySlot[variableSlots[i]], output);
+        }
+
+        EvaluateCore(arrays, output);
+    }
+
+    private double[] Checked(int variable, double[]? array, Span<double> output)
+    {
+        if (array is null)
+        {
+            throw new ArgumentException($"no input array for variable '{_variables[variable]}'", "inputs");
+        }
+
+        if (array.Length != output.Length)
+        {
+            throw new ArgumentException(
+                $"input '{_variables[variable]}' has {array.Length} elements but the output has {output.Length}", "inputs");
+        }
+
+        if (output.Overlaps(array))
+        {
+            throw new ArgumentException($"the output overlaps input '{_variables[variable]}'", nameof(output));
+        }
+
+        return array;
+    }
+
+    private void EvaluateCore(double[][] arrays, Span<double> output)
+    {
         if (output.IsEmpty)
         {
             return;

@@ -65,6 +65,7 @@ internal sealed class MemberActor : UntypedActor, IWithTimers
         switch (message)
         {
             case MemberRemoved removed:
+                _state.ForgetOwner(removed.Member.Address.ToString());
                 _members.Remove(removed.Member.UniqueAddress);
                 _unreachable.Remove(removed.Member.UniqueAddress);
                 PublishMembers();
@@ -115,7 +116,12 @@ internal sealed class MemberActor : UntypedActor, IWithTimers
             case CurrentRegions known:
                 PingIfAllRegionsKnown(known);
                 break;
-            case ShardPong:
+            case ShardPong pong:
+                // Where each shard lives, for batching a run's nodes per owner.
+                if (pong.Shard < _state.Options.ShardCount)
+                {
+                    _state.SetShardOwner(pong.Shard, pong.Owner);
+                }
                 break;
             case Changed changed when changed.Key.Equals(UsageKey):
                 _state.UsageEntries = [.. changed.Get(UsageKey).Entries.Values];

@@ -302,7 +302,7 @@ public sealed class ClusterBridge : IAsyncDisposable
     /// </summary>
     private void SendBatches(IReadOnlyList<RemotePlanNode> nodes)
     {
-        if (_member is not { IsUp: true } member)
+        if (!_options.BatchMisses || _member is not { IsUp: true } member)
         {
             return;
         }

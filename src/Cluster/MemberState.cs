@@ -86,6 +86,21 @@ internal sealed class MemberState
         }
     }
 
+    /// <summary>The shards whose owner is not known (no pong named it since it was allocated or its owner left).</summary>
+    public List<int> UnknownOwners()
+    {
+        var owned = OwnedShards;
+        var unknown = new List<int>();
+        for (int i = 0; i < _shardOwners.Length; i++)
+        {
+            if (Volatile.Read(ref _shardOwners[i]) is null && !owned.Contains(i))
+            {
+                unknown.Add(i);
+            }
+        }
+        return unknown;
+    }
+
     /// <summary>Forgets the shards of a member that left: they are unknown until their next owner answers a ping.</summary>
     public void ForgetOwner(string owner)
     {

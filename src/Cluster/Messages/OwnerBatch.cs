@@ -10,11 +10,3 @@ namespace PodCache.Cluster.Messages;
 /// <param name="ShardCount">The requester's shard count; an owner with another count ignores the batch.</param>
 /// <param name="Items">The nodes, inputs before the nodes that read them.</param>
 internal sealed record OwnerBatch(string Requester, int ShardCount, IReadOnlyList<BatchItem> Items) : IClusterMessage;
-
-/// <summary>One node of an <see cref="OwnerBatch"/>.</summary>
-/// <param name="Key">The node's ResultKey.</param>
-/// <param name="Payload">Its evaluation request (validated by the owner's handler like any).</param>
-/// <param name="PushedInputs">Inputs that other owners will push to this owner.</param>
-/// <param name="Consumers">Members to push the value to (owners of nodes that read it, and the requester for the root).</param>
-internal sealed record BatchItem(PodCache.Cache.Keys.Key Key, byte[] Payload, IReadOnlyList<PodCache.Cache.Keys.Key> PushedInputs,
-    IReadOnlyList<string> Consumers);

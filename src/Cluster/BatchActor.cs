@@ -66,16 +66,24 @@ internal sealed class BatchActor : UntypedActor, IWithTimers
 
     private void OnBatch(OwnerBatch batch)
     {
+        // Pushes go to live members only: an address in the message is untrusted and must not make this member dial out.
+        var live = _state.Members.Values.Select(m => m.Address).ToHashSet(StringComparer.Ordinal);
         if (batch.ShardCount != _state.Options.ShardCount)
         {
-            // The requester's consumers fall back to asking each key's owner, which refuses with the reason.
-            _log.Warning("Ignoring a batch from {0}: it uses {1} shards, this member {2}", batch.Requester, batch.ShardCount,
+            // Told at once to ask each key's owner, the consumers get the refusal (and its reason) from the owner.
+            _log.Warning("Refusing a batch from {0}: it uses {1} shards, this member {2}", batch.Requester, batch.ShardCount,
                 _state.Options.ShardCount);
+            foreach (var item in batch.Items)
+            {
+                var retry = new KeyRetry(item.Key, _state.SelfAddress, "the batch's shard count differs from the owner's", 1);
+                foreach (var consumer in item.Consumers.Where(live.Contains).Distinct(StringComparer.Ordinal))
+                {
+                    _system.ActorSelection(PathOf(consumer)).Tell(retry, ActorRefs.NoSender);
+                }
+            }
             return;
         }
         Interlocked.Increment(ref _state.Counters.BatchesReceived);
-        // Pushes go to live members only: an address in the message is untrusted and must not make this member dial out.
-        var live = _state.Members.Values.Select(m => m.Address).ToHashSet(StringComparer.Ordinal);
         foreach (var item in batch.Items)
         {
             foreach (var input in item.PushedInputs)

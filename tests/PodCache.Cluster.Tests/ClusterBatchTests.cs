@@ -115,4 +115,32 @@ public sealed class ClusterBatchTests
         Assert.Equal(0, total.InlineAnswers + total.FetchedAnswers);
         Assert.Equal(0, total.PushFallbacks);
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task AnnouncedPush_NeverComes_FallsBackAfterAskTimeout_AndAPushThatComesIsUsed()
+    {
+        await using var cluster = await TestCluster.StartAsync(1, o => o.AskTimeout = TimeSpan.FromSeconds(1));
+        var member = cluster.Members[0];
+        var flight = member.SingleFlight;
+        var (lost, pushed) = (Key.Hash("batch/lost"), Key.Hash("batch/pushed"));
+        using var cts = new CancellationTokenSource(Bound);
+
+        Assert.Null(await flight.TryPushedAsync(lost, cts.Token)); // nothing announced: ask as before
+        Assert.True(flight.Expect(lost));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Null(await flight.TryPushedAsync(lost, cts.Token));
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(30));
+        Assert.Equal(1, member.Statistics.PushFallbacks);
+        Assert.Null(await flight.TryPushedAsync(lost, cts.Token)); // forgotten: the next run asks at once
+
+        Assert.True(flight.Expect(pushed));
+        var waiting = flight.TryPushedAsync(pushed, cts.Token);
+        member.System.ActorSelection(BatchActor.PathOf(member.Address))
+            .Tell(new PodCache.Cluster.Messages.KeyInline(pushed, [1, 2, 3], "akka.tcp://podcache@127.0.0.1:1", "computed", 0.5, 1));
+        var result = await waiting;
+        Assert.NotNull(result);
+        Assert.Equal(new byte[] { 1, 2, 3 }, result.Data);
+        Assert.False(result.OwnerIsSelf);
+        Assert.Equal(1, member.Statistics.PushesUsed);
+    }
 }

@@ -322,9 +322,18 @@ public sealed class ClusterBridge : IAsyncDisposable
         string self = flight.SelfAddress;
         if (needed.Values.Any(n => n.Owner is null))
         {
-            // A node never cached is evaluated by whoever needs it, and an owner not known yet: ask per node.
+            // A node never cached is evaluated by whoever needs it, and one whose owner is not known yet is asked of it
+            // when needed: both are left out (nobody expects a push of them, nor pushes them their inputs), the rest
+            // is batched.
             flight.CountSkipped();
-            return;
+            foreach (var key in needed.Where(kv => kv.Value.Owner is null).Select(kv => kv.Key).ToList())
+            {
+                needed.Remove(key);
+            }
+            if (needed.Count < 2)
+            {
+                return;
+            }
         }
         if (needed.Values.All(n => n.Owner == self))
         {

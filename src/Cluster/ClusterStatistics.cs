@@ -31,6 +31,9 @@ public sealed record ClusterStatistics(long Requests, long LocalAnswers, long In
     /// <summary>Expected pushes that did not come in time (or said "ask the owner"): the input was asked for after all.</summary>
     public long PushFallbacks { get; init; }
 
-    /// <summary>Runs that were not batched (an owner unknown, a node never cached, the batch too large): asked per node.</summary>
+    /// <summary>
+    /// Runs batched only in part (nodes never cached, or whose owner is not known yet, are asked per node) or not at all
+    /// (a batch too large).
+    /// </summary>
     public long BatchesSkipped { get; init; }
 }

@@ -116,6 +116,30 @@ public sealed class ClusterBatchTests
         Assert.Equal(0, total.PushFallbacks);
     }
 
+    [Fact(Timeout = 180_000)]
+    public async Task Miss_WithANodeNeverCached_BatchesTheRest_SameOutputAsOneProcess()
+    {
+        // c is never cached: left out of the batch, evaluated wherever it is needed; its inputs are asked per node there.
+        await using var cluster = await BridgeCluster.StartAsync(3);
+        await cluster.WaitForShardMapAsync(Bound);
+        var pipeline = Pipeline.Parse(Chain.Replace("""{"eqn": "A - B"}}""", """{"eqn": "A - B"}, "cache": {"enabled": false}}""",
+            StringComparison.Ordinal));
+        var coords = Coords(10);
+        var (expected, keys) = await LocalAsync(pipeline, coords);
+
+        using var cts = new CancellationTokenSource(Bound);
+        var run = await cluster.Runner(2).RunAsync(pipeline, coords, null, cts.Token);
+
+        Assert.Equal(expected, run.Output!.Values.ToArray());
+        var total = cluster.Total();
+        Assert.Equal(1, total.BatchesSkipped);
+        Assert.True(total.BatchesSent >= 1);
+        Assert.Equal(0, total.PushFallbacks);
+        // Each cached key once cluster-wide.
+        var cached = cluster.Computed.Select(c => c.Key).Where(keys.Contains).ToList();
+        Assert.Equal(cached.Count, cached.Distinct().Count());
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task AnnouncedPush_NeverComes_FallsBackAfterAskTimeout_AndAPushThatComesIsUsed()
     {

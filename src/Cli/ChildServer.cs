@@ -24,6 +24,16 @@ internal sealed class ChildServer : IAsyncDisposable
     /// <summary>Where the server listens.</summary>
     public Uri BaseAddress { get; }
 
+    /// <summary>CPU time the server process has used so far (user and system).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Starts the server and waits until it listens.</summary>
     /// <param name="extraArgs">More <c>podcache serve</c> options.</param>
     /// <param name="cancellationToken">Cancels the start.</param>

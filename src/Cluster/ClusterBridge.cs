@@ -3,6 +3,7 @@ using PodCache.Cache;
 using PodCache.Cache.Budgets;
 using PodCache.Cache.Keys;
 using PodCache.Cache.Tiers;
+using PodCache.Cluster.Messages;
 using PodCache.Runtime;
 using PodCache.Runtime.Execution;
 using PodCache.Runtime.Pipelines;
@@ -219,21 +220,29 @@ public sealed class ClusterBridge : IAsyncDisposable
             return null;
         }
         var member = _member ?? throw new ClusterUnavailableException("this cluster member has not started");
-        byte[] request = describe();
-        if (request.Length > member.SingleFlight.MaxRequestBytes)
-        {
-            // Correct, not placed: evaluated here (its inputs still go to their owners).
-            if (Interlocked.Increment(ref _largeRequests) == 1)
-            {
-                _log.LogWarning("A {Bytes}-byte evaluation request exceeds the {Limit}-byte cluster message limit; such nodes are computed by the member that needs them",
-                    request.Length, member.SingleFlight.MaxRequestBytes);
-            }
-            return null;
-        }
         ClusterResult result;
         try
         {
-            result = await member.SingleFlight.GetOrComputeAsync(key, request, cancellationToken).ConfigureAwait(false);
+            // A batched run: the owner pushes the value here when it has it, so waiting costs no round trip.
+            if (await member.SingleFlight.TryPushedAsync(key, cancellationToken).ConfigureAwait(false) is { } pushed)
+            {
+                result = pushed;
+            }
+            else
+            {
+                byte[] request = describe();
+                if (request.Length > member.SingleFlight.MaxRequestBytes)
+                {
+                    // Correct, not placed: evaluated here (its inputs still go to their owners).
+                    if (Interlocked.Increment(ref _largeRequests) == 1)
+                    {
+                        _log.LogWarning("A {Bytes}-byte evaluation request exceeds the {Limit}-byte cluster message limit; such nodes are computed by the member that needs them",
+                            request.Length, member.SingleFlight.MaxRequestBytes);
+                    }
+                    return null;
+                }
+                result = await member.SingleFlight.GetOrComputeAsync(key, request, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (ClusterComputeException ex) when (ex.Failure is { Kind: ClusterFailureKind.Pipeline } failure)
         {
@@ -284,11 +293,132 @@ public sealed class ClusterBridge : IAsyncDisposable
         return (DataArray)_codec.Decode(ms, bytes.Length);
     }
 
+    /// <summary>
+    /// A run of this member's own missed: send each owner of its needed nodes one <see cref="OwnerBatch"/> with the nodes
+    /// it owns, each naming the inputs other owners will push to it and the members to push its value to (the root's to
+    /// this one). The run then proceeds as before, but every remote node it or an owner waits for arrives as a push, so
+    /// the run costs one message per owner rather than a round trip per node. Owners' own runs (computing a key for a
+    /// batch or a request) never batch again: their nodes are in the batch already, or are asked per node as before.
+    /// </summary>
+    private void SendBatches(IReadOnlyList<RemotePlanNode> nodes)
+    {
+        if (!_options.BatchMisses || _member is not { IsUp: true } member)
+        {
+            return;
+        }
+        var flight = member.SingleFlight;
+        var needed = new Dictionary<Key, (RemotePlanNode Node, string? Owner)>();
+        foreach (var n in nodes)
+        {
+            if (!n.Held)
+            {
+                needed.TryAdd(n.ResultKey, (n, n.CacheEnabled ? flight.OwnerOf(n.ResultKey) : null));
+            }
+        }
+        if (needed.Count < 2)
+        {
+            return; // One node is one request already.
+        }
+        string self = flight.SelfAddress;
+        if (needed.Values.Any(n => n.Owner is null))
+        {
+            // A node never cached is evaluated by whoever needs it, and one whose owner is not known yet is asked of it
+            // when needed: both are left out (nobody expects a push of them, nor pushes them their inputs), the rest
+            // is batched.
+            flight.CountSkipped();
+            foreach (var key in needed.Where(kv => kv.Value.Owner is null).Select(kv => kv.Key).ToList())
+            {
+                needed.Remove(key);
+            }
+            if (needed.Count < 2)
+            {
+                return;
+            }
+        }
+        if (needed.Values.All(n => n.Owner == self))
+        {
+            return;
+        }
+        var pushed = needed.Keys.ToDictionary(k => k, _ => new List<Key>());
+        var consumers = needed.Keys.ToDictionary(k => k, _ => new List<string>());
+        foreach (var (key, (node, owner)) in needed)
+        {
+            foreach (var input in node.Inputs)
+            {
+                if (needed.TryGetValue(input, out var i) && i.Owner != owner)
+                {
+                    pushed[key].Add(input);
+                    if (!consumers[input].Contains(owner!))
+                    {
+                        consumers[input].Add(owner!);
+                    }
+                }
+            }
+        }
+        var root = needed.Values.FirstOrDefault(n => n.Node.IsRoot);
+        if (root.Node is not null && root.Owner != self)
+        {
+            consumers[root.Node.ResultKey].Add(self);
+        }
+        var batches = new List<(string Owner, OwnerBatch Batch)>();
+        // The plan lists nodes top-down; inputs first reads better in a batch and starts the leaves first.
+        foreach (var group in needed.Reverse().GroupBy(kv => kv.Value.Owner!, StringComparer.Ordinal))
+        {
+            var items = new List<BatchItem>();
+            long bytes = 0;
+            foreach (var (key, (node, _)) in group)
+            {
+                byte[] payload = node.Request();
+                bytes += payload.Length;
+                items.Add(new BatchItem(key, payload, pushed[key], consumers[key]));
+            }
+            if (items.Count > Messages.MessagePackAkkaSerializer.MaxBatchItems || bytes > flight.MaxRequestBytes
+                || items.Any(i => i.PushedInputs.Count > Messages.MessagePackAkkaSerializer.MaxBatchLinks
+                    || i.Consumers.Count > Messages.MessagePackAkkaSerializer.MaxBatchLinks))
+            {
+                flight.CountSkipped();
+                return;
+            }
+            batches.Add((group.Key, new OwnerBatch(self, flight.ShardCount, items)));
+        }
+        // Announced before anything is sent: a push may arrive before this run (or this member's own batch) asks.
+        if (root.Node is not null && root.Owner != self)
+        {
+            flight.Expect(root.Node.ResultKey);
+        }
+        foreach (var (owner, batch) in batches)
+        {
+            if (owner == self)
+            {
+                foreach (var item in batch.Items)
+                {
+                    foreach (var input in item.PushedInputs)
+                    {
+                        flight.Expect(input);
+                    }
+                }
+            }
+        }
+        foreach (var (owner, batch) in batches)
+        {
+            flight.SendBatch(owner, batch);
+        }
+    }
+
     /// <summary>Routes a runner's nodes to their owners; <c>computingHere</c> is the key an owner's handler computes itself.</summary>
     private sealed class RemoteEvaluator(ClusterBridge bridge, Key? computingHere) : IRemoteEvaluator
     {
         public ValueTask<RemoteEvaluation?> TryEvaluateAsync(Key resultKey, Func<byte[]> request, CancellationToken cancellationToken) =>
             bridge.EvaluateAsync(resultKey, computingHere, request, cancellationToken);
+
+        public ValueTask PlannedAsync(IReadOnlyList<RemotePlanNode> nodes, CancellationToken cancellationToken)
+        {
+            if (computingHere is null)
+            {
+                bridge.SendBatches(nodes);
+            }
+            return ValueTask.CompletedTask;
+        }
     }
 
     /// <summary>A budget scope whose target is known only once the member has started (unbounded until then).</summary>

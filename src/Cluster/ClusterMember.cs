@@ -33,7 +33,7 @@ public sealed class ClusterMember : IAsyncDisposable
     private readonly ILogger? _log;
     private int _leaving;
 
-    private ClusterMember(ActorSystem system, MemberState state, IActorRef region, IActorRef memberActor, ClusterPayloadFetcher fetcher,
+    private ClusterMember(ActorSystem system, MemberState state, IActorRef region, IActorRef memberActor, ClusterSingleFlight singleFlight,
         ILogger? log)
     {
         _system = system;
@@ -42,7 +42,7 @@ public sealed class ClusterMember : IAsyncDisposable
         _memberActor = memberActor;
         _log = log;
         Region = region;
-        SingleFlight = new ClusterSingleFlight(system, region, state, fetcher);
+        SingleFlight = singleFlight;
         var budgets = state.Options.Budgets;
         int shards = state.Options.ShardCount;
         RamBudget = new ClusterBudgetScope("ram", budgets.RamBytes,
@@ -92,6 +92,8 @@ public sealed class ClusterMember : IAsyncDisposable
                 new KeyMessageExtractor(options.ShardCount), sharding.DefaultShardAllocationStrategy(settings), EntityStop.Handoff)
                 .WaitAsync(cancellationToken).ConfigureAwait(false);
             var memberActor = system.ActorOf(Props.Create(() => new MemberActor(state, region)), "podcache-member");
+            var singleFlight = new ClusterSingleFlight(system, region, state, fetcher);
+            system.ActorOf(Props.Create(() => new BatchActor(state, singleFlight)), BatchActor.Name);
 
             // Join only now that the region exists.
             var seeds = options.Seeds.Count == 0
@@ -100,7 +102,7 @@ public sealed class ClusterMember : IAsyncDisposable
             cluster.JoinSeedNodes(seeds);
             var log = loggerFactory?.CreateLogger<ClusterMember>();
             log?.LogInformation("Cluster member {Address} joining through {Seeds}", self.Address, string.Join(", ", seeds));
-            return new ClusterMember(system, state, region, memberActor, fetcher, log);
+            return new ClusterMember(system, state, region, memberActor, singleFlight, log);
         }
         catch
         {

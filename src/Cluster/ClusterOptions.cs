@@ -202,6 +202,12 @@ public sealed class ClusterOptions
         }
     }
 
+    /// <summary>
+    /// When a run misses, send each owner of its nodes one message with all the nodes it owns, the owners pushing values
+    /// to the members that read them (default true); false asks each node's owner in turn, one round trip per node.
+    /// </summary>
+    public bool BatchMisses { get; set; } = true;
+
     /// <summary>The largest request payload (what the owner needs to compute a key) in bytes (default 96 KiB, at most 112,000).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Outside 0–112,000.</exception>
     public int MaxRequestBytes

@@ -11,7 +11,7 @@ namespace PodCache.Cluster;
 /// <remarks>
 /// Config keys: <c>systemName</c>, <c>host</c>, <c>seeds</c> (list of HOST:PORT), <c>minMembers</c>, <c>shardCount</c>,
 /// <c>stableAfter</c>, <c>askTimeout</c>, <c>computeTimeout</c>, <c>handoffGrace</c>, <c>rebalanceInterval</c>
-/// (durations: seconds as a number, or <c>"500ms"</c>, <c>"5s"</c>, <c>"2m"</c>, <c>"PT5S"</c>), <c>inlineLimitBytes</c>,
+/// (durations: seconds as a number, or <c>"500ms"</c>, <c>"5s"</c>, <c>"2m"</c>, <c>"PT5S"</c>), <c>inlineLimitBytes</c>, <c>batchMisses</c>,
 /// <c>advertiseUrl</c>, <c>logLevel</c>, and <c>budgets</c> <c>{"ram", "disk", "s3"}</c> (sizes, e.g. <c>"64MB"</c>).
 /// Unless <c>askTimeout</c> is given, it is <c>stableAfter</c> + 15 s, so requests made while a crashed member's shards
 /// move wait for the new owner instead of timing out.
@@ -113,6 +113,10 @@ public static class ClusterSettings
                 case "handoffGrace": Set(p, () => o.HandoffGrace = Duration(value, p)); break;
                 case "rebalanceInterval": Set(p, () => o.RebalanceInterval = Duration(value, p)); break;
                 case "inlineLimitBytes": Set(p, () => o.InlineLimitBytes = Int(value, p)); break;
+                case "batchMisses":
+                    o.BatchMisses = value is JsonValue batch && batch.TryGetValue(out bool on) ? on
+                        : throw new ConfigurationException($"{p}: must be true or false");
+                    break;
                 case "advertiseUrl": Set(p, () => o.HttpBaseUrl = Url(Text(), p)); break;
                 case "logLevel":
                     string level = Text().ToUpperInvariant();

@@ -73,17 +73,96 @@ public sealed class ClusterSingleFlight
         {
             reply = await answer.Task.ConfigureAwait(false);
         }
+        return await ResolveAsync(key, reply, counted: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The value another owner pushed for <paramref name="key"/> (a batched run announced it), waiting for it up to
+    /// <see cref="ClusterOptions.AskTimeout"/>; null when none was announced, it did not come in time, or the pusher said
+    /// to ask the owner — then ask with <see cref="GetOrComputeAsync"/>, which joins whatever the owner is doing.
+    /// </summary>
+    internal async Task<ClusterResult?> TryPushedAsync(Key key, CancellationToken cancellationToken)
+    {
+        if (_state.Inbox.Find(key) is not { } push)
+        {
+            return null;
+        }
+        IClusterMessage reply;
+        try
+        {
+            reply = await push.WaitAsync(_state.Options.AskTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Lost (the pusher died, or its view of the members lagged): only this waiter pays the wait.
+            _state.Inbox.Forget(key, push);
+            Interlocked.Increment(ref _state.Counters.PushFallbacks);
+            return null;
+        }
+        if (reply is KeyRetry or KeyFailed)
+        {
+            // A failure is not kept: the next run asks again, as it would without batching.
+            _state.Inbox.Forget(key, push);
+        }
+        if (reply is KeyRetry)
+        {
+            Interlocked.Increment(ref _state.Counters.PushFallbacks);
+            return null;
+        }
+        Interlocked.Increment(ref _state.Counters.PushesUsed);
+        return await ResolveAsync(key, reply, counted: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>This member's address.</summary>
+    internal string SelfAddress => _state.SelfAddress;
+
+    /// <summary>The shard count.</summary>
+    internal int ShardCount => _state.Options.ShardCount;
+
+    /// <summary>The member that owns <paramref name="key"/> as far as this member knows, or null.</summary>
+    internal string? OwnerOf(Key key)
+    {
+        return OwnerOfShard(ShardPlacement.ShardOf(key, _state.Options.ShardCount));
+    }
+
+    /// <summary>The member that owns <paramref name="shard"/> as far as this member knows, or null.</summary>
+    internal string? OwnerOfShard(int shard) => _state.OwnedShards.Contains(shard) ? _state.SelfAddress : _state.OwnerOf(shard);
+
+    /// <summary>Announces a push this member will receive; false when the inbox is full.</summary>
+    internal bool Expect(Key key) => _state.Inbox.Expect(key);
+
+    /// <summary>Sends one owner its batch (to this member's own batch actor without serializing when it is the owner).</summary>
+    internal void SendBatch(string owner, OwnerBatch batch)
+    {
+        if (!IsSelf(owner))
+        {
+            Interlocked.Increment(ref _state.Counters.BatchesSent);
+            Interlocked.Add(ref _state.Counters.BatchNodes, batch.Items.Count);
+        }
+        _system.ActorSelection(BatchActor.PathOf(IsSelf(owner) ? "" : owner)).Tell(batch, ActorRefs.NoSender);
+    }
+
+    internal void CountSkipped() => Interlocked.Increment(ref _state.Counters.BatchesSkipped);
+
+    private async Task<ClusterResult> ResolveAsync(Key key, object reply, bool counted, CancellationToken cancellationToken)
+    {
         switch (reply)
         {
             case KeyInline inline:
             {
                 bool self = IsSelf(inline.Owner);
-                Interlocked.Increment(ref self ? ref _state.Counters.LocalAnswers : ref _state.Counters.InlineAnswers);
+                if (counted)
+                {
+                    Interlocked.Increment(ref self ? ref _state.Counters.LocalAnswers : ref _state.Counters.InlineAnswers);
+                }
                 return new ClusterResult(key, inline.Data, inline.Data.Length, inline.Owner, self, inline.OwnerStatus, inline.Seconds,
                     self ? ClusterDelivery.Local : ClusterDelivery.Inline);
             }
             case KeyReference reference when IsSelf(reference.Owner):
-                Interlocked.Increment(ref _state.Counters.LocalAnswers);
+                if (counted)
+                {
+                    Interlocked.Increment(ref _state.Counters.LocalAnswers);
+                }
                 return new ClusterResult(key, null, reference.Length, reference.Owner, true, reference.OwnerStatus, reference.Seconds,
                     ClusterDelivery.Local);
             case KeyReference reference:
@@ -91,12 +170,18 @@ public sealed class ClusterSingleFlight
                 Uri? url = reference.OwnerHttpUrl is { } text ? new Uri(text, UriKind.Absolute) : null;
                 byte[] data = await _fetcher(new ClusterReference(key, reference.Length, reference.Owner, url), cancellationToken)
                     .ConfigureAwait(false);
-                Interlocked.Increment(ref _state.Counters.FetchedAnswers);
+                if (counted)
+                {
+                    Interlocked.Increment(ref _state.Counters.FetchedAnswers);
+                }
                 return new ClusterResult(key, data, data.Length, reference.Owner, false, reference.OwnerStatus, reference.Seconds,
                     ClusterDelivery.Fetched);
             }
             case KeyFailed failed:
-                Interlocked.Increment(ref _state.Counters.Failures);
+                if (counted)
+                {
+                    Interlocked.Increment(ref _state.Counters.Failures);
+                }
                 throw new ClusterComputeException(key, failed.Owner, failed.Failure);
             default:
                 throw new InvalidOperationException($"Unexpected answer {reply.GetType().Name} for {key}.");

@@ -31,6 +31,10 @@ internal sealed class MemberActor : UntypedActor, IWithTimers
     private bool _pinging = true;
     private UsageEntry? _published;
     private int _pingDeferrals;
+    private bool _pingedAll;
+
+    // How often shards whose owner no pong has named yet are pinged again.
+    private static readonly TimeSpan UnknownOwnerPing = TimeSpan.FromSeconds(1);
 
     // A region that never registers (its member is stuck) must not keep the shards unallocated for long.
     private const int MaxPingDeferrals = 40;
@@ -52,6 +56,7 @@ internal sealed class MemberActor : UntypedActor, IWithTimers
         _replicator.Tell(Dsl.Subscribe(UsageKey, Self));
         Timers.StartPeriodicTimer(nameof(Refresh), Refresh.Instance, _state.Options.RefreshInterval);
         Timers.StartPeriodicTimer(nameof(PingShards), PingShards.Instance, _state.Options.RebalanceInterval);
+        Timers.StartPeriodicTimer(nameof(PingUnknown), PingUnknown.Instance, UnknownOwnerPing);
     }
 
     protected override void PostStop()
@@ -65,6 +70,7 @@ internal sealed class MemberActor : UntypedActor, IWithTimers
         switch (message)
         {
             case MemberRemoved removed:
+                _state.ForgetOwner(removed.Member.Address.ToString());
                 _members.Remove(removed.Member.UniqueAddress);
                 _unreachable.Remove(removed.Member.UniqueAddress);
                 PublishMembers();
@@ -112,10 +118,20 @@ internal sealed class MemberActor : UntypedActor, IWithTimers
             case PingShards:
                 Ping();
                 break;
+            case PingUnknown:
+                // Batching needs every shard's owner: until the pongs have named them all (just after joining, or after a
+                // member left), ask again soon rather than at the next rebalance interval.
+                PingUnknownShards();
+                break;
             case CurrentRegions known:
                 PingIfAllRegionsKnown(known);
                 break;
-            case ShardPong:
+            case ShardPong pong:
+                // Where each shard lives, for batching a run's nodes per owner.
+                if (pong.Shard < _state.Options.ShardCount)
+                {
+                    _state.SetShardOwner(pong.Shard, pong.Owner);
+                }
                 break;
             case Changed changed when changed.Key.Equals(UsageKey):
                 _state.UsageEntries = [.. changed.Get(UsageKey).Entries.Values];
@@ -148,6 +164,19 @@ internal sealed class MemberActor : UntypedActor, IWithTimers
             .PipeTo(Self, failure: _ => RegionStateUnavailable.Instance);
     }
 
+    private void PingUnknownShards()
+    {
+        // Only after the first full round (which waits for every region): pinging a shard allocates it.
+        if (!_pingedAll || !_pinging || _pingDeferrals > 0 || _cluster.SelfMember.Status != MemberStatus.Up)
+        {
+            return;
+        }
+        foreach (int shard in _state.UnknownOwners())
+        {
+            _region.Tell(new ShardPing(shard), Self);
+        }
+    }
+
     private void PingIfAllRegionsKnown(CurrentRegions known)
     {
         if (!_pinging)
@@ -161,6 +190,7 @@ internal sealed class MemberActor : UntypedActor, IWithTimers
             return;
         }
         _pingDeferrals = 0;
+        _pingedAll = true;
         for (int shard = 0; shard < _state.Options.ShardCount; shard++)
         {
             _region.Tell(new ShardPing(shard), Self);
@@ -233,6 +263,11 @@ internal sealed class MemberActor : UntypedActor, IWithTimers
     private sealed class PingShards
     {
         public static readonly PingShards Instance = new();
+    }
+
+    private sealed class PingUnknown
+    {
+        public static readonly PingUnknown Instance = new();
     }
 
     private sealed class RegionStateUnavailable

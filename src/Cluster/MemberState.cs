@@ -13,6 +13,7 @@ internal sealed class MemberState
     private ImmutableDictionary<string, ClusterMemberInfo> _members = ImmutableDictionary<string, ClusterMemberInfo>.Empty;
     private FrozenSet<int> _owned = FrozenSet<int>.Empty;
     private ImmutableArray<UsageEntry> _usage = [];
+    private readonly string?[] _shardOwners;
 
     public MemberState(ClusterOptions options, string selfAddress, string selfKey, OwnerComputeHandler handler, Func<MemberUsage>? usage)
     {
@@ -21,6 +22,7 @@ internal sealed class MemberState
         SelfKey = selfKey;
         Handler = handler;
         Usage = usage;
+        _shardOwners = new string?[options.ShardCount];
     }
 
     public ClusterOptions Options { get; }
@@ -36,6 +38,9 @@ internal sealed class MemberState
     public Func<MemberUsage>? Usage { get; }
 
     public ClusterCounters Counters { get; } = new();
+
+    /// <summary>Values other owners pushed to this member for batched runs.</summary>
+    public BatchInbox Inbox { get; } = new();
 
     public TaskCompletionSource Up { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -64,6 +69,47 @@ internal sealed class MemberState
         if (OnOwnedShardsChanged is { } handler)
         {
             ThreadPool.QueueUserWorkItem(_ => handler(owned));
+        }
+    }
+
+    /// <summary>
+    /// The member that last said it owns <paramref name="shard"/> (a <see cref="ShardPong"/>), or null when unknown. A hint
+    /// for batching only: a stale answer costs an extra hop (the batch's owner asks the real owner), never a wrong value.
+    /// </summary>
+    public string? OwnerOf(int shard) => Volatile.Read(ref _shardOwners[shard]);
+
+    public void SetShardOwner(int shard, string owner)
+    {
+        if (shard >= 0 && shard < _shardOwners.Length)
+        {
+            Volatile.Write(ref _shardOwners[shard], owner);
+        }
+    }
+
+    /// <summary>The shards whose owner is not known (no pong named it since it was allocated or its owner left).</summary>
+    public List<int> UnknownOwners()
+    {
+        var owned = OwnedShards;
+        var unknown = new List<int>();
+        for (int i = 0; i < _shardOwners.Length; i++)
+        {
+            if (Volatile.Read(ref _shardOwners[i]) is null && !owned.Contains(i))
+            {
+                unknown.Add(i);
+            }
+        }
+        return unknown;
+    }
+
+    /// <summary>Forgets the shards of a member that left: they are unknown until their next owner answers a ping.</summary>
+    public void ForgetOwner(string owner)
+    {
+        for (int i = 0; i < _shardOwners.Length; i++)
+        {
+            if (string.Equals(Volatile.Read(ref _shardOwners[i]), owner, StringComparison.Ordinal))
+            {
+                Volatile.Write(ref _shardOwners[i], null);
+            }
         }
     }
 

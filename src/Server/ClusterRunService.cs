@@ -179,6 +179,17 @@ public sealed class ClusterRunService : IRunService
                 ["computations"] = s.OwnerComputations,
                 ["joined"] = s.OwnerJoins,
             },
+            ["batches"] = new JsonObject
+            {
+                ["sent"] = s.BatchesSent,
+                ["nodes"] = s.BatchNodes,
+                ["nodesPerMessage"] = s.BatchesSent == 0 ? 0 : Math.Round((double)s.BatchNodes / s.BatchesSent, 2),
+                ["received"] = s.BatchesReceived,
+                ["pushesSent"] = s.PushesSent,
+                ["pushesUsed"] = s.PushesUsed,
+                ["pushFallbacks"] = s.PushFallbacks,
+                ["skipped"] = s.BatchesSkipped,
+            },
         };
         return o;
 

@@ -101,6 +101,7 @@ public static class ConfigurationReference
         K("cluster.handoffGrace", Dur, "\"5s\"", "\"3s\"", "How long a leaving member waits for computations in flight before handing its shards off."),
         K("cluster.rebalanceInterval", Dur, "\"10s\"", "\"30s\"", "How often shard placement is rebalanced."),
         K("cluster.inlineLimitBytes", Int, "65536", "32768", "Results up to this size travel in cluster messages; larger ones over the HTTP side channel."),
+        K("cluster.batchMisses", Bool, "true", "false", "A run that misses sends each owner one message with the nodes it owns; false asks per node."),
         K("cluster.advertiseUrl", Str, null, "\"http://10.0.0.5:8080/\"", "The HTTP URL other members fetch results from. `--advertise-url` sets it.",
             defaultText: "the server's own address"),
         K("cluster.logLevel", ConfigurationValueKind.Choice, "\"WARNING\"", "\"INFO\"", "Akka's log level.", choices: ["DEBUG", "INFO", "WARNING", "ERROR", "OFF"]),

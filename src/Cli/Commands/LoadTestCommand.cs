@@ -99,7 +99,7 @@ internal static class LoadTestCommand
             }).ToArray();
             try
             {
-                return await RunAsync(a, stdout, clients, children.Count > 0, hits, misses, concurrency, pipeline, coords, ct).ConfigureAwait(false);
+                return await RunAsync(a, stdout, clients, children, hits, misses, concurrency, pipeline, coords, ct).ConfigureAwait(false);
             }
             finally
             {
@@ -120,9 +120,10 @@ internal static class LoadTestCommand
         }
     }
 
-    private static async Task<int> RunAsync(CommandArgs a, TextWriter stdout, HttpClient[] clients, bool started, int hits, int misses,
-        int concurrency, JsonObject pipeline, JsonObject coords, CancellationToken ct)
+    private static async Task<int> RunAsync(CommandArgs a, TextWriter stdout, HttpClient[] clients, List<ChildServer> children, int hits,
+        int misses, int concurrency, JsonObject pipeline, JsonObject coords, CancellationToken ct)
     {
+        bool started = children.Count > 0;
         string hitBody = Body(pipeline, coords);
         var missBodies = Enumerable.Range(0, misses).Select(i => Body(pipeline, Shifted(coords, i + 1))).ToArray();
 
@@ -130,8 +131,14 @@ internal static class LoadTestCommand
         // The first request computes the pipeline; the rest warm up the JIT, the connection pools and every member.
         await RunPhaseAsync(clients, "warmup", WarmupRequests * clients.Length, concurrency, _ => hitBody, ct).ConfigureAwait(false);
         var hitPhase = await RunPhaseAsync(clients, "hits", hits, concurrency, _ => hitBody, ct).ConfigureAwait(false);
+        var cpuBefore = children.Select(c => c.CpuTime).ToArray();
+        var clusterBefore = await ClusterCountsAsync(clients, ct).ConfigureAwait(false);
         var missPhase = await RunPhaseAsync(clients, "misses", misses, concurrency, i => missBodies[i], ct).ConfigureAwait(false);
+        // The servers' own CPU during the miss phase: what a miss costs in total, whichever member spent it.
+        double[] missCpu = [.. children.Select((c, i) => (c.CpuTime - cpuBefore[i]).TotalSeconds)];
+        var clusterAfter = await ClusterCountsAsync(clients, ct).ConfigureAwait(false);
         long computedAfter = await ComputedAsync(clients, ct).ConfigureAwait(false);
+        var clusterDelta = clusterAfter.ToDictionary(kv => kv.Key, kv => kv.Value - clusterBefore.GetValueOrDefault(kv.Key), StringComparer.Ordinal);
 
         string servers = string.Join(", ", clients.Select(c => c.BaseAddress!.ToString()));
         string where = !started ? servers
@@ -149,11 +156,32 @@ internal static class LoadTestCommand
                 ["phases"] = new JsonArray(Json(hitPhase), Json(missPhase)),
                 ["serverComputed"] = computedAfter - computedBefore,
             };
+            if (missCpu.Length > 0)
+            {
+                o["missCpuSeconds"] = new JsonArray([.. missCpu.Select(c => (JsonNode)Math.Round(c, 3))]);
+            }
+            if (clients.Length > 1)
+            {
+                var cluster = new JsonObject();
+                foreach (var (k, v) in clusterDelta) cluster[k] = v;
+                o["clusterDuringMisses"] = cluster;
+            }
             await stdout.WriteLineAsync(o.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })).ConfigureAwait(false);
         }
         else
         {
-            await stdout.WriteLineAsync(Table(where, concurrency, [hitPhase, missPhase], computedAfter - computedBefore)).ConfigureAwait(false);
+            var sb = new StringBuilder(Table(where, concurrency, [hitPhase, missPhase], computedAfter - computedBefore));
+            if (missCpu.Length > 0)
+            {
+                double total = missCpu.Sum();
+                sb.AppendLine().Append(CultureInfo.InvariantCulture,
+                    $"server CPU during misses: {total:F2} s ({1000 * total / misses:F1} ms per miss; per member {string.Join(", ", missCpu.Select(c => c.ToString("F2", CultureInfo.InvariantCulture)))} s)");
+            }
+            if (clients.Length > 1)
+            {
+                sb.AppendLine().Append("cluster during misses: ").AppendJoin(", ", clusterDelta.Select(kv => $"{kv.Key}={kv.Value}"));
+            }
+            await stdout.WriteLineAsync(sb.ToString()).ConfigureAwait(false);
         }
         return hitPhase.Errors + missPhase.Errors == 0 ? ExitCodes.Ok : ExitCodes.Failure;
     }
@@ -261,6 +289,36 @@ internal static class LoadTestCommand
         var byStatus = statuses.GroupBy(s => s, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         return new Phase(name, count, errors, seconds, latencies, byStatus);
+    }
+
+    /// <summary>The members' cluster counters, summed: per-key answers from other members, batches and pushes.</summary>
+    private static async Task<Dictionary<string, long>> ClusterCountsAsync(HttpClient[] clients, CancellationToken ct)
+    {
+        var sums = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (clients.Length < 2)
+        {
+            return sums;
+        }
+        foreach (var http in clients)
+        {
+            string json = await http.GetStringAsync(new Uri("v1/stats", UriKind.Relative), ct).ConfigureAwait(false);
+            var cluster = JsonNode.Parse(json)?["cluster"];
+            void Add(string name, JsonNode? value)
+            {
+                if (value is JsonValue v && v.TryGetValue(out long n))
+                {
+                    sums[name] = sums.GetValueOrDefault(name) + n;
+                }
+            }
+            Add("inlineAnswers", cluster?["requests"]?["inline"]);
+            Add("fetchedAnswers", cluster?["requests"]?["fetched"]);
+            Add("batchesSent", cluster?["batches"]?["sent"]);
+            Add("batchNodes", cluster?["batches"]?["nodes"]);
+            Add("pushesUsed", cluster?["batches"]?["pushesUsed"]);
+            Add("pushFallbacks", cluster?["batches"]?["pushFallbacks"]);
+            Add("batchesSkipped", cluster?["batches"]?["skipped"]);
+        }
+        return sums;
     }
 
     private static async Task<long> ComputedAsync(HttpClient[] clients, CancellationToken ct)

@@ -34,6 +34,12 @@ internal sealed class MessagePackAkkaSerializer : SerializerWithStringManifest
     internal const int MaxTextChars = 4_096;
     internal const int MaxAttempts = 1_000;
 
+    /// <summary>The most nodes one <see cref="OwnerBatch"/> carries.</summary>
+    internal const int MaxBatchItems = 64;
+
+    /// <summary>The most pushed inputs, and the most consumers, of one batch item.</summary>
+    internal const int MaxBatchLinks = 32;
+
     internal const string RequestManifest = "KR";
     internal const string AcceptedManifest = "KA";
     internal const string InlineManifest = "KI";
@@ -44,6 +50,7 @@ internal sealed class MessagePackAkkaSerializer : SerializerWithStringManifest
     internal const string PongManifest = "SO";
     internal const string StopManifest = "ES";
     internal const string UsageManifest = "UE";
+    internal const string BatchManifest = "OB";
 
     private readonly int _maxPayload;
 
@@ -72,6 +79,7 @@ internal sealed class MessagePackAkkaSerializer : SerializerWithStringManifest
         ShardPong => PongManifest,
         EntityStop => StopManifest,
         UsageEntry => UsageManifest,
+        OwnerBatch => BatchManifest,
         _ => throw new ArgumentException($"{o?.GetType().FullName ?? "null"} is not a PodCache cluster message.", nameof(o)),
     };
 
@@ -164,6 +172,9 @@ internal sealed class MessagePackAkkaSerializer : SerializerWithStringManifest
                 w.Write(m.OwnedShards);
                 w.Write(m.UpdatedUnixMs);
                 break;
+            case OwnerBatch m:
+                WriteBatch(ref w, m);
+                break;
             default:
                 throw new ArgumentException($"{obj?.GetType().FullName ?? "null"} is not a PodCache cluster message.", nameof(obj));
         }
@@ -190,6 +201,7 @@ internal sealed class MessagePackAkkaSerializer : SerializerWithStringManifest
                 PongManifest => ReadPong(ref r),
                 StopManifest => ReadStop(ref r),
                 UsageManifest => ReadUsage(ref r),
+                BatchManifest => ReadBatch(ref r),
                 _ => throw Bad($"unknown manifest '{Clip(manifest, 16)}'"),
             };
             if (!r.End)
@@ -307,6 +319,91 @@ internal sealed class MessagePackAkkaSerializer : SerializerWithStringManifest
         int owned = ReadInt(ref r, 0, MaxShardCount, "owned shards");
         long updated = ReadLong(ref r, "update time");
         return new UsageEntry(member, url, ram, disk, s3, owned, updated);
+    }
+
+    private void WriteBatch(ref MessagePackWriter w, OwnerBatch m)
+    {
+        if (m.Items.Count is 0 or > MaxBatchItems)
+        {
+            throw new SerializationException($"An owner batch carries 1 to {MaxBatchItems} nodes, not {m.Items.Count}.");
+        }
+        CheckPayload(m.Items.Sum(i => i.Payload.Length));
+        w.WriteArrayHeader(3);
+        w.Write(m.Requester);
+        w.Write(m.ShardCount);
+        w.WriteArrayHeader(m.Items.Count);
+        foreach (var item in m.Items)
+        {
+            if (item.PushedInputs.Count > MaxBatchLinks || item.Consumers.Count > MaxBatchLinks)
+            {
+                throw new SerializationException($"A batch item names at most {MaxBatchLinks} pushed inputs and {MaxBatchLinks} consumers.");
+            }
+            w.WriteArrayHeader(4);
+            WriteKey(ref w, item.Key);
+            w.Write(item.Payload);
+            w.WriteArrayHeader(item.PushedInputs.Count);
+            foreach (var k in item.PushedInputs)
+            {
+                WriteKey(ref w, k);
+            }
+            w.WriteArrayHeader(item.Consumers.Count);
+            foreach (var c in item.Consumers)
+            {
+                w.Write(c);
+            }
+        }
+    }
+
+    private OwnerBatch ReadBatch(ref MessagePackReader r)
+    {
+        Header(ref r, 3);
+        string requester = ReadAddress(ref r);
+        int shards = ReadInt(ref r, 1, MaxShardCount, "shard count");
+        int count = r.ReadArrayHeader();
+        if (count is 0 or > MaxBatchItems)
+        {
+            throw Bad($"an owner batch with {count} nodes (1 to {MaxBatchItems})");
+        }
+        var items = new BatchItem[count];
+        var seen = new HashSet<Key>();
+        long total = 0;
+        for (int i = 0; i < count; i++)
+        {
+            Header(ref r, 4);
+            var key = ReadKey(ref r);
+            if (!seen.Add(key))
+            {
+                throw Bad("an owner batch names a key twice");
+            }
+            var payload = ReadBytes(ref r, _maxPayload, "payload");
+            total += payload.Length;
+            if (total > _maxPayload)
+            {
+                throw Bad($"the owner batch's payloads exceed the {_maxPayload}-byte limit");
+            }
+            var inputs = new Key[ReadCount(ref r, "pushed inputs")];
+            for (int j = 0; j < inputs.Length; j++)
+            {
+                inputs[j] = ReadKey(ref r);
+            }
+            var consumers = new string[ReadCount(ref r, "consumers")];
+            for (int j = 0; j < consumers.Length; j++)
+            {
+                consumers[j] = ReadAddress(ref r);
+            }
+            items[i] = new BatchItem(key, payload, inputs, consumers);
+        }
+        return new OwnerBatch(requester, shards, items);
+    }
+
+    private static int ReadCount(ref MessagePackReader r, string what)
+    {
+        int count = r.ReadArrayHeader();
+        if (count > MaxBatchLinks)
+        {
+            throw Bad($"a batch item with {count} {what} (at most {MaxBatchLinks})");
+        }
+        return count;
     }
 
     private void CheckPayload(int length)

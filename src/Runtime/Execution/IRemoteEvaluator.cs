@@ -20,7 +20,27 @@ public interface IRemoteEvaluator
     /// (called only when the key is sent).</param>
     /// <param name="cancellationToken">Cancels waiting.</param>
     ValueTask<RemoteEvaluation?> TryEvaluateAsync(Key resultKey, Func<byte[]> request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Called once per run, after planning and before the first <see cref="TryEvaluateAsync"/>, with every node the run
+    /// still needs: an evaluator may start them all at once (a cluster sends each owner one message with the nodes it
+    /// owns) instead of one round trip per node. Does nothing by default.
+    /// </summary>
+    /// <param name="nodes">The needed nodes, root first; their inputs are named by ResultKey.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    ValueTask PlannedAsync(IReadOnlyList<RemotePlanNode> nodes, CancellationToken cancellationToken) => ValueTask.CompletedTask;
 }
+
+/// <summary>A node a run needs, as <see cref="IRemoteEvaluator.PlannedAsync"/> sees it.</summary>
+/// <param name="ResultKey">The node's ResultKey at its coordinates.</param>
+/// <param name="Ref">The node's ref.</param>
+/// <param name="IsRoot">True for the node the run returns.</param>
+/// <param name="Held">True when this process's cache held it at planning time (its inputs are then not needed).</param>
+/// <param name="CacheEnabled">False when the node is never cached (it is evaluated wherever it is needed).</param>
+/// <param name="Inputs">The ResultKeys of the inputs it is evaluated from (empty when held).</param>
+/// <param name="Request">Builds its <see cref="EvaluationRequest"/> bytes.</param>
+public sealed record RemotePlanNode(Key ResultKey, string Ref, bool IsRoot, bool Held, bool CacheEnabled, IReadOnlyList<Key> Inputs,
+    Func<byte[]> Request);
 
 /// <summary>A value produced by an <see cref="IRemoteEvaluator"/>.</summary>
 /// <param name="Value">The array.</param>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using PodCache.Cache;
 using PodCache.Cache.Index;
+using PodCache.Cache.Keys;
 using PodCache.Runtime.Pipelines;
 using PodCache.Runtime.Sources;
 
@@ -79,6 +80,10 @@ public sealed class PipelineRunner
         {
             pn.Status = CacheStatus.Pruned;
         }
+        if (_options.Remote is { } remote)
+        {
+            await remote.PlannedAsync(RemotePlan(plan), cancellationToken).ConfigureAwait(false);
+        }
         var activity = new PodCache.Runtime.Sources.IO.SourceActivity();
         var executor = new Executor(Cache, plan, _catalog, _options.MaxDegreeOfParallelism, cancellationToken, _options.Progress,
             _options.Remote, Sources, activity);
@@ -87,6 +92,24 @@ public sealed class PipelineRunner
         {
             SourceActivity = activity,
         };
+    }
+
+    private static List<RemotePlanNode> RemotePlan(Plan plan)
+    {
+        var nodes = new List<RemotePlanNode>(plan.Nodes.Count);
+        foreach (var pn in plan.Nodes)
+        {
+            if (!pn.Needed)
+            {
+                continue;
+            }
+            bool held = pn.ProbeTier is not null;
+            Key[] inputs = held ? [] : [.. pn.Inputs.Values.Select(i => i.ResultKey).Distinct()];
+            var node = pn;
+            nodes.Add(new RemotePlanNode(pn.ResultKey, pn.Node.Ref, ReferenceEquals(pn, plan.Root), held, pn.Node.Cache.Enabled, inputs,
+                () => EvaluationRequest.Create(node.Node.Ref, node.Request, plan.Keys)));
+        }
+        return nodes;
     }
 
     /// <summary>

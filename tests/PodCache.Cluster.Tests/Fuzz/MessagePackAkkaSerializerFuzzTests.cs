@@ -17,11 +17,12 @@ public sealed class MessagePackAkkaSerializerFuzzTests
     private static readonly Key K = Key.Hash("fuzz-message");
     private const string Owner = "akka.tcp://podcache@127.0.0.1:4053";
 
-    private static readonly string[] Manifests = ["KR", "KA", "KI", "KX", "KF", "KT", "SP", "SO", "ES", "UE", "", "ZZ"];
+    private static readonly string[] Manifests = ["KR", "KA", "KI", "KX", "KF", "KT", "SP", "SO", "ES", "UE", "OB", "", "ZZ"];
 
     private static object[] Messages() =>
     [
         new KeyRequest(K, 100, [1, 2, 3, 4, 5, 6, 7, 8], Owner, 1),
+        new OwnerBatch(Owner, 100, [new BatchItem(K, [1, 2, 3], [Key.Hash("in")], [Owner])]),
         new KeyAccepted(K, Owner, 2),
         new KeyInline(K, new byte[300], Owner, "computed", 1.25, 1),
         new KeyReference(K, 40_000_000, Owner, "http://127.0.0.1:8080/", "hit:disk", 0, 3),

@@ -34,6 +34,7 @@ public sealed class MessagePackAkkaSerializerTests(ClusterFixture fixture)
         EntityStop.Passivate,
         new UsageEntry(Owner + "#12345", "https://node-1:8443/", 1, 2, 3, 34, 1_764_000_000_000),
         new UsageEntry(Owner + "#1", null, 0, 0, 0, 0, 0),
+        new OwnerBatch(Owner, 100, [new BatchItem(K, [1, 2], [Key.Hash("in")], [Owner, Owner + "1"]), new BatchItem(Key.Hash("b"), [], [], [])]),
     ];
 
     private MessagePackAkkaSerializer Serializer =>
@@ -59,7 +60,7 @@ public sealed class MessagePackAkkaSerializerTests(ClusterFixture fixture)
         var types = typeof(IClusterMessage).Assembly.GetTypes()
             .Where(t => typeof(IClusterMessage).IsAssignableFrom(t) && !t.IsInterface).ToList();
 
-        Assert.Equal(10, types.Count);
+        Assert.Equal(11, types.Count);
         Assert.All(types, t => Assert.IsType<MessagePackAkkaSerializer>(system.Serialization.FindSerializerForType(t)));
         Assert.True(MessagePackAkkaSerializer.Id > 40);
         Assert.Equal(MessagePackAkkaSerializer.Id, Serializer.Identifier);
@@ -94,7 +95,7 @@ public sealed class MessagePackAkkaSerializerTests(ClusterFixture fixture)
         {
             byte[] noise = new byte[random.Next(0, 200)];
             random.NextBytes(noise);
-            foreach (string manifest in new[] { "KR", "KA", "KI", "KX", "KF", "KT", "SP", "SO", "ES", "UE" })
+            foreach (string manifest in new[] { "KR", "KA", "KI", "KX", "KF", "KT", "SP", "SO", "ES", "UE", "OB" })
             {
                 try
                 {
@@ -204,6 +205,42 @@ public sealed class MessagePackAkkaSerializerTests(ClusterFixture fixture)
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task FromBinary_MalformedOwnerBatches_AreRejected()
+    {
+        var serializer = Serializer;
+        byte[] Batch(int items, bool duplicate = false, int payload = 1, int consumers = 1, string consumer = Owner) => Write((ref MessagePackWriter w) =>
+        {
+            w.WriteArrayHeader(3);
+            w.Write(Owner);
+            w.Write(100);
+            w.WriteArrayHeader(items);
+            for (int i = 0; i < items; i++)
+            {
+                w.WriteArrayHeader(4);
+                w.Write((duplicate ? K : Key.Hash("item" + i)).ToString());
+                w.Write(new byte[payload]);
+                w.WriteArrayHeader(0);
+                w.WriteArrayHeader(consumers);
+                for (int j = 0; j < consumers; j++)
+                {
+                    w.Write(consumer);
+                }
+            }
+        });
+
+        var ok = Assert.IsType<OwnerBatch>(serializer.FromBinary(Batch(3), "OB"));
+        Assert.Equal(3, ok.Items.Count);
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(Batch(0), "OB"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(Batch(MessagePackAkkaSerializer.MaxBatchItems + 1), "OB"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(Batch(2, duplicate: true), "OB"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(Batch(3, payload: serializer.MaxPayload / 2), "OB"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(Batch(1, consumers: MessagePackAkkaSerializer.MaxBatchLinks + 1), "OB"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(Batch(1, consumer: "nobody"), "OB"));
+        Assert.Throws<SerializationException>(() => serializer.ToBinary(new OwnerBatch(Owner, 100, [])));
+        await Task.CompletedTask;
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task ToBinary_PayloadOverTheFrameBudget_IsRefused()
     {
         var serializer = Serializer;
@@ -239,6 +276,8 @@ public sealed class MessagePackAkkaSerializerTests(ClusterFixture fixture)
     {
         KeyRequest r => $"{r.Key} {r.ShardCount} {Convert.ToHexString(r.Payload)} {r.Requester} {r.Attempt}",
         KeyInline i => $"{i.Key} {Convert.ToHexString(i.Data)} {i.Owner} {i.OwnerStatus} {i.Seconds} {i.Attempt}",
+        OwnerBatch b => $"{b.Requester} {b.ShardCount} [{string.Join(" | ", b.Items.Select(i =>
+            $"{i.Key} {Convert.ToHexString(i.Payload)} {string.Join(",", i.PushedInputs)} {string.Join(",", i.Consumers)}"))}]",
         KeyFailed f => $"{f.Key} {f.Owner} {f.Failure.Kind} {f.Failure.Message} [{string.Join(" | ", f.Failure.Errors.Select(e => $"{e} ({e.Document})"))}] {f.Attempt}",
         _ => message.ToString()!,
     };

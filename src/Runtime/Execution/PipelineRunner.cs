@@ -104,7 +104,7 @@ public sealed class PipelineRunner
                 continue;
             }
             bool held = pn.ProbeTier is not null;
-            Key[] inputs = held ? [] : [.. pn.Inputs.Values.Select(i => i.ResultKey).Distinct()];
+            Key[] inputs = held ? [] : [.. pn.InputNodes.Select(i => i.ResultKey).Distinct()];
             var node = pn;
             nodes.Add(new RemotePlanNode(pn.ResultKey, pn.Node.Ref, ReferenceEquals(pn, plan.Root), held, pn.Node.Cache.Enabled, inputs,
                 () => EvaluationRequest.Create(node.Node.Ref, node.Request, plan.Keys)));

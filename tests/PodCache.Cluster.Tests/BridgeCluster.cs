@@ -110,18 +110,7 @@ internal sealed class BridgeCluster : IAsyncDisposable
         return ms.ToArray();
     }
 
-    private static async Task Until(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var watch = System.Diagnostics.Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > timeout)
-            {
-                throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
-            }
-            await Task.Delay(50);
-        }
-    }
+    private static Task Until(Func<bool> condition, TimeSpan timeout, string what) => TestCluster.Until(condition, timeout, what);
 
     public async ValueTask DisposeAsync()
     {

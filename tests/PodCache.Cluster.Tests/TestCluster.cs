@@ -119,7 +119,10 @@ public sealed class TestCluster : IAsyncDisposable
         return all.Count == shards && all.Distinct().Count() == shards;
     }, timeout, "every shard owned by exactly one live member");
 
-    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    public Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what) => Until(condition, timeout, what);
+
+    /// <summary>Polls <paramref name="condition"/> every 50 ms until it holds or <paramref name="timeout"/> passes.</summary>
+    public static async Task Until(Func<bool> condition, TimeSpan timeout, string what)
     {
         var watch = Stopwatch.StartNew();
         while (!condition())

@@ -164,6 +164,24 @@ public sealed class NativeCliTests(NativeExecutable native) : IDisposable
         Assert.Equal(Managed(dir, "cache", "stats", "--cache-dir", cache, "--format", "json").Stdout, stats.Stdout);
     }
 
+    /// <summary>GeoTIFF and PNG output (LibTiff, the PNG writer) from the native executable: the tool's bytes.</summary>
+    [Fact]
+    public void GeoTiffAndPng_AreTheToolsBytes()
+    {
+        string dir = Path.Combine(PackageFeed.RepoRoot, "examples", "pipelines", "sin-anomaly");
+        foreach (string format in new[] { "geotiff", "png" })
+        {
+            string m = Path.Combine(_work, "m." + format), n = Path.Combine(_work, "n." + format);
+            string[] run = ["run", "pipeline.json", "--coords", "coords.json", "--no-progress", "--format", format, "--cache-dir", CacheDir(format)];
+            var rm = Managed(dir, [.. run, "--out", m]);
+            Assert.True(rm.ExitCode == 0, rm.Stderr);
+            var rn = Native(dir, [.. run, "--out", n]);
+            Assert.True(rn.ExitCode == 0, rn.Stderr);
+            Assert.True(new FileInfo(n).Length > 1000, $"{format}: {new FileInfo(n).Length} bytes");
+            Assert.Equal(File.ReadAllBytes(m), File.ReadAllBytes(n));
+        }
+    }
+
     /// <summary>Invalid input: exit code 2, the tool's message naming the place, and nothing written to the cache.</summary>
     [Fact]
     public void BadInput_IsRefusedAsByTheTool_AndWritesNothing()

@@ -12,7 +12,15 @@ if (args.Length > 0 && args[0] == "--ratios")
 }
 if (args.Length >= 2 && args[0] == "--quick")
 {
-    await QuickRun.RunAsync(args[1..]);
+    try
+    {
+        await QuickRun.RunAsync(args[1..]);
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine(e.Message);
+        return 2;
+    }
     return 0;
 }
 BenchmarkSwitcher.FromAssembly(typeof(BenchConfig).Assembly).Run(args, new BenchConfig());

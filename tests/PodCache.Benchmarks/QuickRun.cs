@@ -30,7 +30,9 @@ internal static class QuickRun
             }
             else
             {
-                iterations = int.Parse(a, CultureInfo.InvariantCulture);
+                iterations = int.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
+                    ? count
+                    : throw new ArgumentException($"--quick: '{a}' is neither an iteration count nor Param=Value");
             }
         }
         // One instance per class, shared by its methods, so a class's GlobalSetup runs once.
@@ -107,9 +109,10 @@ internal static class QuickRun
         var dot = name.LastIndexOf('.');
         var typeName = dot < 0 ? null : name[..dot];
         var methodName = dot < 0 ? name : name[(dot + 1)..];
-        var type = typeof(QuickRun).Assembly.GetTypes().First(t => !t.IsAbstract && t.IsPublic
+        var type = typeof(QuickRun).Assembly.GetTypes().FirstOrDefault(t => !t.IsAbstract && t.IsPublic
             && (typeName is null || t.Name == typeName || t.FullName == typeName)
-            && t.GetMethod(methodName) is { } m && (typeName is not null || m.GetCustomAttribute<BenchmarkAttribute>() is not null));
+            && t.GetMethod(methodName) is { } m && (typeName is not null || m.GetCustomAttribute<BenchmarkAttribute>() is not null))
+            ?? throw new ArgumentException($"--quick: no benchmark method '{name}' (give Method or Class.Method, comma-separated; no wildcards)");
         var method = type.GetMethod(methodName)!;
         if (!instances.TryGetValue(type, out var instance))
         {

@@ -16,7 +16,9 @@ namespace PodCache.Cache.Policies;
 /// <list type="bullet">
 /// <item><description><c>τ</c>, the clock, counts half-lives: it grows by
 /// <c>1/max(HalfLifeTouches, HalfLifeTouchesPerEntry·entries)</c> on every touch (insert or read of any entry) and by
-/// <c>Δt/HalfLifeTime</c> as <c>now</c> advances.</description></item>
+/// <c>Δt/HalfLifeTime</c> as <c>now</c> advances. A tier that tells reads late and in batches (the RAM tier tells an
+/// entry's reads when it comes up as victim) moves the clock when it tells them, by all of them at once, and the batch
+/// counts as that many touches at the clock's new value.</description></item>
 /// <item><description><c>W = log2(max(cost, CostFloorSeconds) / max(size, 1))</c>, cost in recompute seconds,
 /// size in bytes.</description></item>
 /// <item><description><c>F = log2 Σ 2^τᵢ</c> over the entry's touches τᵢ, updated as
@@ -97,6 +99,21 @@ public sealed class CostAwarePolicy : PriorityPolicy
 
     /// <inheritdoc/>
     private protected override double NextFrequency(double frequency) => LogSum2(frequency, _clock);
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// In one step: the clock moves on by all the reads, and the reads count as <paramref name="reads"/> touches at the
+    /// clock's new value (<c>log2(n · 2^clock)</c>), which overstates them by at most the clock's advance over the batch.
+    /// </remarks>
+    private protected override void OnAccesses(ScoredEntry entry, int reads, DateTimeOffset now)
+    {
+        if (reads > 1)
+        {
+            _clock += (reads - 1) / Math.Max(_halfLifeTouches, _halfLifePerEntry * Entries.Count);
+        }
+        Advance(now);
+        SetFrequency(entry, LogSum2(entry.Frequency, _clock + Math.Log2(reads)));
+    }
 
     /// <inheritdoc/>
     private protected override double Priority(double weight, double frequency) => LogSum2(Inflation, weight + frequency);

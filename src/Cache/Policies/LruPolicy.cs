@@ -61,7 +61,7 @@ public sealed class LruPolicy : IEvictionPolicy, IAccessHandles
     object? IAccessHandles.HandleOf(Key key) => Shard(key).GetValueOrDefault(key);
 
     /// <inheritdoc/>
-    void IAccessHandles.OnAccess(object handle, DateTimeOffset now)
+    void IAccessHandles.OnAccess(object handle, int reads, DateTimeOffset now)
     {
         var node = (LinkedListNode<Key>)handle;
         System.Diagnostics.Debug.Assert(node.List == _order, "a handle used after its key was removed");

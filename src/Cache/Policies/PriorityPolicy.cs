@@ -85,11 +85,41 @@ public abstract class PriorityPolicy : IEvictionPolicy, IAccessHandles
     object? IAccessHandles.HandleOf(Key key) => Entries.TryGet(key, out var entry) ? entry : null;
 
     /// <inheritdoc/>
-    void IAccessHandles.OnAccess(object handle, DateTimeOffset now)
+    void IAccessHandles.OnAccess(object handle, int reads, DateTimeOffset now)
     {
         var entry = (ScoredEntry)handle;
         System.Diagnostics.Debug.Assert(Entries.TryGet(entry.Key, out var tracked) && tracked == entry, "a handle used after its key was removed");
-        OnAccess(entry, now);
+        if (reads > 0)
+        {
+            OnAccesses(entry, reads, now);
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="reads"/> (at least one) reads of the tracked <paramref name="entry"/> told at once; one
+    /// <see cref="OnAccess(ScoredEntry, DateTimeOffset)"/> per read by default. A policy may fold them into one update.
+    /// </summary>
+    private protected virtual void OnAccesses(ScoredEntry entry, int reads, DateTimeOffset now)
+    {
+        for (int i = 0; i < reads; i++)
+        {
+            OnAccess(entry, now);
+        }
+    }
+
+    /// <summary>Sets the tracked <paramref name="entry"/>'s frequency and re-keys it (lazily when reads only raise priority).</summary>
+    private protected void SetFrequency(ScoredEntry entry, double frequency)
+    {
+        entry.Frequency = frequency;
+        var priority = Priority(entry.Weight, frequency);
+        if (ReadsOnlyRaisePriority)
+        {
+            Entries.UpdateLazily(entry, priority);
+        }
+        else
+        {
+            Entries.Update(entry, priority);
+        }
     }
 
     /// <summary>A read of the tracked <paramref name="entry"/>: advances the clock and touches it by default.</summary>

@@ -11,38 +11,46 @@ namespace PodCache.Cache.Tiers.Ram;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The hit path takes no lock and touches no shared cache line: a hit adds the entry's slot to a lossy striped ring
-/// buffer of reads (<see cref="AccessBuffer{T}"/>, one compare-and-swap on the calling thread's stripe). The reads are
-/// replayed into the eviction policy in batches, under the lock, by whichever reader finds its stripe full (if the
-/// lock is free) or by the next write, eviction or trim. So readers never wait for each other or for writers, and the
-/// policy sees the reads slightly late (the approach of Caffeine and BitFaster's ConcurrentLfu).
+/// The hit path takes no lock, no locked instruction and tells the eviction policy nothing: a hit is one plain, racy
+/// increment of the entry's slot's read count. The policy hears of the reads lazily, under the lock, when it offers the
+/// entry as the next victim: an entry read since it was last considered is not evicted but given its reads (the policy
+/// re-keys or moves it) and the policy is asked again. This is the second chance of CLOCK, with the read count kept:
+/// for LRU an entry read since it was last considered moves to the most recent end when it comes up, not when it was
+/// read; for the priority policies its reads are counted at the policy's clock when it comes up. Every read still
+/// reaches the policy before the entry can be evicted, so no read entry is evicted ahead of an unread one the policy
+/// would have ranked lower; the order among read entries is the policy's at replay time.
 /// </para>
 /// <para>
-/// A read is dropped, never recorded for the policy, when its stripe is still full after a drain was attempted (another
-/// thread held the lock) or when other threads kept adding to the same stripes at the same instant. Only concurrent
-/// readers can meet either case: one thread's reads are all replayed, in order. Hit counts are exact either way (a
-/// dropped read is counted apart). Reads of an entry that was replaced or has left the tier before the replay are
-/// ignored (the slot's <c>Removed</c> flag, set under the lock).
+/// Miss counts are exact; hit counts are the slots' read counts (those of slots that left the tier are kept), exact on
+/// one thread. The read count is racy by design: two threads reading one entry at the same instant may count one read,
+/// which can only make a hot entry look slightly less hot and the hit count slightly low. At most
+/// <see cref="MaxPendingReads"/> reads are replayed at once. Reads of an entry that was replaced or has left the tier
+/// are not replayed onto its successor.
 /// </para>
 /// </remarks>
 public sealed class RamTier : ICacheTier
 {
+    /// <summary>The most reads replayed into the policy at once; more, since the last replay, count as this many.</summary>
+    internal const int MaxPendingReads = 255;
+
     private readonly ConcurrentDictionary<Key, Slot> _entries = new();
-    private readonly AccessBuffer<Slot> _reads = AccessBuffer<Slot>.ForProcessors();
-    private readonly Slot?[] _drained;
     private readonly IEvictionPolicy _policy;
     private readonly IAccessHandles? _handles;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new();
     private readonly Budgets.IBudgetScope? _scope;
-    // Hits are the reads added to the buffer plus these; misses are rarer than hits and pay for their own counter.
-    private readonly StripedCounter _unrecordedHits = new(), _misses = new();
+    private readonly ThreadOwnedCounter _misses = new();
     private long _bytes;
+
+    // Entries held, under the lock: ConcurrentDictionary.Count takes every one of its locks (up to 1,024 once the table
+    // has grown), far too slow for each eviction.
+    private int _count;
+    // Reads of slots that have left the tier; the live slots hold the rest of the hit count.
+    private long _pastHits;
     private long _evictions, _expirations;
 
-    // What a hit and a replay need, copied out of the entry: a hit touches the slot and not the entry's further cache
-    // lines (the caller reads the value), and the replay touches only the slot (it runs 100+ hits later, when the
-    // entry may have left the CPU's caches).
+    // What a hit needs, copied out of the entry: a hit touches the slot and not the entry's further cache lines (the
+    // caller reads the value).
     private sealed class Slot(CacheEntry entry)
     {
         public readonly CacheEntry Entry = entry;
@@ -52,8 +60,20 @@ public sealed class RamTier : ICacheTier
         // The policy's record of the entry (IAccessHandles), set once under the lock before the slot is published.
         public object? PolicyHandle;
 
-        // Set under the lock when the slot leaves the dictionary; read under the lock by the replay.
-        public bool Removed;
+        // Reads of the entry: incremented racily by readers, read under the lock.
+        public long Reads;
+
+        // Reads already replayed into the policy; under the lock.
+        public long Replayed;
+
+        /// <summary>Takes the reads not yet replayed (at most <see cref="MaxPendingReads"/>); under the lock.</summary>
+        public int TakePendingReads()
+        {
+            long reads = Volatile.Read(ref Reads);
+            long pending = reads - Replayed;
+            Replayed = reads;
+            return pending <= 0 ? 0 : (int)Math.Min(pending, MaxPendingReads);
+        }
     }
 
     /// <summary>Creates a RAM tier.</summary>
@@ -69,7 +89,6 @@ public sealed class RamTier : ICacheTier
         _policy = policy ?? new LruPolicy();
         _handles = _policy as IAccessHandles;
         _time = time ?? TimeProvider.System;
-        _drained = new Slot?[_reads.Capacity];
     }
 
     /// <summary>Raised (outside the tier's lock) for each entry evicted to respect the budget.</summary>
@@ -95,10 +114,7 @@ public sealed class RamTier : ICacheTier
             }
             else
             {
-                if (!_reads.TryAdd(slot, out bool full))
-                {
-                    RecordRefused(slot, full);
-                }
+                slot.Reads++;
                 entry = slot.Entry;
                 return true;
             }
@@ -111,55 +127,6 @@ public sealed class RamTier : ICacheTier
     /// <inheritdoc/>
     public ValueTask<CacheEntry?> TryGetAsync(Key key, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(TryGet(key, out var e) ? e : null);
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RecordRefused(Slot slot, bool full)
-    {
-        if (full && _gate.TryEnter())
-        {
-            try
-            {
-                DrainLocked();
-            }
-            finally
-            {
-                _gate.Exit();
-            }
-            if (_reads.TryAdd(slot, out _))
-            {
-                return;
-            }
-        }
-        _unrecordedHits.Increment();
-    }
-
-    private void DrainLocked()
-    {
-        int n = _reads.Drain(_drained);
-        if (n == 0)
-        {
-            return;
-        }
-        var now = _time.GetUtcNow();
-        for (int i = 0; i < n; i++)
-        {
-            var slot = _drained[i]!;
-            // Drop the reference at once: a drained slot must not keep an evicted value alive.
-            _drained[i] = null;
-            if (slot.Removed)
-            {
-                continue;
-            }
-            if (slot.PolicyHandle is { } handle)
-            {
-                _handles!.OnAccess(handle, now);
-            }
-            else
-            {
-                _policy.OnAccess(slot.Key, now);
-            }
-        }
-    }
 
     /// <inheritdoc/>
     public ValueTask<bool> ContainsAsync(Key key, CancellationToken cancellationToken = default) =>
@@ -177,11 +144,11 @@ public sealed class RamTier : ICacheTier
         List<CacheEntry>? evicted = null;
         lock (_gate)
         {
-            DrainLocked();
             if (_entries.TryRemove(entry.Key, out var old))
             {
-                old.Removed = true;
                 _bytes -= old.Entry.SizeBytes;
+                _count--;
+                _pastHits += Volatile.Read(ref old.Reads);
                 _policy.OnRemove(entry.Key);
             }
             // Make room first, so the budget holds even while the new entry is being added.
@@ -190,6 +157,7 @@ public sealed class RamTier : ICacheTier
             var slot = new Slot(entry) { PolicyHandle = _handles?.HandleOf(entry.Key) };
             _entries[entry.Key] = slot;
             _bytes += entry.SizeBytes;
+            _count++;
         }
         RaiseEvicted(evicted);
         return ValueTask.CompletedTask;
@@ -206,26 +174,63 @@ public sealed class RamTier : ICacheTier
         List<CacheEntry>? evicted = null;
         lock (_gate)
         {
-            DrainLocked();
             EvictLocked(limit, ref evicted);
         }
         RaiseEvicted(evicted);
         return evicted?.Count ?? 0;
     }
 
-    /// <summary>Evicts in the policy's order until the tier holds at most <paramref name="targetBytes"/>; under the lock.</summary>
+    /// <summary>
+    /// Evicts in the policy's order until the tier holds at most <paramref name="targetBytes"/>; under the lock. A victim
+    /// with reads the policy has not heard of gets them instead (its second chance) and the policy is asked again.
+    /// </summary>
     private void EvictLocked(long targetBytes, ref List<CacheEntry>? evicted)
     {
+        // Every replay clears a slot's reads, so this bounds the sweep even while readers keep reading.
+        int chances = _count + 1;
+        DateTimeOffset now = default;
+        bool haveNow = false;
         while (_bytes > targetBytes && _policy.TryPeekVictim(out var victimKey))
         {
-            _policy.OnRemove(victimKey);
-            if (_entries.TryRemove(victimKey, out var victim))
+            _entries.TryGetValue(victimKey, out var victim);
+            if (victim is not null && chances > 0)
             {
-                victim.Removed = true;
+                int reads = victim.TakePendingReads();
+                if (reads > 0)
+                {
+                    chances--;
+                    if (!haveNow)
+                    {
+                        now = _time.GetUtcNow();
+                        haveNow = true;
+                    }
+                    Replay(victim, reads, now);
+                    continue;
+                }
+            }
+            _policy.OnRemove(victimKey);
+            if (victim is not null && _entries.TryRemove(new KeyValuePair<Key, Slot>(victimKey, victim)))
+            {
                 _bytes -= victim.Entry.SizeBytes;
+                _count--;
+                _pastHits += Volatile.Read(ref victim.Reads);
                 _evictions++;
                 (evicted ??= []).Add(victim.Entry);
             }
+        }
+    }
+
+    /// <summary>Tells the policy of <paramref name="reads"/> reads of the slot's entry; under the lock.</summary>
+    private void Replay(Slot slot, int reads, DateTimeOffset now)
+    {
+        if (slot.PolicyHandle is { } handle)
+        {
+            _handles!.OnAccess(handle, reads, now);
+            return;
+        }
+        for (int i = 0; i < reads; i++)
+        {
+            _policy.OnAccess(slot.Key, now);
         }
     }
 
@@ -254,8 +259,9 @@ public sealed class RamTier : ICacheTier
             {
                 return false;
             }
-            slot.Removed = true;
             _bytes -= slot.Entry.SizeBytes;
+            _count--;
+            _pastHits += Volatile.Read(ref slot.Reads);
             _policy.OnRemove(key);
             if (expired)
             {
@@ -270,7 +276,17 @@ public sealed class RamTier : ICacheTier
     {
         lock (_gate)
         {
-            return new TierStatistics(Name, _entries.Count, _bytes, MaxBytes, _reads.Added + _unrecordedHits.Value, _misses.Value, _evictions, _expirations);
+            return new TierStatistics(Name, _count, _bytes, MaxBytes, SumOfReadsLocked(), _misses.Value, _evictions, _expirations);
         }
+    }
+
+    private long SumOfReadsLocked()
+    {
+        long sum = _pastHits;
+        foreach (var pair in _entries)
+        {
+            sum += Volatile.Read(ref pair.Value.Reads);
+        }
+        return sum;
     }
 }

@@ -12,8 +12,10 @@ public sealed class PolicySimTests
 {
     private static readonly Lazy<string> SimDll = new(LocateOrBuild);
 
-    // Of the 16 standard cells, how many reach 90% of the offline bound's saved cost (docs/policy-simulator.md).
-    private const int MinCellsNearBound = 7;
+    // Of the 16 standard cells, how many reach 90% of the offline bound's saved cost (docs/policy-simulator.md). 7 while
+    // the simulator told the policy of every hit at once; driven as the RAM tier now drives it (reads told when the
+    // entry comes up as victim), scarab at 20% reaches 89.9% instead of 90.0% and the count is 6.
+    private const int MinCellsNearBound = 6;
 
     [Fact]
     public async Task SelfTest_BundledScarabTrace_MatchesPublishedLruAndBeladyHitRatios()
@@ -89,6 +91,22 @@ public sealed class PolicySimTests
             }
         }
         Assert.True(nearBound >= MinCellsNearBound, $"cost-aware reaches 90% of the bound in {nearBound} cells");
+    }
+
+    [Fact]
+    public async Task Lru_DrivenAsTheRamTierDrivesIt_IsClockLike_WhileEagerReadsGiveExactLru()
+    {
+        // Exact LRU (every hit told at once) has the published 75.91%; told lazily, an entry read since it last came up
+        // as victim goes back to the front once (CLOCK), which keeps slightly more of scarab's hot set.
+        string[] args = ["--trace", "scarab-recs.trace.xz", "--format", "scarab", "--budget", "100000", "--policies", "lru", "--json"];
+        var lazy = await RunAsync(args);
+        var eager = await RunAsync([.. args, "--eager-reads"]);
+
+        Assert.True(lazy.ExitCode == 0 && eager.ExitCode == 0, lazy.Stderr + eager.Stderr);
+        static double Hits(Result r) => JsonDocument.Parse(r.Stdout).RootElement[0].GetProperty("objectHitRatio").GetDouble();
+        Assert.Equal(0.7591, Hits(eager), 4);
+        Assert.NotEqual(Hits(eager), Hits(lazy));
+        Assert.InRange(Hits(lazy), Hits(eager) - 0.005, Hits(eager) + 0.005);
     }
 
     [Fact]

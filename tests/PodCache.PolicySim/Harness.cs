@@ -20,15 +20,18 @@ internal static class Harness
     /// <param name="budgetBytes">The budget.</param>
     /// <param name="policies">Row names.</param>
     /// <param name="costAware">Settings for the <c>cost-aware</c> row; null for the defaults PodCache ships.</param>
-    public static SimResult[] Run(Trace trace, long budgetBytes, IReadOnlyList<string> policies, CostAwarePolicyOptions? costAware = null)
+    /// <param name="eagerReads">Tell policies of every hit at once (see <see cref="PolicySimulator"/>).</param>
+    public static SimResult[] Run(Trace trace, long budgetBytes, IReadOnlyList<string> policies, CostAwarePolicyOptions? costAware = null,
+        bool eagerReads = false)
     {
         var results = new SimResult[policies.Count];
         Parallel.For(0, policies.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
-            i => results[i] = RunOne(trace, budgetBytes, policies[i], costAware));
+            i => results[i] = RunOne(trace, budgetBytes, policies[i], costAware, eagerReads));
         return results;
     }
 
-    public static SimResult RunOne(Trace trace, long budgetBytes, string policy, CostAwarePolicyOptions? costAware = null) => policy switch
+    public static SimResult RunOne(Trace trace, long budgetBytes, string policy, CostAwarePolicyOptions? costAware = null,
+        bool eagerReads = false) => policy switch
     {
         Bound when trace.UniformSize && trace.UniformCost => BeladyBound.Run(trace, budgetBytes),
         Bound => FluidBound.Run(trace, budgetBytes),
@@ -36,9 +39,9 @@ internal static class Harness
         BeladyBound.Name => throw new ArgumentException(
             "belady is the bound only for traces whose objects all have the same size and cost; use fluid-bound."),
         FluidBound.Name => FluidBound.Run(trace, budgetBytes),
-        EvictionPolicies.Default when costAware is not null => PolicySimulator.Run(trace, new CostAwarePolicy(costAware), budgetBytes),
-        "w-tinylfu" => PolicySimulator.Run(trace, new WTinyLfuPolicy(budgetBytes, ExpectedEntries(trace, budgetBytes)), budgetBytes),
-        _ => PolicySimulator.Run(trace, EvictionPolicies.Create(policy), budgetBytes),
+        EvictionPolicies.Default when costAware is not null => PolicySimulator.Run(trace, new CostAwarePolicy(costAware), budgetBytes, eagerReads),
+        "w-tinylfu" => PolicySimulator.Run(trace, new WTinyLfuPolicy(budgetBytes, ExpectedEntries(trace, budgetBytes)), budgetBytes, eagerReads),
+        _ => PolicySimulator.Run(trace, EvictionPolicies.Create(policy), budgetBytes, eagerReads),
     };
 
     /// <summary>Entries the budget holds at the trace's mean object size; sizes W-TinyLFU's sketch.</summary>

@@ -85,7 +85,7 @@ internal static class Program
         var rows = new List<(long Bytes, double? Percent, SimResult[] Results)>();
         foreach (var (bytes, percent) in budgets)
         {
-            rows.Add((bytes, percent, Harness.Run(trace, bytes, options.Policies, options.CostAware)));
+            rows.Add((bytes, percent, Harness.Run(trace, bytes, options.Policies, options.CostAware, options.EagerReads)));
         }
 
         if (options.Json)

@@ -31,6 +31,9 @@ internal sealed class SimOptions
         --cost-aware-half-life-per-entry N, --cost-aware-half-life-seconds S|none, --cost-aware-cost-floor SECONDS,
         --cost-aware-history CELLS (for experiments).
 
+        Every policy is driven as RamTier drives it: hits are counted per entry and told to the policy when the entry
+        comes up as victim. --eager-reads tells the policy of every hit when it happens instead (for comparison).
+
         Generator settings (synthetic): --requests N (1000000) --objects N (100000) --zipf A (0.9) --drift P (0.001)
           --size-cost-correlation R (0.5) --one-hit-fraction F (0.25) --ttl-fraction F (0.1)
         """;
@@ -58,6 +61,9 @@ internal sealed class SimOptions
     public bool Summary { get; private set; }
 
     public bool Help { get; private set; }
+
+    /// <summary>Tell the policy of every hit when it happens, not when the entry comes up as victim.</summary>
+    public bool EagerReads { get; private set; }
 
     public int? PrintSynthetic { get; private set; }
 
@@ -159,6 +165,9 @@ internal sealed class SimOptions
                     break;
                 case "--cost-aware-cost-floor":
                     Tune(o, arg, Value(args, ref i), (c, v) => c.CostFloorSeconds = ParseDouble(arg, v));
+                    break;
+                case "--eager-reads":
+                    o.EagerReads = true;
                     break;
                 case "--help" or "-h":
                     o.Help = true;

@@ -62,7 +62,7 @@ internal static class Summary
         Parallel.ForEach(order, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, j =>
         {
             var (t, percent, policy) = jobs[j];
-            results[j] = Harness.RunOne(traces[t], Program.BudgetOf(traces[t], percent), policy, options.CostAware);
+            results[j] = Harness.RunOne(traces[t], Program.BudgetOf(traces[t], percent), policy, options.CostAware, options.EagerReads);
         });
 
         var cells = jobs

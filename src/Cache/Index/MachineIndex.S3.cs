@@ -19,7 +19,7 @@ public sealed partial class MachineIndex
         return Locked(() =>
         {
             using var tx = _db.BeginTransaction(deferred: false);
-            long used = Convert.ToInt64(Cmd(_db, tx, "SELECT COALESCE(SUM(bytes),0) FROM entries WHERE tier=$t", ("$t", tier)).ExecuteScalar(), CultureInfo.InvariantCulture);
+            long used = UsedLocked(tx, tier);
             if (used <= maxBytes)
             {
                 return (IReadOnlyList<IndexEntry>)[];

@@ -57,6 +57,7 @@ public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords
                 CREATE TABLE IF NOT EXISTS source_versions(identity TEXT PRIMARY KEY, token TEXT NOT NULL, length INTEGER NOT NULL,
                   etag TEXT NULL, last_modified INTEGER NULL, version_id TEXT NULL, checked INTEGER NOT NULL);
                 """);
+            EnsureTierTotals();
         }
         catch (SqliteException ex)
         {
@@ -123,16 +124,16 @@ public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords
         {
             using var tx = _db.BeginTransaction(deferred: false);
             string k = key.ToString();
-            Cmd(_db, tx, "DELETE FROM entries WHERE key=$k AND tier=$t", ("$k", k), ("$t", tier)).ExecuteNonQuery();
-            long used = Convert.ToInt64(Cmd(_db, tx, "SELECT COALESCE(SUM(bytes),0) FROM entries WHERE tier=$t", ("$t", tier)).ExecuteScalar(), CultureInfo.InvariantCulture);
+            Hot(tx, "DELETE FROM entries WHERE key=$k AND tier=$t", ("$k", k), ("$t", tier)).ExecuteNonQuery();
+            long used = UsedLocked(tx, tier);
             IReadOnlyList<IndexEntry> victims = [];
             if (used + bytes > maxBytes)
             {
                 var candidates = ReadEntries(tx, tier, readyOnly: true);
-                victims = chooseVictims(candidates, used + bytes - maxBytes);
+                victims = chooseVictims(candidates, EvictionTarget(used + bytes - maxBytes, maxBytes, candidates.Count));
                 foreach (var v in victims)
                 {
-                    Cmd(_db, tx, "DELETE FROM entries WHERE key=$k AND tier=$t", ("$k", v.Key.ToString()), ("$t", tier)).ExecuteNonQuery();
+                    Hot(tx, "DELETE FROM entries WHERE key=$k AND tier=$t", ("$k", v.Key.ToString()), ("$t", tier)).ExecuteNonQuery();
                     used -= v.Bytes;
                 }
                 if (used + bytes > maxBytes)
@@ -142,7 +143,7 @@ public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords
                     return null;
                 }
             }
-            Cmd(_db, tx, """
+            Hot(tx, """
                 INSERT INTO entries(key, tier, bytes, created, expires, cost, hits, last_access, ready, writer_pid, writer_start)
                 VALUES($k, $t, $b, $c, $e, $cost, 0, $now, 0, $pid, $start)
                 """, ("$k", k), ("$t", tier), ("$b", bytes), ("$c", created.ToUnixTimeMilliseconds()),
@@ -152,9 +153,22 @@ public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords
         });
     }
 
+    /// <summary>
+    /// Bytes to free when a tier over budget must evict: what is needed, or, in a tier of more than
+    /// <see cref="EvictionBatchRows"/> entries, at least 1/<see cref="EvictionBatchFraction"/> of its budget. Choosing
+    /// victims reads every row of the tier (70 ms at 100,000 entries on the benchmark machine), so a full large tier
+    /// frees a batch at a time instead of paying that on every write; it stays within the budget, up to that fraction
+    /// below it. Small tiers evict exactly what is needed.
+    /// </summary>
+    internal static long EvictionTarget(long needed, long maxBytes, int rows) =>
+        rows > EvictionBatchRows ? Math.Max(needed, maxBytes / EvictionBatchFraction) : needed;
+
+    internal const int EvictionBatchRows = 1024;
+    internal const int EvictionBatchFraction = 64;
+
     /// <summary>Marks a reserved entry as written, with its final size.</summary>
     public void Commit(Key key, string tier, long bytes) => Locked(() =>
-        Cmd(_db, null, "UPDATE entries SET ready=1, bytes=$b WHERE key=$k AND tier=$t",
+        Hot(null, "UPDATE entries SET ready=1, bytes=$b WHERE key=$k AND tier=$t",
             ("$b", bytes), ("$k", key.ToString()), ("$t", tier)).ExecuteNonQuery());
 
     /// <summary>Adds or replaces a ready entry without a budget check (index rebuilds, S3 reconciliation).</summary>
@@ -162,8 +176,10 @@ public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords
     {
         ArgumentNullException.ThrowIfNull(e);
         Locked(() => Cmd(_db, null, """
-            INSERT OR REPLACE INTO entries(key, tier, bytes, created, expires, cost, hits, last_access, ready)
+            INSERT INTO entries(key, tier, bytes, created, expires, cost, hits, last_access, ready)
             VALUES($k, $t, $b, $c, $e, $cost, $h, $la, 1)
+            ON CONFLICT(key, tier) DO UPDATE SET bytes=excluded.bytes, created=excluded.created, expires=excluded.expires,
+              cost=excluded.cost, hits=excluded.hits, last_access=excluded.last_access, ready=1, writer_pid=0, writer_start=0
             """, ("$k", e.Key.ToString()), ("$t", e.Tier), ("$b", e.Bytes), ("$c", e.Created.ToUnixTimeMilliseconds()),
             ("$e", e.Expires?.ToUnixTimeMilliseconds()), ("$cost", e.ComputeSeconds), ("$h", e.Hits),
             ("$la", e.LastAccess.ToUnixTimeMilliseconds())).ExecuteNonQuery());
@@ -186,8 +202,7 @@ public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords
     public IReadOnlyList<IndexEntry> Entries(string tier) => Locked(() => ReadEntries(null, tier, readyOnly: false));
 
     /// <summary>Bytes accounted to <paramref name="tier"/> (reservations included).</summary>
-    public long Bytes(string tier) => Locked(() => Convert.ToInt64(
-        Cmd(_db, null, "SELECT COALESCE(SUM(bytes),0) FROM entries WHERE tier=$t", ("$t", tier)).ExecuteScalar(), CultureInfo.InvariantCulture));
+    public long Bytes(string tier) => Locked(() => UsedLocked(null, tier));
 
     /// <summary>
     /// Drops reservations whose writer process is gone (killed mid-write); returns their keys so the caller can delete
@@ -392,6 +407,7 @@ public sealed partial class MachineIndex : IResultCatalog, ISourceVersionRecords
             if (_disposed) return;
             TryFlushStatisticsLocked();
             _disposed = true;
+            DisposePreparedLocked();
             _db.Dispose();
         }
         DisposeFlushTimer();

@@ -15,7 +15,8 @@ namespace PodCache.Server;
 /// <summary>
 /// PodCache's HTTP API in any ASP.NET Core application: <c>services.AddPodCacheServer(service)</c> registers what
 /// the endpoints need, <c>app.MapPodCache()</c> adds the middleware (errors as problem details, the API token) and
-/// maps <c>/v1/runs</c>, <c>/v1/entries</c>, <c>/v1/stats</c>, <c>/healthz</c> and <c>/metrics</c>.
+/// maps <c>/v1/runs</c>, <c>/v1/entries</c>, <c>/v1/stats</c>, <c>/healthz</c>, <c>/metrics</c> and the OpenAPI document
+/// <c>/openapi/v1.json</c>.
 /// </summary>
 public static class PodCacheServerExtensions
 {
@@ -108,6 +109,7 @@ public static class PodCacheServerExtensions
         services.AddProblemDetails();
         services.AddHealthChecks().AddCheck<MemberHealthCheck>("member", tags: [ReadyTag]);
         services.AddHttpClient<EntryDataClient>(http => http.Timeout = EntryFetchTimeout);
+        services.AddOpenApi(ApiDocument.Name, ApiDocument.Configure);
         services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("podcache", serviceVersion: PodCache.Cache.PodCacheVersion.Current))
             .WithMetrics(m => m
@@ -144,6 +146,7 @@ public static class PodCacheServerExtensions
         app.MapHealthChecks("/healthz/ready", ready);
         app.MapHealthChecks("/healthz", ready);
         app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapOpenApi(ApiDocument.Route);
         return app;
     }
 }

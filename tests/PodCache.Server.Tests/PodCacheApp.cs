@@ -29,14 +29,18 @@ internal sealed class PodCacheApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public static async Task<PodCacheApp> StartAsync()
+    /// <summary>Every endpoint the application maps.</summary>
+    public IEnumerable<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
+        ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints);
+
+    public static async Task<PodCacheApp> StartAsync(ServerOptions? options = null)
     {
         string dir = Directory.CreateTempSubdirectory("podcache-server-").FullName;
         var service = LocalRunService.Open(null, Path.Combine(dir, "cache"), saveRuns: false, dataRoots: [dir]);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddPodCacheServer(service);
+        builder.Services.AddPodCacheServer(service, options);
         var app = builder.Build();
         app.MapPodCache();
         await app.StartAsync();

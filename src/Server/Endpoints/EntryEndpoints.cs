@@ -17,8 +17,18 @@ internal static class EntryEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/entries/{key}", DescribeAsync);
-        app.MapGet("/v1/entries/{key}/data", DataAsync);
+        app.MapGet("/v1/entries/{key}", DescribeAsync)
+            .WithName("getEntry")
+            .WithSummary("Provenance and metadata of a cached entry (as `podcache inspect`)")
+            .WithTags("entries")
+            .Answers("The entry's metadata and provenance", "application/json")
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+        app.MapGet("/v1/entries/{key}/data", DataAsync)
+            .WithName("getEntryData")
+            .WithSummary("A cached entry's payload in the cache codec's encoding (the side channel between cluster members)")
+            .WithTags("entries")
+            .Answers("The payload; Content-Type is the codec's", "application/octet-stream")
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status406NotAcceptable);
     }
 
     private static async Task<IResult> DescribeAsync(HttpContext context, string key, IRunService service)

@@ -22,9 +22,31 @@ internal static class RunEndpoints
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapPost("/v1/runs", PostRunAsync);
-        app.MapGet("/v1/runs/{runId}", GetRun);
-        app.MapGet("/v1/runs/{runId}/nodes/{nodeRef}", GetNodeAsync);
+        app.MapPost("/v1/runs", PostRunAsync)
+            .WithName("postRun")
+            .WithSummary("Evaluate a pipeline at coordinates")
+            .WithDescription("Answers the run manifest (as `podcache run --report` writes it): every node's status (computed, "
+                + "hit:TIER, pruned), tier, seconds, bytes and key. Headers: X-PodCache-Status (the output's status), "
+                + "X-PodCache-Run and Location (/v1/runs/RUNID).")
+            .WithTags("runs")
+            .RunRequestBody()
+            .Answers("The run manifest", "application/json")
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
+                StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/v1/runs/{runId}", GetRun)
+            .WithName("getRun")
+            .WithSummary("The manifest of a run this server answered or saved")
+            .WithTags("runs")
+            .Answers("The run manifest", "application/json")
+            .Problems(StatusCodes.Status404NotFound, StatusCodes.Status500InternalServerError);
+        app.MapGet("/v1/runs/{runId}/nodes/{nodeRef}", GetNodeAsync)
+            .WithName("getRunNode")
+            .WithSummary("Any node of a run, from the cache (recomputing only its subgraph when evicted)")
+            .WithDescription("format: json (conformance JSON, the default), msgpack (the cache codec), geotiff (2-D lat/lon) or "
+                + "png (a heatmap). X-PodCache-Status says whether it was a hit or computed.")
+            .WithTags("runs")
+            .Answers("The node's value in the format asked for", "application/json", ArrayFormats.MsgPackContentType, "image/tiff", "image/png")
+            .Problems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> PostRunAsync(HttpContext context, IRunService service, ServerOptions options,

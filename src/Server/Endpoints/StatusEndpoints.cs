@@ -9,6 +9,10 @@ internal static class StatusEndpoints
 {
     public static void Map(IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/stats", (IRunService service) => Results.Text(service.Stats().ToJsonString(), "application/json"));
+        app.MapGet("/v1/stats", (IRunService service) => Results.Text(service.Stats().ToJsonString(), "application/json"))
+            .WithName("getStats")
+            .WithSummary("Counters, tiers (entries, bytes, budget, hits, misses, evictions), budgets and policy; the cluster on a member")
+            .WithTags("status")
+            .Answers("The statistics", "application/json");
     }
 }

@@ -53,10 +53,16 @@ internal sealed class Executor
     private readonly Lazy<(PodCache.Cache.Keys.Key Key, PodCache.Cache.Serialization.BinaryValue Value)> _pipelineRecord;
     private Task? _pipelineRecordStored;
 
+    // The run's span, when the run is traced: each node's span is recorded under it as the node finishes.
+    private readonly System.Diagnostics.ActivityContext _trace;
+    private readonly bool _tracing;
+
     public Executor(IMemoCache cache, Plan plan, IResultCatalog? catalog, int maxDegreeOfParallelism, CancellationToken cancellationToken,
         Action<int, int>? progress = null, IRemoteEvaluator? remote = null, PodCache.Runtime.Sources.IO.SourceServices? sources = null,
-        PodCache.Runtime.Sources.IO.SourceActivity? activity = null)
+        PodCache.Runtime.Sources.IO.SourceActivity? activity = null, System.Diagnostics.ActivityContext trace = default)
     {
+        _trace = trace;
+        _tracing = trace != default;
         _sources = sources;
         _activity = activity;
         _remote = remote;
@@ -406,6 +412,10 @@ internal sealed class Executor
 
     private async Task RunJobAsync(PlanNode pn)
     {
+        if (_tracing && pn.TraceStart == default)
+        {
+            pn.TraceStart = DateTime.UtcNow;
+        }
         try
         {
             _cancellationToken.ThrowIfCancellationRequested();
@@ -418,7 +428,7 @@ internal sealed class Executor
                 {
                     pn.Status = CacheStatus.Hit(hit.Tier);
                     pn.Bytes = value.SizeBytes;
-                    Report();
+                    Report(pn);
                     SetResult(pn, value);
                     return;
                 }
@@ -440,7 +450,7 @@ internal sealed class Executor
                     pn.Status = remote.Status;
                     pn.Seconds = remote.Seconds;
                     pn.Bytes = remote.Value.SizeBytes;
-                    Report();
+                    Report(pn);
                     SetResult(pn, remote.Value);
                     return;
                 }
@@ -491,7 +501,7 @@ internal sealed class Executor
                 _catalog.Add(pn.NodeKey, pn.ResultKey, SubsetReuse.CatalogForm(pn.Request));
             }
             pn.Bytes = outcome.Value.SizeBytes;
-            Report();
+            Report(pn);
             SetResult(pn, outcome.Value);
         }
         catch (OperationCanceledException) when (_cancellationToken.IsCancellationRequested)
@@ -500,12 +510,20 @@ internal sealed class Executor
         }
         catch (Exception ex)
         {
+            if (_tracing)
+            {
+                Telemetry.PodCacheTelemetry.Node(_trace, pn, ex);
+            }
             SetException(pn, ex);
         }
     }
 
-    private void Report()
+    private void Report(PlanNode pn)
     {
+        if (_tracing)
+        {
+            Telemetry.PodCacheTelemetry.Node(_trace, pn, null);
+        }
         int done = Interlocked.Increment(ref _done);
         // A progress sink must never fail the run.
         try

@@ -71,6 +71,23 @@ public sealed class PipelineRunner
     public async Task<PipelineRun> RunAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef,
         IReadOnlyDictionary<string, string?>? sourceTokens, CancellationToken cancellationToken = default)
     {
+        using var trace = Telemetry.PodCacheTelemetry.StartRun(nodeRef ?? pipeline?.OutputRef ?? "", pipeline?.Nodes.Count ?? 0);
+        try
+        {
+            var run = await RunCoreAsync(pipeline!, coordinates, nodeRef, sourceTokens, trace, cancellationToken).ConfigureAwait(false);
+            Telemetry.PodCacheTelemetry.EndRun(trace, run);
+            return run;
+        }
+        catch (Exception ex)
+        {
+            Telemetry.PodCacheTelemetry.Failed(trace, ex);
+            throw;
+        }
+    }
+
+    private async Task<PipelineRun> RunCoreAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef,
+        IReadOnlyDictionary<string, string?>? sourceTokens, System.Diagnostics.Activity? trace, CancellationToken cancellationToken)
+    {
         var sw = Stopwatch.StartNew();
         var started = _options.Time.GetUtcNow();
         var plan = await PlanCoreAsync(pipeline, coordinates, nodeRef, cancellationToken, sourceTokens).ConfigureAwait(false);
@@ -86,7 +103,7 @@ public sealed class PipelineRunner
         }
         var activity = new PodCache.Runtime.Sources.IO.SourceActivity();
         var executor = new Executor(Cache, plan, _catalog, _options.MaxDegreeOfParallelism, cancellationToken, _options.Progress,
-            _options.Remote, Sources, activity);
+            _options.Remote, Sources, activity, trace?.Context ?? default);
         var output = await executor.Request(plan.Root).ConfigureAwait(false);
         return new PipelineRun(this, pipeline, coordinates, plan, output, started, sw.Elapsed.TotalSeconds, predicted: false)
         {

@@ -7,6 +7,9 @@ namespace PodCache.Runtime.Execution;
 /// <summary>One evaluation in a plan: a node at coordinates. Refs that resolve to the same ResultKey share it.</summary>
 internal sealed class PlanNode
 {
+    /// <summary>When the node's job first ran (UTC), for its trace span; set only while a run is traced.</summary>
+    public DateTime TraceStart;
+
     public PlanNode(PipelineNode node, Coordinates request, Key nodeKey, Key resultKey)
     {
         Node = node;

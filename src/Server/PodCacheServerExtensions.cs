@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using PodCache.Cache.Serialization;
 using PodCache.Server.Endpoints;
 
@@ -110,12 +111,31 @@ public static class PodCacheServerExtensions
         services.AddHealthChecks().AddCheck<MemberHealthCheck>("member", tags: [ReadyTag]);
         services.AddHttpClient<EntryDataClient>(http => http.Timeout = EntryFetchTimeout);
         services.AddOpenApi(ApiDocument.Name, ApiDocument.Configure);
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("podcache", serviceVersion: PodCache.Cache.PodCacheVersion.Current))
-            .WithMetrics(m => m
-            .AddMeter(ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
-            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+            .WithMetrics(m =>
+            {
+                m.AddMeter(ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                    .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
+                if (options.OtlpEndpoint is { } endpoint)
+                {
+                    m.AddOtlpExporter(o => Otlp(o, endpoint, "v1/metrics"));
+                }
+            });
+        if (options.OtlpEndpoint is { } traces)
+        {
+            // Without an exporter nothing listens, and runs record no spans at all.
+            telemetry.WithTracing(t => t
+                .AddSource(PodCache.Runtime.Telemetry.PodCacheTelemetry.SourceName, "Microsoft.AspNetCore")
+                .AddOtlpExporter(o => Otlp(o, traces, "v1/traces")));
+        }
         return services;
+    }
+
+    private static void Otlp(OpenTelemetry.Exporter.OtlpExporterOptions o, Uri endpoint, string path)
+    {
+        o.Protocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
+        o.Endpoint = new Uri(endpoint.AbsoluteUri.TrimEnd('/') + "/" + path);
     }
 
     /// <summary>

@@ -35,6 +35,12 @@ public sealed class ServerOptions
     /// <summary>How long shutdown waits for requests in flight.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Where to send traces (<c>podcache.run</c> and <c>podcache.node</c> spans under ASP.NET Core's request spans) and
+    /// metrics over OTLP (HTTP/protobuf, to <c>v1/traces</c> and <c>v1/metrics</c> under it); none when null.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; init; }
+
     /// <summary>True when the bind address is a loopback address.</summary>
     public bool IsLoopback => IPAddress.IsLoopback(BindAddress);
 
@@ -67,6 +73,7 @@ public sealed class ServerOptions
         var bind = IPAddress.Loopback;
         long maxBody = DefaultMaxBodyBytes, maxInFlight = InFlightBudget.DefaultMaxBytes(), recent = RecentRuns.DefaultMaxBytes;
         var shutdown = TimeSpan.FromSeconds(10);
+        Uri? otlp = null;
         foreach (var (name, value) in section ?? [])
         {
             string p = "server." + name;
@@ -88,8 +95,14 @@ public sealed class ServerOptions
                     if (Duration.TryParse(value, out var t, out var why)) shutdown = t;
                     else errors.Add($"{p}: {why}");
                     break;
+                case "otlpEndpoint":
+                    if (value is JsonValue ov && ov.TryGetValue<string>(out var url) && Uri.TryCreate(url, UriKind.Absolute, out var u)
+                        && u.Scheme is "http" or "https" && string.IsNullOrEmpty(u.Query))
+                        otlp = u;
+                    else errors.Add($"{p}: give the collector's http:// or https:// URL, e.g. \"http://127.0.0.1:4318\"");
+                    break;
                 default:
-                    errors.Add($"{p}: unknown key; server has port, bind, maxBodyBytes, maxInFlightBytes, recentRunsMaxBytes and shutdownTimeout");
+                    errors.Add($"{p}: unknown key; server has port, bind, maxBodyBytes, maxInFlightBytes, recentRunsMaxBytes, shutdownTimeout and otlpEndpoint");
                     break;
             }
         }
@@ -102,6 +115,7 @@ public sealed class ServerOptions
             MaxInFlightBytes = maxInFlight,
             RecentRunsMaxBytes = recent,
             ShutdownTimeout = shutdown,
+            OtlpEndpoint = otlp,
         };
     }
 

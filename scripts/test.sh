@@ -10,12 +10,14 @@ mkdir -p "$results"
 
 # Test data is written by the reference tools: GDAL (the COG corpus, tests/PodCache.Runtime.Tests/Sources/GdalCogCorpus.cs)
 # and, for /usr/bin/python3, GDAL's bindings, h5py, zarr and numcodecs; podcache-native's Native AOT build links with
-# clang and zlib (tests/PodCache.Packaging.Tests/NativeCliTests.cs). Install Debian's packages when any is missing.
-packages=(gdal-bin python3-gdal python3-h5py python3-zarr python3-numcodecs python3-pyproj cgi-mapserver mapserver-bin clang zlib1g-dev)
+# clang and zlib (tests/PodCache.Packaging.Tests/NativeCliTests.cs); the web UI is tested in headless Chromium
+# (tests/PodCache.Server.Tests/UiBrowserTests.cs). Install Debian's packages when any is missing.
+packages=(gdal-bin python3-gdal python3-h5py python3-zarr python3-numcodecs python3-pyproj cgi-mapserver mapserver-bin clang zlib1g-dev chromium)
 have_tools() {
   command -v gdal_translate >/dev/null 2>&1 &&
     command -v clang >/dev/null 2>&1 && [ -e /usr/include/zlib.h ] &&
     command -v mapserv >/dev/null 2>&1 &&
+    command -v chromium >/dev/null 2>&1 &&
     /usr/bin/python3 -c "from osgeo import gdal; import h5py, zarr, numcodecs, pyproj" >/dev/null 2>&1
 }
 if ! have_tools; then

@@ -102,6 +102,9 @@ public sealed class ClusterRunService : IRunService
     public PipelineRun? FindRun(string runId) => _local.FindRun(runId);
 
     /// <inheritdoc/>
+    public IReadOnlyList<RunSummary> ListRuns(int limit) => _local.ListRuns(limit);
+
+    /// <inheritdoc/>
     public ValueTask<CacheLookup?> GetEntryAsync(Key key, CancellationToken cancellationToken) => _local.GetEntryAsync(key, cancellationToken);
 
     /// <inheritdoc/>

@@ -48,6 +48,12 @@ public interface IRunService : IAsyncDisposable
     /// </summary>
     PipelineRun? FindRun(string runId);
 
+    /// <summary>
+    /// The last <paramref name="limit"/> runs this member answered (kept in memory) or saved in its cache directory,
+    /// newest first.
+    /// </summary>
+    IReadOnlyList<RunSummary> ListRuns(int limit);
+
     /// <summary>The live entry for <paramref name="key"/> in this member's own tiers, or null.</summary>
     ValueTask<CacheLookup?> GetEntryAsync(Key key, CancellationToken cancellationToken);
 

@@ -103,7 +103,7 @@ public sealed class LocalRunService : IRunService
         var run = await _runner.RunAsync(pipeline, coordinates, nodeRef, cancellationToken).ConfigureAwait(false);
         Counters.RecordRun();
         string manifest = run.ToJsonString();
-        _recent.Add(run.RunId, manifest);
+        _recent.Add(run.RunId, manifest, RunSummary.Of(run));
         if (_toSave is not null)
         {
             // The manifest text, not the run: a queued run would keep its output array alive.
@@ -127,6 +127,22 @@ public sealed class LocalRunService : IRunService
                 Interlocked.Increment(ref _saveFailures);
             }
         }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RunSummary> ListRuns(int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var runs = _recent.Summaries().Take(limit).ToDictionary(r => r.RunId, StringComparer.Ordinal);
+        foreach (var saved in _store?.List(limit) ?? [])
+        {
+            if (!runs.ContainsKey(saved.RunId))
+            {
+                runs[saved.RunId] = new RunSummary(saved.RunId, saved.Started, saved.Output, saved.Seconds, saved.Nodes, saved.Computed,
+                    saved.Hits, saved.Nodes - saved.Computed - saved.Hits);
+            }
+        }
+        return runs.Values.OrderByDescending(r => r.Started).ThenByDescending(r => r.RunId, StringComparer.Ordinal).Take(limit).ToList();
     }
 
     /// <inheritdoc/>

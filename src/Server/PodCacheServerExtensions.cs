@@ -157,6 +157,7 @@ public static class PodCacheServerExtensions
         RunEndpoints.Map(app);
         EntryEndpoints.Map(app);
         StatusEndpoints.Map(app);
+        Ui.UiEndpoints.Map(app);
         app.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false, ResponseWriter = MemberHealthCheck.WriteLiveAsync });
         var ready = new HealthCheckOptions
         {

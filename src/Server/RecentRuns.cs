@@ -12,6 +12,7 @@ public sealed class RecentRuns(long maxBytes)
     public const long DefaultMaxBytes = 64L << 20;
 
     private readonly Dictionary<string, string> _manifests = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunSummary> _summaries = new(StringComparer.Ordinal);
     private readonly Queue<string> _order = new();
     private readonly Lock _lock = new();
     private long _bytes;
@@ -38,19 +39,24 @@ public sealed class RecentRuns(long maxBytes)
     }
 
     /// <summary>Keeps <paramref name="manifestJson"/> under <paramref name="runId"/>; false when it is larger than the bound.</summary>
-    public bool Add(string runId, string manifestJson)
+    public bool Add(string runId, string manifestJson) => Add(runId, manifestJson, null);
+
+    /// <summary>Keeps <paramref name="manifestJson"/> and, for listing, <paramref name="summary"/>; false when larger than the bound.</summary>
+    public bool Add(string runId, string manifestJson, RunSummary? summary)
     {
         long size = SizeOf(runId, manifestJson);
         if (size > MaxBytes) return false;
         lock (_lock)
         {
             if (!_manifests.TryAdd(runId, manifestJson)) return true;
+            if (summary is not null) _summaries[runId] = summary;
             _order.Enqueue(runId);
             _bytes += size;
             while (_bytes > MaxBytes)
             {
                 string oldest = _order.Dequeue();
                 if (_manifests.Remove(oldest, out var gone)) _bytes -= SizeOf(oldest, gone);
+                _summaries.Remove(oldest);
             }
             return true;
         }
@@ -62,6 +68,15 @@ public sealed class RecentRuns(long maxBytes)
         lock (_lock)
         {
             return _manifests.GetValueOrDefault(runId);
+        }
+    }
+
+    /// <summary>The summaries of the runs kept (those added with one), newest first.</summary>
+    public IReadOnlyList<RunSummary> Summaries()
+    {
+        lock (_lock)
+        {
+            return _summaries.Values.OrderByDescending(r => r.Started).ThenByDescending(r => r.RunId, StringComparer.Ordinal).ToList();
         }
     }
 

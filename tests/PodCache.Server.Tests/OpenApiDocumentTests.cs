@@ -27,7 +27,9 @@ public sealed class OpenApiDocumentTests
         foreach (var endpoint in app.Endpoints.OfType<RouteEndpoint>())
         {
             string path = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            // The document's own route, and the UI's pages (not API; excluded from the description on purpose).
             if (path.StartsWith("/openapi/", StringComparison.Ordinal)) continue;
+            if (endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IExcludeFromDescriptionMetadata>() is { ExcludeFromDescription: true }) continue;
             var methods = endpoint.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"];
             foreach (var method in methods)
             {

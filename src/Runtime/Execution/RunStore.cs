@@ -59,7 +59,11 @@ public sealed class RunStore
     /// <param name="Nodes">Number of nodes in the manifest.</param>
     /// <param name="Computed">Nodes computed by the run.</param>
     /// <param name="Path">The manifest file.</param>
-    public sealed record Entry(string RunId, DateTimeOffset Started, string Output, double Seconds, int Nodes, int Computed, string Path);
+    public sealed record Entry(string RunId, DateTimeOffset Started, string Output, double Seconds, int Nodes, int Computed, string Path)
+    {
+        /// <summary>Nodes read from a tier or another member (neither computed nor pruned).</summary>
+        public int Hits { get; init; }
+    }
 
     /// <summary>Saves <paramref name="run"/>'s manifest (atomically) and returns its path.</summary>
     public string Save(PipelineRun run)
@@ -173,7 +177,11 @@ public sealed class RunStore
                     nodes?.Count ?? 0,
                     nodes?.Count(n => PodCache.Cache.CacheStatus.TryParse(n.Value?["status"]?.GetValue<string>(), out var st)
                         && st.Kind == PodCache.Cache.CacheStatusKind.Computed) ?? 0,
-                    f));
+                    f)
+                {
+                    Hits = nodes?.Count(n => PodCache.Cache.CacheStatus.TryParse(n.Value?["status"]?.GetValue<string>(), out var st)
+                        && st.Kind is not PodCache.Cache.CacheStatusKind.Computed and not PodCache.Cache.CacheStatusKind.Pruned) ?? 0,
+                });
             }
             catch (Exception ex) when (ex is JsonException or IOException or InvalidOperationException or FormatException)
             {

@@ -104,6 +104,7 @@ public static class PodCacheServerExtensions
         services.AddSingleton(codecs ?? CacheSession.Codecs());
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<RunDeadline>();
+        services.AddSingleton<Ui.LiveRuns>();
         services.AddHostedService<ServerStartup>();
         // Registered before AddProblemDetails's default writer, so every problem keeps PodCache's shape.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, PodCacheProblemWriter>());

@@ -148,23 +148,76 @@ public sealed class UiBrowserTests
     }
 
     [Fact]
-    public async Task NewRunPage_InChromium_RunsAnExample_AndOpensItsRun()
+    public async Task NewRunPage_InChromium_PostsAnExample_ShowsItsNodesLive_ThenOpensItsRun()
     {
         await using var app = await PodCacheApp.StartAsync();
         var root = app.Client.BaseAddress!;
-
         string form = await DomAsync(new Uri(root, "ui/new"));
         Assert.Contains("data-loaded=\"sine, smoothed\"", form);
         Assert.Contains("<label for=\"pipeline\">", form);
         await ScreenshotAsync(new Uri(root, "ui/new"), "new-run");
 
-        // The page posts the example's form from the browser and follows the answer to the run's page.
-        string after = await DomAsync(new Uri(root, "ui/new?example=" + Uri.EscapeDataString("sine anomaly") + "&run=1"));
+        await using var browser = await DevToolsBrowser.StartAsync(Chromium(), BrowserTimeout);
+        // The page posts the example's form; the live page follows the run's nodes by server-sent events (stay=1:
+        // it keeps the page when the run is done, with a link, instead of opening the run at once).
+        await browser.OpenAsync(new Uri(root, "ui/new?example=" + Uri.EscapeDataString("sine anomaly") + "&run=1&stay=1"), BrowserTimeout);
+        Assert.True(await browser.WaitForAsync("document.getElementById('progress')?.dataset.runId", BrowserTimeout),
+            "the live page did not report the run finished:\n" + await browser.HtmlAsync(BrowserTimeout));
 
-        var id = Regex.Match(after, "<h1>Run ([0-9TZ-]+[0-9a-f]+)</h1>");
-        Assert.True(id.Success, "the browser did not arrive at a run page:\n" + after[..Math.Min(after.Length, 2000)]);
-        Assert.Contains("<tr data-node=\"anomaly\" data-status=\"computed\">", after);
-        Assert.NotNull(app.Service.FindRun(id.Groups[1].Value));
+        var path = (await browser.EvaluateAsync("location.pathname", BrowserTimeout))!.GetValue<string>();
+        Assert.StartsWith("/ui/live/", path);
+        var rows = (await browser.EvaluateAsync(
+            "[...document.querySelectorAll('#finished tr')].map(r => r.dataset.node + '=' + r.dataset.status).sort().join(',')", BrowserTimeout))!.GetValue<string>();
+        // sin twice: once for anomaly, once with the margin mean's 3x3 kernel reads.
+        Assert.Equal("anomaly=computed,mean=computed,sin=computed,sin=computed", rows);
+        string runId = (await browser.EvaluateAsync("document.getElementById('progress').dataset.runId", BrowserTimeout))!.GetValue<string>();
+        Assert.NotNull(app.Service.FindRun(runId));
+        await browser.ScreenshotAsync(Path.Combine(ScreenshotDir(), "live.png"), BrowserTimeout);
+
+        await browser.EvaluateAsync("document.getElementById('open-run').click()", BrowserTimeout);
+        Assert.True(await browser.WaitForAsync($"document.querySelector('h1')?.textContent === 'Run {runId}'", BrowserTimeout),
+            "the link did not open the run's page");
+        Assert.True(await browser.WaitForAsync("document.querySelector('tr[data-node=\"anomaly\"][data-status=\"computed\"]')", BrowserTimeout));
+    }
+
+    [Fact]
+    public async Task LiveEvents_OverHttp_EveryNodeThenDone_AndResumeFromLastEventId()
+    {
+        await using var app = await PodCacheApp.StartAsync();
+        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = app.Client.BaseAddress };
+        var fields = new Dictionary<string, string>
+        {
+            ["pipeline"] = JsonNode.Parse(Body)!["pipeline"]!.ToJsonString(),
+            ["coordinates"] = JsonNode.Parse(Body)!["coordinates"]!.ToJsonString(),
+        };
+
+        using var posted = await noRedirects.PostAsync("ui/new", new FormUrlEncodedContent(fields));
+        Assert.Equal(HttpStatusCode.Redirect, posted.StatusCode);
+        string live = posted.Headers.Location!.OriginalString;
+        Assert.StartsWith("/ui/live/", live);
+
+        string stream = await app.Client.GetStringAsync(live.TrimStart('/') + "/events");
+        var events = Regex.Matches(stream, "^data: (.+)$", RegexOptions.Multiline).Select(m => JsonNode.Parse(m.Groups[1].Value)!).ToList();
+        var nodes = events.Where(e => (string?)e["type"] == "node").ToList();
+        Assert.Equal(["anomaly", "mean", "sin", "sin"], nodes.Select(e => (string)e["ref"]!).Order());
+        // The two evaluations of sin: at the request (21 x 21), and larger, with the margin mean's kernel reads.
+        var sinRequests = nodes.Where(e => (string?)e["ref"] == "sin").Select(e => (string)e["request"]!).ToList();
+        Assert.Contains("lat 21 \u00D7 lon 21", sinRequests);
+        Assert.Equal(2, sinRequests.Distinct().Count());
+        Assert.All(events.Where(e => (string?)e["type"] == "node"), e => Assert.Equal("computed", (string?)e["status"]));
+        var done = events[^1];
+        Assert.Equal("done", (string?)done["type"]);
+        var run = app.Service.FindRun((string)done["runId"]!);
+        Assert.NotNull(run);
+        Assert.Equal(3, run!.ComputedCount);
+
+        using var resume = new HttpRequestMessage(HttpMethod.Get, live.TrimStart('/') + "/events");
+        resume.Headers.Add("Last-Event-ID", "3");
+        using var resumed = await app.Client.SendAsync(resume);
+        string rest = await resumed.Content.ReadAsStringAsync();
+        Assert.Equal("text/event-stream", resumed.Content.Headers.ContentType?.MediaType);
+        Assert.Single(Regex.Matches(rest, "^data: ", RegexOptions.Multiline));
+        Assert.Contains("\"type\":\"done\"", rest);
     }
 
     [Fact]

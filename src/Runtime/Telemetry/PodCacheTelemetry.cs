@@ -13,7 +13,9 @@ namespace PodCache.Runtime.Telemetry;
 /// <remarks>
 /// Run span tags: <c>podcache.output</c> (node ref), <c>podcache.nodes</c> (planned), then <c>podcache.run_id</c>,
 /// <c>podcache.computed</c>, <c>podcache.hits</c>, <c>podcache.pruned</c> and <c>podcache.seconds</c>; status Error with
-/// the message when the run fails. Node span tags: <c>podcache.node.ref</c>, <c>podcache.node.type</c>,
+/// the message when the run fails. A node evaluated at several requests (an input a convolution reads with a margin
+/// and another node reads as is) has a span for each. Node span tags: <c>podcache.node.ref</c>, <c>podcache.node.type</c>,
+/// <c>podcache.node.request</c> (dims and sizes, <c>lat 21 × lon 21</c>),
 /// <c>podcache.node.status</c> (<c>computed</c>, <c>hit:ram</c>, ...), <c>podcache.node.tier</c> (hits only),
 /// <c>podcache.node.bytes</c>, <c>podcache.node.seconds</c> (compute seconds) and <c>podcache.node.key</c> (the
 /// result's cache key); a node that failed has status Error.
@@ -59,6 +61,15 @@ public static class PodCacheTelemetry
         activity.AddException(error);
     }
 
+    private static string Describe(Coordinates request)
+    {
+        var dims = request.Dims;
+        var shape = request.Shape;
+        var parts = new string[dims.Count];
+        for (int i = 0; i < parts.Length; i++) parts[i] = dims[i] + " " + shape[i].ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return string.Join(" \u00D7 ", parts);
+    }
+
     /// <summary>Records a finished node's span, from when its job first ran to now, under the run's span.</summary>
     internal static void Node(ActivityContext run, PlanNode pn, Exception? error)
     {
@@ -66,6 +77,7 @@ public static class PodCacheTelemetry
         if (activity is null) return;
         activity.SetTag("podcache.node.ref", pn.Node.Ref);
         activity.SetTag("podcache.node.type", pn.Node.Type.Name);
+        activity.SetTag("podcache.node.request", Describe(pn.Request));
         if (error is null)
         {
             activity.SetTag("podcache.node.status", pn.Status.ToString());

@@ -16,7 +16,8 @@ namespace PodCache.Server.Ui;
 /// <c>/</c> (runs, newest first, filterable), <c>/ui/runs/RUNID</c> (the graph and every node's status),
 /// <c>/ui/runs/RUNID/nodes/REF</c> (the value as a heatmap or line plot, its summary, provenance, downloads),
 /// <c>/ui/cache</c> (tiers, budgets, hit ratios; the cluster on a member) and <c>/ui/new</c> (post a pipeline, or pick
-/// an example; <c>?example=NAME&amp;run=1</c> runs one and opens its run). Behind
+/// an example; <c>?example=NAME&amp;run=1</c> runs one; a posted run's page, <c>/ui/live/TICKET</c>, shows its nodes
+/// as they finish, from server-sent events, then opens the run). Behind
 /// the same API token as the API. Not part of the OpenAPI document: these are pages, not API.
 /// </summary>
 internal static class UiEndpoints
@@ -31,6 +32,8 @@ internal static class UiEndpoints
         app.MapGet("/ui/cache", Cache).ExcludeFromDescription();
         app.MapGet("/ui/new", NewRun).ExcludeFromDescription();
         app.MapPost("/ui/new", PostNewRunAsync).ExcludeFromDescription();
+        app.MapGet("/ui/live/{ticket}", LivePage).ExcludeFromDescription();
+        app.MapGet("/ui/live/{ticket}/events", LiveEventsAsync).ExcludeFromDescription();
     }
 
     private static IResult Runs(IRunService service, string? status)
@@ -163,7 +166,7 @@ internal static class UiEndpoints
     /// the problems and what was typed. Refused from another site's page (a browser says where a post comes from).
     /// </summary>
     private static async Task<IResult> PostNewRunAsync(HttpContext context, IRunService service, ServerOptions options,
-        ServerMetrics metrics, RunDeadline deadline)
+        ServerMetrics metrics, RunDeadline deadline, LiveRuns live)
     {
         if (!SameOrigin(context.Request))
         {
@@ -195,19 +198,99 @@ internal static class UiEndpoints
         {
             return NewRunPage(pipeline, coordinates, node, errors.Select(Describe).ToList(), StatusCodes.Status400BadRequest);
         }
-        PipelineRun run;
-        try
+        // It runs in the background; the live page shows its nodes as they finish, then opens the run.
+        var started = live.Start(service, metrics, request!.Pipeline, request.Coordinates, request.Node, deadline.Token);
+        if (started is null)
         {
-            run = await service.RunAsync(request!.Pipeline, request.Coordinates, request.Node, deadline.Token).ConfigureAwait(false);
+            return Page("Busy", $"<p>{LiveRuns.MaxLive} runs posted from this page are still running; try again shortly.</p>",
+                StatusCodes.Status503ServiceUnavailable);
         }
-        catch (PipelineException ex)
-        {
-            return NewRunPage(pipeline, coordinates, node, ex.Errors.Select(RunRequest.RunProblem).Select(Describe).ToList(),
-                StatusCodes.Status400BadRequest);
-        }
-        metrics.RecordRun(run.Seconds, run.ComputedCount > 0);
-        return Results.Redirect("/ui/runs/" + Uri.EscapeDataString(run.RunId));
+        return Results.Redirect("/ui/live/" + started.Ticket + (form["stay"] == "1" ? "?stay=1" : ""));
     }
+
+    private static IResult LivePage(LiveRuns live, string ticket, string? stay)
+    {
+        var run = live.Find(ticket);
+        if (run is null)
+        {
+            return Page("Not found", "<p>No run in progress under this address (finished runs are listed on <a href=\"/\">Runs</a>).</p>",
+                StatusCodes.Status404NotFound);
+        }
+        var sb = new StringBuilder();
+        sb.Append("<p id=\"progress\" role=\"status\" aria-live=\"polite\" data-planned=\"").Append(run.PlannedNodes)
+          .Append(stay == "1" ? "\" data-stay=\"1" : "").Append("\">Running\u2026</p>");
+        sb.Append("<table class=\"nodes\"><caption>Nodes as they finish (a node read at two requests, e.g. with a convolution's margin, finishes twice)</caption><thead><tr><th scope=\"col\">node</th><th scope=\"col\">type</th><th scope=\"col\">request</th>")
+          .Append("<th scope=\"col\">status</th><th scope=\"col\">seconds</th><th scope=\"col\">bytes</th></tr></thead><tbody id=\"finished\"></tbody></table>");
+        sb.Append("<script>const ticket = '").Append(ticket).Append("';\n").Append(LiveScript).Append("</script>");
+        return Page("Running", sb.ToString());
+    }
+
+    /// <summary>
+    /// <c>text/event-stream</c> of a live run: <c>node</c> events (ref, node, status, seconds, bytes) as nodes finish,
+    /// then one <c>done</c> (runId, seconds) or <c>failed</c> (message). Each event's id is its index, so a client
+    /// that reconnects with <c>Last-Event-ID</c> gets only what it missed; a comment every 15 s keeps proxies open.
+    /// </summary>
+    private static async Task LiveEventsAsync(HttpContext context, LiveRuns live, string ticket)
+    {
+        var run = live.Find(ticket);
+        if (run is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+        context.Response.Headers.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        int next = int.TryParse(context.Request.Headers["Last-Event-ID"], NumberStyles.None, CultureInfo.InvariantCulture, out int last) ? last + 1 : 0;
+        var aborted = context.RequestAborted;
+        while (!aborted.IsCancellationRequested)
+        {
+            var (events, over, changed) = run.Since(next);
+            foreach (var e in events)
+            {
+                await context.Response.WriteAsync($"id: {next}\ndata: {e}\n\n", aborted).ConfigureAwait(false);
+                next++;
+            }
+            await context.Response.Body.FlushAsync(aborted).ConfigureAwait(false);
+            if (over) return;
+            var heartbeat = Task.Delay(TimeSpan.FromSeconds(15), aborted);
+            if (await Task.WhenAny(changed, heartbeat).ConfigureAwait(false) == heartbeat && !aborted.IsCancellationRequested)
+            {
+                await context.Response.WriteAsync(": still running\n\n", aborted).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private const string LiveScript = """
+        const body = document.getElementById('finished'), progress = document.getElementById('progress');
+        const planned = +progress.dataset.planned;
+        let finished = 0;
+        const source = new EventSource('/ui/live/' + ticket + '/events');
+        source.onmessage = m => {
+          const e = JSON.parse(m.data);
+          if (e.type === 'node') {
+            const tr = document.createElement('tr');
+            tr.dataset.node = e.ref; tr.dataset.status = e.status;
+            for (const v of [e.ref, e.node, e.request, e.status, e.seconds.toPrecision(4), e.bytes]) {
+              const td = document.createElement('td'); td.textContent = v; tr.appendChild(td);
+            }
+            body.appendChild(tr);
+            progress.textContent = 'Running\u2026 ' + (++finished) + (finished === 1 ? ' node' : ' nodes') + ' finished (the pipeline has ' + planned + ')';
+          } else if (e.type === 'done') {
+            source.close();
+            progress.textContent = 'Finished in ' + e.seconds.toFixed(3) + ' s';
+            document.querySelector('h1').textContent = 'Finished';
+            progress.dataset.runId = e.runId;
+            const href = '/ui/runs/' + encodeURIComponent(e.runId);
+            // ?stay=1 keeps this page, with a link to the run; otherwise the run opens.
+            if (progress.dataset.stay) { const a = document.createElement('a'); a.href = href; a.id = 'open-run'; a.textContent = 'open run ' + e.runId; progress.append(' \u00B7 ', a); }
+            else location.href = href;
+          } else if (e.type === 'failed') {
+            source.close();
+            progress.setAttribute('role', 'alert');
+            progress.textContent = 'The run failed: ' + e.message;
+          }
+        };
+        """;
 
     private static string Describe(ProblemError e) => e.Path.Length == 0 ? e.Message : e.Path + ": " + e.Message;
 
@@ -285,6 +368,7 @@ internal static class UiEndpoints
         pick.addEventListener('change', load);
         if (!form.pipeline.value) load();
         form.addEventListener('submit', () => { document.getElementById('outcome').textContent = 'Running\u2026'; });
+        if (asked.get('stay') === '1') { const k = document.createElement('input'); k.type = 'hidden'; k.name = 'stay'; k.value = '1'; form.appendChild(k); }
         if (asked.get('run') === '1') form.requestSubmit();
         """;
 

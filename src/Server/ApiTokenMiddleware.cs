@@ -7,7 +7,9 @@ namespace PodCache.Server;
 
 /// <summary>
 /// Checks <c>Authorization: Bearer TOKEN</c> on every request (health and metrics included) when the server has an
-/// API token; anything else gets 401 with a problem body.
+/// API token; anything else gets 401 with a problem body. A browser, which cannot add the header, signs in on
+/// <c>/ui/login</c> (the one route open without the token): the token is kept in an HttpOnly, SameSite=Strict cookie
+/// that this middleware accepts as well, and a page of the UI asked for without it redirects there.
 /// </summary>
 internal sealed class ApiTokenMiddleware
 {
@@ -22,6 +24,12 @@ internal sealed class ApiTokenMiddleware
         _expected = Digest(options.ApiToken ?? throw new ArgumentException("the server has no API token", nameof(options)));
     }
 
+    /// <summary>The cookie a browser signed in on <c>/ui/login</c> carries the token in.</summary>
+    public const string CookieName = "podcache_token";
+
+    /// <summary>Whether <paramref name="token"/> is the server's, compared in constant time.</summary>
+    public bool Matches(string token) => CryptographicOperations.FixedTimeEquals(Digest(token.Trim()), _expected);
+
     public Task InvokeAsync(HttpContext context)
     {
         string? header = context.Request.Headers.Authorization;
@@ -29,9 +37,23 @@ internal sealed class ApiTokenMiddleware
             && header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
             // Comparing fixed-length digests in constant time: neither the token's characters nor its length leak
             // through the time a rejection takes.
-            && CryptographicOperations.FixedTimeEquals(Digest(header[Scheme.Length..].Trim()), _expected))
+            && Matches(header[Scheme.Length..]))
         {
             return _next(context);
+        }
+        if (header is null && context.Request.Cookies[CookieName] is { } cookie && Matches(cookie))
+        {
+            return _next(context);
+        }
+        var path = context.Request.Path;
+        if (path == Ui.UiEndpoints.LoginPath)
+        {
+            return _next(context);
+        }
+        if (header is null && HttpMethods.IsGet(context.Request.Method) && (path == "/" || path.StartsWithSegments("/ui")))
+        {
+            context.Response.Redirect(Ui.UiEndpoints.LoginPath + "?next=" + Uri.EscapeDataString(path + context.Request.QueryString));
+            return Task.CompletedTask;
         }
         context.Response.Headers[HeaderNames.WWWAuthenticate] = "Bearer realm=\"podcache\"";
         return ProblemResults.WriteAsync(context, StatusCodes.Status401Unauthorized, "unauthorized",

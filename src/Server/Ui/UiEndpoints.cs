@@ -18,11 +18,14 @@ namespace PodCache.Server.Ui;
 /// <c>/ui/cache</c> (tiers, budgets, hit ratios; the cluster on a member) and <c>/ui/new</c> (post a pipeline, or pick
 /// an example; <c>?example=NAME&amp;run=1</c> runs one; a posted run's page, <c>/ui/live/TICKET</c>, shows its nodes
 /// as they finish, from server-sent events, then opens the run). Behind
-/// the same API token as the API. Not part of the OpenAPI document: these are pages, not API.
+/// the same API token as the API (a browser signs in on <c>/ui/login</c>: see <see cref="ApiTokenMiddleware"/>). Not part of the OpenAPI document: these are pages, not API.
 /// </summary>
 internal static class UiEndpoints
 {
     private const int ListedRuns = 200;
+
+    /// <summary>Where a browser signs in with the API token (open without it; only when the server has a token).</summary>
+    public const string LoginPath = "/ui/login";
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -31,6 +34,8 @@ internal static class UiEndpoints
         app.MapGet("/ui/runs/{runId}/nodes/{nodeRef}", NodeAsync).ExcludeFromDescription();
         app.MapGet("/ui/cache", Cache).ExcludeFromDescription();
         app.MapGet("/ui/new", NewRun).ExcludeFromDescription();
+        app.MapGet(LoginPath, Login).ExcludeFromDescription();
+        app.MapPost(LoginPath, PostLoginAsync).ExcludeFromDescription();
         app.MapPost("/ui/new", PostNewRunAsync).ExcludeFromDescription();
         app.MapGet("/ui/live/{ticket}", LivePage).ExcludeFromDescription();
         app.MapGet("/ui/live/{ticket}/events", LiveEventsAsync).ExcludeFromDescription();
@@ -291,6 +296,57 @@ internal static class UiEndpoints
           }
         };
         """;
+
+    private static IResult Login(ServerOptions options, string? next) => LoginPage(options, next, null, StatusCodes.Status200OK);
+
+    private static IResult LoginPage(ServerOptions options, string? next, string? problem, int status)
+    {
+        if (options.ApiToken is null)
+        {
+            return Page("Sign in", "<p>This server has no API token: nothing to sign in to. <a href=\"/\">Runs</a></p>");
+        }
+        var sb = new StringBuilder();
+        if (problem is not null) sb.Append("<p role=\"alert\">").Append(Markup.Escape(problem)).Append("</p>");
+        sb.Append("<form method=\"post\" action=\"").Append(LoginPath).Append("\"><input type=\"hidden\" name=\"next\" value=\"")
+          .Append(Markup.Escape(SafeNext(next))).Append("\"><p><label for=\"token\">API token</label> ")
+          .Append("<input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" required></p>")
+          .Append("<p><button type=\"submit\">Sign in</button></p></form>")
+          .Append("<p>The token is kept in a cookie for this server only, until the browser closes.</p>");
+        return Page("Sign in", sb.ToString(), status);
+    }
+
+    private static async Task<IResult> PostLoginAsync(HttpContext context, ServerOptions options, RunDeadline deadline)
+    {
+        if (options.ApiToken is null) return Results.Redirect("/");
+        if (!SameOrigin(context.Request))
+        {
+            return Page("Refused", "<p>Sign in from this server's own page.</p>", StatusCodes.Status403Forbidden);
+        }
+        if (!context.Request.HasFormContentType)
+        {
+            return LoginPage(options, null, "post the form", StatusCodes.Status415UnsupportedMediaType);
+        }
+        var form = await context.Request.ReadFormAsync(deadline.Token).ConfigureAwait(false);
+        string next = SafeNext(form["next"].ToString());
+        var checker = new ApiTokenMiddleware(_ => Task.CompletedTask, options);
+        if (!checker.Matches(form["token"].ToString()))
+        {
+            return LoginPage(options, next, "That is not this server's API token.", StatusCodes.Status401Unauthorized);
+        }
+        context.Response.Cookies.Append(ApiTokenMiddleware.CookieName, form["token"].ToString().Trim(), new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = context.Request.IsHttps,
+            Path = "/",
+        });
+        return Results.Redirect(next);
+    }
+
+    /// <summary>A local path to go back to after signing in; anything else (another site, a scheme) goes to the runs.</summary>
+    private static string SafeNext(string? next) =>
+        next is { Length: > 0 } && next[0] == '/' && !next.StartsWith("//", StringComparison.Ordinal) && !next.Contains('\\')
+            && !next.StartsWith(LoginPath, StringComparison.Ordinal) ? next : "/";
 
     private static string Describe(ProblemError e) => e.Path.Length == 0 ? e.Message : e.Path + ": " + e.Message;
 

@@ -58,7 +58,19 @@ public sealed class PodCacheServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         if (logToConsole)
         {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+            if (options.LogFormat == "json")
+            {
+                builder.Logging.AddJsonConsole(o =>
+                {
+                    o.UseUtcTimestamp = true;
+                    o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+                }).SetMinimumLevel(LogLevel.Warning);
+                builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            }
+            else
+            {
+                builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+            }
         }
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -41,6 +41,12 @@ public sealed class ServerOptions
     /// </summary>
     public Uri? OtlpEndpoint { get; init; }
 
+    /// <summary>
+    /// How <c>podcache serve</c> writes its warnings and errors on standard error: <c>text</c> (<c>warning: ...</c>
+    /// lines) or <c>json</c> (one JSON object a line: timestamp, level, category, message, exception).
+    /// </summary>
+    public string LogFormat { get; init; } = "text";
+
     /// <summary>True when the bind address is a loopback address.</summary>
     public bool IsLoopback => IPAddress.IsLoopback(BindAddress);
 
@@ -74,6 +80,7 @@ public sealed class ServerOptions
         long maxBody = DefaultMaxBodyBytes, maxInFlight = InFlightBudget.DefaultMaxBytes(), recent = RecentRuns.DefaultMaxBytes;
         var shutdown = TimeSpan.FromSeconds(10);
         Uri? otlp = null;
+        string logFormat = "text";
         foreach (var (name, value) in section ?? [])
         {
             string p = "server." + name;
@@ -101,8 +108,12 @@ public sealed class ServerOptions
                         otlp = u;
                     else errors.Add($"{p}: give the collector's http:// or https:// URL, e.g. \"http://127.0.0.1:4318\"");
                     break;
+                case "logFormat":
+                    if (value is JsonValue lv && lv.TryGetValue<string>(out var f) && f is "text" or "json") logFormat = f;
+                    else errors.Add($"{p}: \"text\" or \"json\"");
+                    break;
                 default:
-                    errors.Add($"{p}: unknown key; server has port, bind, maxBodyBytes, maxInFlightBytes, recentRunsMaxBytes, shutdownTimeout and otlpEndpoint");
+                    errors.Add($"{p}: unknown key; server has port, bind, maxBodyBytes, maxInFlightBytes, recentRunsMaxBytes, shutdownTimeout, otlpEndpoint and logFormat");
                     break;
             }
         }
@@ -116,6 +127,7 @@ public sealed class ServerOptions
             RecentRunsMaxBytes = recent,
             ShutdownTimeout = shutdown,
             OtlpEndpoint = otlp,
+            LogFormat = logFormat,
         };
     }
 

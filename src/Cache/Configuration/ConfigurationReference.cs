@@ -89,6 +89,7 @@ public static class ConfigurationReference
         K("server.shutdownTimeout", Dur, "\"10s\"", "\"30s\"", "How long shutdown waits for requests in flight."),
         K("server.otlpEndpoint", Str, null, "\"http://127.0.0.1:4318\"", "Send traces (a `podcache.run` span per run, a `podcache.node` span per node, under the HTTP request's) and metrics over OTLP (HTTP/protobuf) to this collector.",
             defaultText: "none: no export"),
+        K("server.logFormat", Str, "\"text\"", "\"json\"", "How `podcache serve` writes warnings and errors on stderr: `text` lines (`warning: ...`) or `json`, one object a line (timestamp, level, category, message, exception)."),
 
         K("cluster.port", Int, null, "4053", "The cluster TCP port; setting it (or `--cluster-port`) makes `podcache serve` a cluster member. 0 picks a free one.",
             defaultText: "none: a single server"),

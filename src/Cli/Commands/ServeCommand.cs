@@ -21,6 +21,7 @@ internal static class ServeCommand
     {
         var config = CliConfiguration.Load(a);
         var options = ParseOptions(a, config.Document);
+        StderrLoggerFactory.Json = options.LogFormat == "json";
         if (ClusterSettings.Requested(config.Document.Section("cluster"), a.GetAll))
         {
             return await ServeClusterAsync(a, config, options, stdout, cancellationToken).ConfigureAwait(false);

@@ -50,4 +50,44 @@ public class ServeCommandTests
         Assert.Contains(config + ": server.maxInFlightBytes", r.Stderr);
         Assert.Contains("'plenty' is not a size", r.Stderr);
     }
+
+    [Fact]
+    public async Task Serve_LogFormatJson_WarningsAreJsonLinesOnStderr()
+    {
+        using var tmp = new TempDir();
+        string cache = Directory.CreateDirectory(Path.Combine(tmp.Path, "cache")).FullName;
+        File.WriteAllText(Path.Combine(cache, "index.db"), "not a database");
+        using var p = CliHarness.Start(tmp.Path, ["serve", "--http-port", "0", "--cache-dir", cache, "--no-save-runs", "--set", "server.logFormat=json"]);
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            string line = await p.StandardError.ReadLineAsync(cts.Token) ?? "";
+            var json = System.Text.Json.Nodes.JsonNode.Parse(line)!;
+
+            Assert.Equal("warning", (string?)json["level"]);
+            Assert.Contains("cannot be used", (string?)json["message"]);
+            Assert.Contains("index.db", (string?)json["message"]);
+            Assert.True(DateTimeOffset.TryParse((string?)json["timestamp"], out _), line);
+            string? listening = await p.StandardOutput.ReadLineAsync(cts.Token);
+            Assert.StartsWith("podcache serve: listening on http://127.0.0.1:", listening);
+        }
+        finally
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public void ParseOptions_LogFormat_TextByDefault_JsonWhenSet_ElseNamedError()
+    {
+        var errors = new List<string>();
+        Assert.Equal("text", ServerOptions.Read(null, null, errors).LogFormat);
+        Assert.Equal("json", ServerOptions.Read(new System.Text.Json.Nodes.JsonObject { ["logFormat"] = "json" }, null, errors).LogFormat);
+        Assert.Empty(errors);
+
+        ServerOptions.Read(new System.Text.Json.Nodes.JsonObject { ["logFormat"] = "xml" }, null, errors);
+
+        Assert.Equal("server.logFormat: \"text\" or \"json\"", Assert.Single(errors));
+    }
 }

@@ -48,7 +48,11 @@ public sealed class TieredCache : IMemoCache
         }
         _singleFlight = singleFlight ?? new InProcessSingleFlight();
         _time = time ?? TimeProvider.System;
+        MetricsNumber = Telemetry.PodCacheMetrics.Register(this);
     }
+
+    /// <summary>This cache's <c>cache</c> tag in <see cref="Telemetry.PodCacheMetrics"/>.</summary>
+    public int MetricsNumber { get; }
 
     /// <summary>A cache with a single RAM tier of <paramref name="maxBytes"/>.</summary>
     public static TieredCache InMemory(long maxBytes, TimeProvider? time = null) =>

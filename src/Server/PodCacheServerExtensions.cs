@@ -116,7 +116,8 @@ public static class PodCacheServerExtensions
             .ConfigureResource(r => r.AddService("podcache", serviceVersion: PodCache.Cache.PodCacheVersion.Current))
             .WithMetrics(m =>
             {
-                m.AddMeter(ServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+                m.AddMeter(ServerMetrics.MeterName, PodCache.Cache.Telemetry.PodCacheMetrics.MeterName,
+                        "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
                     .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (options.OtlpEndpoint is { } endpoint)
                 {

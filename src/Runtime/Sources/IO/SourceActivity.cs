@@ -17,7 +17,7 @@ public sealed class SourceActivity
     public Counters For(SourceUri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        return _bySource.GetOrAdd(uri.Display, _ => new Counters());
+        return _bySource.GetOrAdd(uri.Display, static (_, scheme) => new Counters(scheme), uri.Scheme);
     }
 
     /// <summary>Total bytes fetched from every source.</summary>
@@ -26,6 +26,12 @@ public sealed class SourceActivity
     /// <summary>One source's counters.</summary>
     public sealed class Counters
     {
+        private readonly KeyValuePair<string, object?> _scheme;
+
+        /// <summary>Counters of a source of <paramref name="scheme"/> (the tag of the process-wide metrics).</summary>
+        public Counters(SourceScheme scheme = SourceScheme.Http) =>
+            _scheme = new("scheme", scheme.ToString().ToLowerInvariant());
+
         private long _blocksCached, _bytesCached, _blocksFetched, _bytesFetched, _requests;
 
         /// <summary>Blocks answered by the cache.</summary>
@@ -56,6 +62,8 @@ public sealed class SourceActivity
             Interlocked.Add(ref _blocksFetched, blocks);
             Interlocked.Add(ref _bytesFetched, bytes);
             Interlocked.Increment(ref _requests);
+            PodCache.Cache.Telemetry.PodCacheMetrics.SourceRequests.Add(1, _scheme);
+            PodCache.Cache.Telemetry.PodCacheMetrics.SourceBytes.Add(bytes, _scheme);
         }
     }
 }

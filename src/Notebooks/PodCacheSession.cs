@@ -63,6 +63,31 @@ public sealed class PodCacheSession : IAsyncDisposable, IDisposable
         return run;
     }
 
+    /// <summary>
+    /// Runs the pipeline in <paramref name="pipelinePath"/> like <see cref="RunAsync(string, string, string?, CancellationToken)"/>,
+    /// showing it in the cell as it runs: a table of the nodes that have finished, updated in place, then the run's
+    /// graph. Outside a notebook cell it is <c>RunAsync</c>.
+    /// </summary>
+    public Task<PipelineRun> RunLiveAsync(string pipelinePath, string coordinatesPath, string? nodeRef = null,
+        CancellationToken cancellationToken = default)
+    {
+        var (pipeline, coordinates) = Read(pipelinePath, coordinatesPath);
+        return RunLiveAsync(pipeline, coordinates, nodeRef, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="pipeline"/>, shown live in the cell (see <see cref="RunLiveAsync(string, string, string?, CancellationToken)"/>).</summary>
+    public async Task<PipelineRun> RunLiveAsync(Pipeline pipeline, Coordinates coordinates, string? nodeRef = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        using var live = LiveRunDisplay.Start("run of " + (nodeRef ?? pipeline.OutputRef));
+        if (live is null)
+        {
+            return await RunAsync(pipeline, coordinates, nodeRef, cancellationToken).ConfigureAwait(false);
+        }
+        return await live.RunAsync(() => RunAsync(pipeline, coordinates, nodeRef, cancellationToken)).ConfigureAwait(false);
+    }
+
     /// <summary>A dry run: what a run would compute and which tiers hold the rest. Not saved.</summary>
     public Task<PipelineRun> PlanAsync(string pipelinePath, string coordinatesPath, string? nodeRef = null,
         CancellationToken cancellationToken = default)

@@ -105,6 +105,9 @@ public sealed class ClusterRunService : IRunService
     public IReadOnlyList<RunSummary> ListRuns(int limit) => _local.ListRuns(limit);
 
     /// <inheritdoc/>
+    public IReadOnlyList<PodCache.Cache.Index.IndexEntry> IndexedEntries(string tier) => _local.IndexedEntries(tier);
+
+    /// <inheritdoc/>
     public ValueTask<CacheLookup?> GetEntryAsync(Key key, CancellationToken cancellationToken) => _local.GetEntryAsync(key, cancellationToken);
 
     /// <inheritdoc/>

@@ -63,6 +63,12 @@ public interface IRunService : IAsyncDisposable
     /// </summary>
     ValueTask<JsonObject?> DescribeEntryAsync(Key key, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The rows of this member's machine index for <paramref name="tier"/> (<c>disk</c> or <c>s3</c>): key, bytes,
+    /// compute cost, hits, times; empty without a disk tier.
+    /// </summary>
+    IReadOnlyList<PodCache.Cache.Index.IndexEntry> IndexedEntries(string tier);
+
     /// <summary>Statistics of this member's own tiers, in read order.</summary>
     IReadOnlyList<TierStatistics> TierStatistics();
 

@@ -130,6 +130,19 @@ public sealed class LocalRunService : IRunService
     }
 
     /// <inheritdoc/>
+    public IReadOnlyList<PodCache.Cache.Index.IndexEntry> IndexedEntries(string tier)
+    {
+        try
+        {
+            return Stack.Index?.Entries(tier) ?? [];
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException)
+        {
+            return []; // a failing index is reported by the tiers; a page must still render
+        }
+    }
+
+    /// <inheritdoc/>
     public IReadOnlyList<RunSummary> ListRuns(int limit)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);

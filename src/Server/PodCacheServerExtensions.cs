@@ -105,6 +105,9 @@ public static class PodCacheServerExtensions
         services.AddSingleton<ServerMetrics>();
         services.AddSingleton<RunDeadline>();
         services.AddSingleton<Ui.LiveRuns>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<Ui.EvictionHistory>();
+        services.AddHostedService(sp => sp.GetRequiredService<Ui.EvictionHistory>());
         services.AddHostedService<ServerStartup>();
         // Registered before AddProblemDetails's default writer, so every problem keeps PodCache's shape.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProblemDetailsWriter, PodCacheProblemWriter>());

@@ -29,6 +29,9 @@ internal sealed class PodCacheApp : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>The application's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
     /// <summary>Every endpoint the application maps.</summary>
     public IEnumerable<Microsoft.AspNetCore.Http.Endpoint> Endpoints =>
         ((Microsoft.AspNetCore.Routing.IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints);

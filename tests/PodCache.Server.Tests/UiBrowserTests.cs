@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace PodCache.Server.Tests;
 
@@ -136,10 +137,19 @@ public sealed class UiBrowserTests
         Assert.Contains("algorithm.Arithmetic", node);
         Assert.Contains("?format=geotiff", node);
 
+        // A second sample of the tiers' eviction counters (the first was taken at start) gives one interval to draw.
+        app.Services.GetRequiredService<PodCache.Server.Ui.EvictionHistory>().Sample();
         var cacheUrl = new Uri(root, "ui/cache");
         string cache = await DomAsync(cacheUrl);
         Assert.Contains("<table class=\"podcache-stats\">", cache);
         Assert.Matches("<td>ram</td>", cache);
+        Assert.Contains("<figure class=\"evictions\" data-tier=\"ram\">", cache);
+        Assert.Contains("<table class=\"entries\" id=\"largest\">", cache);
+        Assert.Contains("<table class=\"entries\" id=\"costliest\">", cache);
+        foreach (var (_, info) in cold["nodes"]!.AsObject())
+        {
+            Assert.Contains($"data-key=\"{info!["resultKey"]!.GetValue<string>()}\"", cache);
+        }
 
         await ScreenshotAsync(root, "runs");
         await ScreenshotAsync(runUrl, "run");

@@ -145,7 +145,9 @@ internal static class UiEndpoints
         return Page("Node " + nodeRef, sb.ToString());
     }
 
-    private static IResult Cache(IRunService service)
+    private const int TopEntries = 10;
+
+    private static IResult Cache(IRunService service, EvictionHistory history)
     {
         var inv = CultureInfo.InvariantCulture;
         var tiers = service.TierStatistics();
@@ -155,6 +157,13 @@ internal static class UiEndpoints
         long hits = tiers.Sum(t => t.Hits), misses = tiers.Sum(t => t.Misses);
         sb.Append(inv, $"<p class=\"totals\">{service.Counters.Runs} runs, {service.Counters.Computed} node computations since start; ");
         sb.Append(inv, $"{hits} tier hits and {misses} misses.</p>");
+        sb.Append("<h2>Evictions over time</h2>").Append(EvictionChart(history.PerInterval()));
+        var rows = new[] { "disk", "s3" }.SelectMany(t => service.IndexedEntries(t)).Where(e => e.Ready).ToList();
+        if (rows.Count > 0)
+        {
+            sb.Append("<h2>Largest entries</h2>").Append(EntryTable(rows.OrderByDescending(e => e.Bytes).Take(TopEntries), "largest"));
+            sb.Append("<h2>Most expensive entries</h2>").Append(EntryTable(rows.OrderByDescending(e => e.ComputeSeconds).Take(TopEntries), "costliest"));
+        }
         if (stats["cluster"] is JsonObject cluster)
         {
             sb.Append("<h2>Cluster</h2><pre class=\"cluster\">")
@@ -162,6 +171,53 @@ internal static class UiEndpoints
         }
         sb.Append("<p><a href=\"/v1/stats\">All statistics as JSON</a></p>");
         return Page("Cache", sb.ToString());
+    }
+
+    private static string EntryTable(IEnumerable<PodCache.Cache.Index.IndexEntry> entries, string id)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.Append(inv, $"<table class=\"entries\" id=\"{id}\"><thead><tr><th scope=\"col\">key</th><th scope=\"col\">tier</th><th scope=\"col\">bytes</th>");
+        sb.Append("<th scope=\"col\">compute seconds</th><th scope=\"col\">hits</th><th scope=\"col\">last access (UTC)</th><th scope=\"col\">expires</th></tr></thead><tbody>");
+        foreach (var e in entries)
+        {
+            string key = e.Key.ToString();
+            sb.Append(inv, $"<tr data-key=\"{key}\"><td><a href=\"/v1/entries/{key}\"><code>{key[..12]}\u2026</code></a></td><td>{Markup.Escape(e.Tier)}</td>");
+            sb.Append(inv, $"<td class=\"num\">{Markup.Escape(Markup.Bytes(e.Bytes))}</td><td class=\"num\">{Markup.Number(e.ComputeSeconds, 4)}</td><td class=\"num\">{e.Hits}</td>");
+            sb.Append(inv, $"<td>{e.LastAccess.UtcDateTime:yyyy-MM-dd HH:mm:ss}</td><td>{(e.Expires is { } x ? x.UtcDateTime.ToString("yyyy-MM-dd HH:mm", inv) : "never")}</td></tr>");
+        }
+        return sb.Append("</tbody></table>").ToString();
+    }
+
+    /// <summary>Evictions per sampling interval, one bar series per tier, as an SVG (no script, no external library).</summary>
+    private static string EvictionChart(IReadOnlyDictionary<string, IReadOnlyList<(DateTimeOffset At, long Evictions)>> perTier)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var withData = perTier.Where(kv => kv.Value.Count > 0).ToList();
+        if (withData.Count == 0)
+        {
+            return $"<p class=\"evictions\">Sampled every {EvictionHistory.Interval.TotalSeconds:0} s; no interval measured yet.</p>";
+        }
+        const int width = 720, height = 90, left = 60;
+        var sb = new StringBuilder();
+        foreach (var (tier, series) in withData)
+        {
+            long max = Math.Max(1, series.Max(p => p.Evictions));
+            long total = series.Sum(p => p.Evictions);
+            double bar = (double)(width - left) / EvictionHistory.Samples;
+            sb.Append(inv, $"<figure class=\"evictions\" data-tier=\"{Markup.Escape(tier)}\"><svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"{width}\" height=\"{height + 20}\" ");
+            sb.Append(inv, $"aria-label=\"{Markup.Escape(tier)}: {total} evictions in the last {series.Count} intervals of {EvictionHistory.Interval.TotalSeconds:0} s, at most {max} in one\">");
+            sb.Append(inv, $"<text x=\"0\" y=\"14\" font-size=\"12\">{Markup.Escape(tier)}</text><text x=\"0\" y=\"{height}\" font-size=\"11\" fill=\"#555\">max {max}</text>");
+            int offset = EvictionHistory.Samples - series.Count;
+            for (int i = 0; i < series.Count; i++)
+            {
+                double h = series[i].Evictions * (height - 10.0) / max;
+                sb.Append(inv, $"<rect x=\"{Markup.Svg(left + (offset + i) * bar)}\" y=\"{Markup.Svg(height - h)}\" width=\"{Markup.Svg(Math.Max(bar - 0.5, 0.5))}\" height=\"{Markup.Svg(h)}\" fill=\"#d95f02\"/>");
+            }
+            sb.Append(inv, $"<line x1=\"{left}\" y1=\"{height}\" x2=\"{width}\" y2=\"{height}\" stroke=\"#999\"/><text x=\"{left}\" y=\"{height + 16}\" font-size=\"11\" fill=\"#555\">the last hour, {EvictionHistory.Interval.TotalSeconds:0} s a bar</text></svg>");
+            sb.Append(inv, $"<figcaption>{Markup.Escape(tier)}: {total} evictions in the last {series.Count * EvictionHistory.Interval.TotalSeconds / 60:0.#} min</figcaption></figure>");
+        }
+        return sb.ToString();
     }
 
     private static IResult NewRun() => NewRunPage(null, null, null, [], StatusCodes.Status200OK);

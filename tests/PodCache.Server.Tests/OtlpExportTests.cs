@@ -18,14 +18,7 @@ namespace PodCache.Server.Tests;
 /// </summary>
 public sealed class OtlpExportTests
 {
-    private const string Body = """
-        {"pipeline": {"SinCoords": {"node": "algorithm.SinCoords"},
-                      "Mean": {"node": "algorithm.Convolution", "attrs": {"kernel_dims": ["lat", "lon"], "kernel_type": "mean,3"},
-                               "inputs": {"source": "SinCoords"}}},
-         "coordinates": {"coords": [{"name": "lat", "start": 0, "stop": 40, "step": 10},
-                                    {"name": "lon", "start": 0, "stop": 50, "step": 10}]},
-         "node": "Mean"}
-        """;
+    private const string Body = PodCacheServerExtensionsTests.Body;
 
     /// <summary>A collector that records each POST's path, content type and body.</summary>
     private sealed class Collector : IAsyncDisposable

@@ -6,7 +6,8 @@ namespace PodCache.Server.Tests;
 
 public sealed class PodCacheServerExtensionsTests
 {
-    private const string Body = """
+    /// <summary>A run request: SinCoords smoothed by a 3x3 mean, at a 5 x 6 grid (shared with the other server tests).</summary>
+    internal const string Body = """
         {"pipeline": {"SinCoords": {"node": "algorithm.SinCoords"},
                       "Mean": {"node": "algorithm.Convolution", "attrs": {"kernel_dims": ["lat", "lon"], "kernel_type": "mean,3"},
                                "inputs": {"source": "SinCoords"}}},

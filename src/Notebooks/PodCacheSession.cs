@@ -103,9 +103,9 @@ public sealed class PodCacheSession : IAsyncDisposable, IDisposable
     /// <summary>The saved runs, newest first.</summary>
     public IReadOnlyList<RunStore.Entry> ListRuns(int limit = 20) => Runs.List(limit);
 
-    /// <summary>A snapshot of every tier's counters.</summary>
+    /// <summary>A snapshot of every tier's counters, as the library meter reports them (<see cref="PodCache.Cache.Telemetry.PodCacheMetrics"/>).</summary>
     public CacheStatistics Statistics() =>
-        new(Stack.Cache.Tiers.Select(t => t.GetStatistics()), Time.GetUtcNow());
+        new(PodCache.Cache.Telemetry.PodCacheMetrics.Snapshot(Stack.Cache), Time.GetUtcNow());
 
     /// <inheritdoc/>
     public void Dispose() => Host.Dispose();

@@ -18,9 +18,9 @@ public static class CacheReport
     public static JsonObject Stats(CacheStack stack)
     {
         var tiers = new JsonObject();
-        foreach (var t in stack.Cache.Tiers)
+        // Through the library meter, so this and /metrics (and a notebook's Statistics()) agree.
+        foreach (var s in PodCache.Cache.Telemetry.PodCacheMetrics.Snapshot(stack.Cache))
         {
-            var s = t.GetStatistics();
             tiers[s.Tier] = Tier(s);
         }
         var o = new JsonObject { ["tiers"] = tiers, ["policy"] = stack.Config.Policy };

@@ -135,9 +135,8 @@ internal static class CacheCommand
         var s = Stats(stack);
         sb.AppendLine(CultureInfo.InvariantCulture, $"policy: {stack.Config.Policy}");
         if (stack.Disk is not null) sb.AppendLine(CultureInfo.InvariantCulture, $"directory: {stack.Disk.Root}");
-        foreach (var t in stack.Cache.Tiers)
+        foreach (var st in PodCache.Cache.Telemetry.PodCacheMetrics.Snapshot(stack.Cache))
         {
-            var st = t.GetStatistics();
             double pct = st.MaxBytes > 0 ? 100.0 * st.Bytes / st.MaxBytes : 0;
             sb.AppendLine(CultureInfo.InvariantCulture, $"{st.Tier,-5} {st.Entries,8} entries  {ByteSize.Format(st.Bytes),10} of {ByteSize.Format(st.MaxBytes),10} ({pct:F1}%)");
         }

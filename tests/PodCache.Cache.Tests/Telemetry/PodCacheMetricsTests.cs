@@ -75,4 +75,22 @@ public sealed class PodCacheMetricsTests
         Assert.Contains(seen, s => s.Instrument == "podcache.source.requests" && s.Value == 1 && Equals(s.Tags["scheme"], "test-scheme"));
         Assert.Contains(seen, s => s.Instrument == "podcache.source.bytes" && s.Value == 4096 && Equals(s.Tags["scheme"], "test-scheme"));
     }
+
+    [Fact]
+    public async Task Snapshot_IsWhatTheTiersSay_AndOnlyThisCaches()
+    {
+        var cache = TieredCache.InMemory(1 << 20);
+        var other = TieredCache.InMemory(1 << 10);
+        await cache.PutAsync(Key.Hash("a"), new BinaryValue("x/y", new byte[300]));
+        await cache.GetAsync(Key.Hash("a"));
+        await cache.GetAsync(Key.Hash("b"));
+        await other.PutAsync(Key.Hash("z"), new BinaryValue("x/y", new byte[10]));
+
+        var snapshot = PodCacheMetrics.Snapshot(cache);
+
+        Assert.Equal(cache.Tiers.Select(t => t.GetStatistics()), snapshot);
+        Assert.Equal(1 << 20, Assert.Single(snapshot).MaxBytes);
+        Assert.Equal(1 << 10, Assert.Single(PodCacheMetrics.Snapshot(other)).MaxBytes);
+        GC.KeepAlive(other);
+    }
 }

@@ -32,6 +32,19 @@ public sealed class ClusterServeTests(ITestOutputHelper output)
 
             // Members that did not own the output got it from its owner.
             Assert.Contains(runs, r => r["nodes"]!["out"]!["status"]!.GetValue<string>() == "hit:remote");
+
+            // The UI on a member: its runs, and the cache page's cluster section (members, usage, cluster budgets).
+            using (var page = await cluster.Members[0].GetAsync("ui/cache"))
+            {
+                string html = await page.Content.ReadAsStringAsync();
+                Assert.Equal(System.Net.HttpStatusCode.OK, page.StatusCode);
+                Assert.Contains("<h2>Cluster</h2>", html);
+                Assert.Contains("&quot;members&quot;", html);
+            }
+            using (var page = await cluster.Members[0].GetAsync(""))
+            {
+                Assert.Contains($"data-run-id=\"{runs[0]["runId"]!.GetValue<string>()}\"", await page.Content.ReadAsStringAsync());
+            }
             long fetched = stats.Sum(s => s["cluster"]!["requests"]!["fetched"]!.GetValue<long>());
             Assert.True(fetched > 0, "no value above the inline limit was fetched through /v1/entries/KEY/data");
 

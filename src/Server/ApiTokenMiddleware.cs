@@ -28,15 +28,21 @@ internal sealed class ApiTokenMiddleware
     public const string CookieName = "podcache_token";
 
     /// <summary>Whether <paramref name="token"/> is the server's, compared in constant time.</summary>
-    public bool Matches(string token) => CryptographicOperations.FixedTimeEquals(Digest(token.Trim()), _expected);
+    public bool Matches(string token) => Matches(_expected, token);
+
+    /// <summary>Whether <paramref name="token"/> is <paramref name="options"/>' API token (false when it has none).</summary>
+    public static bool Matches(ServerOptions options, string token) =>
+        options.ApiToken is { } expected && Matches(Digest(expected), token);
+
+    // Comparing fixed-length digests in constant time: neither the token's characters nor its length leak through the
+    // time a rejection takes.
+    private static bool Matches(byte[] expected, string token) => CryptographicOperations.FixedTimeEquals(Digest(token.Trim()), expected);
 
     public Task InvokeAsync(HttpContext context)
     {
         string? header = context.Request.Headers.Authorization;
         if (header is not null
             && header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)
-            // Comparing fixed-length digests in constant time: neither the token's characters nor its length leak
-            // through the time a rejection takes.
             && Matches(header[Scheme.Length..]))
         {
             return _next(context);

@@ -1,4 +1,3 @@
-using PodCache.Cache;
 using PodCache.Runtime.Execution;
 
 namespace PodCache.Server;
@@ -19,14 +18,8 @@ public sealed record RunSummary(string RunId, DateTimeOffset Started, string Out
     public static RunSummary Of(PipelineRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        int computed = 0, pruned = 0, hits = 0;
-        foreach (var node in run.Nodes.Values)
-        {
-            if (node.Status == CacheStatus.Computed) computed++;
-            else if (node.Status == CacheStatus.Pruned) pruned++;
-            else hits++;
-        }
-        return new RunSummary(run.RunId, run.Started, run.OutputRef, run.Seconds, run.Nodes.Count, computed, hits, pruned);
+        return new RunSummary(run.RunId, run.Started, run.OutputRef, run.Seconds, run.Nodes.Count, run.ComputedCount,
+            run.HitCount, run.PrunedCount);
     }
 
     /// <summary>Whether anything was computed (else every node needed was a hit).</summary>

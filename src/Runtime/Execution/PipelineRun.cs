@@ -89,6 +89,12 @@ public sealed class PipelineRun
     /// <summary>Number of node evaluations this run computed.</summary>
     public int ComputedCount => Nodes.Values.Count(n => n.Status == CacheStatus.Computed);
 
+    /// <summary>Nodes not needed in this run (a consumer was served from the cache).</summary>
+    public int PrunedCount => Nodes.Values.Count(n => n.Status == CacheStatus.Pruned);
+
+    /// <summary>Nodes read from a tier or another member: neither computed nor pruned.</summary>
+    public int HitCount => Nodes.Count - ComputedCount - PrunedCount;
+
     /// <summary>
     /// The result of node <paramref name="nodeRef"/> at the coordinates the run evaluated it at: from the cache, or
     /// recomputed (only its subgraph) if it was evicted.

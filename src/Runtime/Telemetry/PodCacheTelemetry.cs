@@ -40,17 +40,10 @@ public static class PodCacheTelemetry
     internal static void EndRun(Activity? activity, PipelineRun run)
     {
         if (activity is null) return;
-        int computed = 0, hits = 0, pruned = 0;
-        foreach (var node in run.Nodes.Values)
-        {
-            if (node.Status == PodCache.Cache.CacheStatus.Computed) computed++;
-            else if (node.Status == PodCache.Cache.CacheStatus.Pruned) pruned++;
-            else hits++;
-        }
         activity.SetTag("podcache.run_id", run.RunId);
-        activity.SetTag("podcache.computed", computed);
-        activity.SetTag("podcache.hits", hits);
-        activity.SetTag("podcache.pruned", pruned);
+        activity.SetTag("podcache.computed", run.ComputedCount);
+        activity.SetTag("podcache.hits", run.HitCount);
+        activity.SetTag("podcache.pruned", run.PrunedCount);
         activity.SetTag("podcache.seconds", run.Seconds);
     }
 

@@ -24,6 +24,8 @@ internal static class UiEndpoints
 {
     private const int ListedRuns = 200;
 
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     /// <summary>Where a browser signs in with the API token (open without it; only when the server has a token).</summary>
     public const string LoginPath = "/ui/login";
 
@@ -141,7 +143,7 @@ internal static class UiEndpoints
         sb.Append("<h2>Provenance</h2>");
         sb.Append(provenance is null
             ? "<p>Not cached on this server (the value above was computed for this page).</p>"
-            : "<pre class=\"provenance\">" + Markup.Escape(provenance.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true })) + "</pre>");
+            : "<pre class=\"provenance\">" + Markup.Escape(provenance.ToJsonString(Indented)) + "</pre>");
         return Page("Node " + nodeRef, sb.ToString());
     }
 
@@ -167,7 +169,7 @@ internal static class UiEndpoints
         if (stats["cluster"] is JsonObject cluster)
         {
             sb.Append("<h2>Cluster</h2><pre class=\"cluster\">")
-              .Append(Markup.Escape(cluster.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }))).Append("</pre>");
+              .Append(Markup.Escape(cluster.ToJsonString(Indented))).Append("</pre>");
         }
         sb.Append("<p><a href=\"/v1/stats\">All statistics as JSON</a></p>");
         return Page("Cache", sb.ToString());
@@ -384,8 +386,7 @@ internal static class UiEndpoints
         }
         var form = await context.Request.ReadFormAsync(deadline.Token).ConfigureAwait(false);
         string next = SafeNext(form["next"].ToString());
-        var checker = new ApiTokenMiddleware(_ => Task.CompletedTask, options);
-        if (!checker.Matches(form["token"].ToString()))
+        if (!ApiTokenMiddleware.Matches(options, form["token"].ToString()))
         {
             return LoginPage(options, next, "That is not this server's API token.", StatusCodes.Status401Unauthorized);
         }
